@@ -1,0 +1,3 @@
+from carellm.cli import main
+
+main()

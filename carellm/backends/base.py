@@ -1,0 +1,77 @@
+"""The contract between the counseling session and any model engine.
+
+A backend streams text chunks for a list of messages. Speech is produced by `speak`, for a
+reply the safety layer has already approved, so no unchecked text is ever spoken. Engines
+that can only return audio together with text (remote APIs) yield `audio` chunks from
+`stream` instead and set `speaks_separately = False`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass
+class Message:
+    role: Role
+    text: str = ""
+    media: list[MediaItem] = field(default_factory=list)
+
+
+@dataclass
+class GenerationOptions:
+    max_new_tokens: int = 512
+    temperature: float = 0.7
+    top_p: float = 0.9
+    seed: int | None = None
+    audio: bool = False
+    voice: str = "Chelsie"
+
+
+ChunkKind = Literal["text", "audio", "replace", "done"]
+
+
+@dataclass
+class Chunk:
+    """One piece of a streamed reply.
+
+    text: new text to append. audio: a waveform piece at `sample_rate`. replace: the text
+    shown so far is withdrawn and `text` is the whole reply (the safety layer did this).
+    done: the end of the turn; `reply` holds the final result.
+    """
+
+    kind: ChunkKind
+    text: str = ""
+    audio: np.ndarray | None = None
+    sample_rate: int = OUTPUT_SAMPLE_RATE
+    reply: object | None = None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    name: str
+    speaks_separately: bool
+
+    def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[Chunk]:
+        """Yield `text` chunks (and `audio` chunks if the engine cannot speak separately)."""
+        ...
+
+    def speak(self, messages: Sequence[Message], reply: str, voice: str) -> np.ndarray | None:
+        """A 24 kHz waveform of `reply` spoken as the assistant's answer to `messages`."""
+        ...
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        """Prompt length in tokens, media included (estimates are fine)."""
+        ...
+
+    @property
+    def can_speak(self) -> bool:
+        ...

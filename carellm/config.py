@@ -1,0 +1,63 @@
+"""All configuration in one typed place.
+
+Precedence: CLI flags > environment variables (`CARELLM_*`) > defaults. Interfaces build
+a `Settings` once and pass it down; library code never reads the environment itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "Qwen/Qwen2.5-Omni-7B"
+SMALL_MODEL = "Qwen/Qwen2.5-Omni-3B"
+VOICES = ("Chelsie", "Ethan")
+
+
+class MediaLimits(BaseSettings):
+    """Bounds on what a single turn may carry; each one protects memory or latency."""
+
+    model_config = SettingsConfigDict(env_prefix="CARELLM_MEDIA_", extra="ignore")
+
+    max_file_mb: float = 200.0
+    max_audio_seconds: float = 300.0
+    max_video_seconds: float = 180.0
+    max_image_pixels: int = 40_000_000
+    # The Qwen2.5-Omni processors resize to at most these many pixels per image / video frame.
+    image_max_pixels: int = 1280 * 28 * 28
+    video_max_pixels: int = 384 * 28 * 28
+    video_fps: float = 2.0
+    video_max_frames: int = 128
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CARELLM_", extra="ignore")
+
+    model: str = DEFAULT_MODEL
+    backend: Literal["omni", "openai"] = "omni"
+    base_url: str | None = None
+    api_key: str | None = None
+    lang: Literal["auto", "zh", "en"] = "auto"
+    locale: str | None = None
+    device_map: str = "auto"
+    dtype: Literal["auto", "bfloat16", "float16", "float32"] = "auto"
+    attn_implementation: Literal["auto", "sdpa", "flash_attention_2", "eager"] = "auto"
+    audio_output: bool = True
+    voice: Literal["Chelsie", "Ethan"] = "Chelsie"
+    max_new_tokens: int = Field(512, ge=1, le=8192)
+    temperature: float = Field(0.7, ge=0.0, le=2.0)
+    top_p: float = Field(0.9, gt=0.0, le=1.0)
+    context_tokens: int = Field(6144, ge=256)
+    seed: int | None = None
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("carellm")))
+    log_message_text: bool = False
+    media: MediaLimits = Field(default_factory=MediaLimits)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit (e.g. CLI flag) overrides that are not None."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,1 @@
+"""CareLLM counseling."""
