@@ -138,13 +138,16 @@ def _decode_with_av(data: bytes, name: str, limit_s: float) -> np.ndarray | None
     except MediaError:
         raise
     except Exception as exc:  # av raises many types for corrupt input
-        raise MediaError(f"{name} could not be decoded as audio ({type(exc).__name__}).",
-                         "Check that it is a real, complete audio file (wav, flac, mp3, ogg, webm).") from exc
+        raise MediaError(
+            f"{name} could not be decoded as audio ({type(exc).__name__}).",
+            "Check that it is a real, complete audio file (wav, flac, mp3, ogg, webm).",
+        ) from exc
     return np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
 
 
-def load_audio(src: Source | np.ndarray, limits: MediaLimits | None = None,
-               sample_rate: int | None = None) -> np.ndarray:
+def load_audio(
+    src: Source | np.ndarray, limits: MediaLimits | None = None, sample_rate: int | None = None
+) -> np.ndarray:
     """16 kHz mono float32 waveform, the format the Qwen2.5-Omni feature extractor expects."""
     limits = limits or MediaLimits()
     if isinstance(src, np.ndarray):
@@ -234,7 +237,9 @@ def load_video(src: Source, limits: MediaLimits | None = None, with_audio: bool 
                     f"{name} is {seconds:.0f} s long; the limit is {limits.max_video_seconds:g} s.",
                     "Trim the video, or raise CARELLM_MEDIA_MAX_VIDEO_SECONDS.",
                 )
-            size = _fit_frame(stream.codec_context.width, stream.codec_context.height, limits.video_max_pixels)
+            size = _fit_frame(
+                stream.codec_context.width, stream.codec_context.height, limits.video_max_pixels
+            )
             step = 1.0 / limits.video_fps
             next_t = 0.0
             for frame in container.decode(stream):
@@ -242,8 +247,10 @@ def load_video(src: Source, limits: MediaLimits | None = None, with_audio: bool 
                 if t + 1e-6 < next_t:
                     continue
                 if t > limits.max_video_seconds:
-                    raise MediaTooLargeError(f"{name} is longer than {limits.max_video_seconds:g} s.",
-                                             "Trim the video, or raise CARELLM_MEDIA_MAX_VIDEO_SECONDS.")
+                    raise MediaTooLargeError(
+                        f"{name} is longer than {limits.max_video_seconds:g} s.",
+                        "Trim the video, or raise CARELLM_MEDIA_MAX_VIDEO_SECONDS.",
+                    )
                 frames.append(frame.to_ndarray(format="rgb24", width=size[0], height=size[1]))
                 next_t += step
                 if len(frames) >= limits.video_max_frames:
@@ -251,8 +258,10 @@ def load_video(src: Source, limits: MediaLimits | None = None, with_audio: bool 
     except MediaError:
         raise
     except Exception as exc:
-        raise MediaError(f"{name} could not be decoded as video ({type(exc).__name__}).",
-                         "Send a complete MP4 or WebM file.") from exc
+        raise MediaError(
+            f"{name} could not be decoded as video ({type(exc).__name__}).",
+            "Send a complete MP4 or WebM file.",
+        ) from exc
     if not frames:
         raise MediaError(f"{name} contains no video frames.", "Send a video with at least one frame.")
     if len(frames) % 2:  # the encoder groups frames in pairs
@@ -277,6 +286,11 @@ def to_wav_bytes(audio: np.ndarray, sample_rate: int = OUTPUT_SAMPLE_RATE) -> by
     import soundfile as sf
 
     buf = io.BytesIO()
-    sf.write(buf, np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0), sample_rate,
-             format="WAV", subtype="PCM_16")
+    sf.write(
+        buf,
+        np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0),
+        sample_rate,
+        format="WAV",
+        subtype="PCM_16",
+    )
     return buf.getvalue()

@@ -1,0 +1,364 @@
+"""In-process Qwen2.5-Omni backend (Hugging Face transformers).
+
+Text is streamed from the thinker. Speech is made afterwards by `speak`, from the text the
+safety layer approved: the thinker is run once over prompt + approved reply (teacher
+forcing) to get the hidden states the talker conditions on, exactly as `generate` would
+have produced them, then the talker and token2wav run. This costs one extra prefill but
+guarantees that nothing unchecked is ever spoken, and that a fixed crisis response can be
+spoken too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from carellm.backends.base import Chunk, GenerationOptions, Message
+from carellm.backends.loading import missing_weights_error, out_of_memory_error, resolve_model
+from carellm.config import MediaLimits, Settings
+from carellm.errors import BackendError, CareLLMError, MediaError
+from carellm.media import VideoClip
+
+log = logging.getLogger(__name__)
+
+# Text tokens per second of audio after the encoder's pooling, and the speech codes the talker
+# emits per text token (upper bound), used for context budgeting and the talker's length cap.
+AUDIO_TOKENS_PER_SECOND = 25
+TALKER_CODES_PER_TOKEN = 25
+MEDIA_KWARGS = ("image_grid_thw", "video_grid_thw", "video_second_per_grid")
+
+
+@dataclass
+class PreparedInputs:
+    tensors: dict
+    use_audio_in_video: bool
+
+
+def _pick_dtype(dtype: str):
+    import torch
+
+    if dtype != "auto":
+        return getattr(torch, dtype)
+    if torch.cuda.is_available():
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.float32
+
+
+def _pick_attention(choice: str) -> str:
+    import importlib.util
+
+    import torch
+
+    if choice != "auto":
+        return choice
+    if torch.cuda.is_available() and importlib.util.find_spec("flash_attn") is not None:
+        return "flash_attention_2"
+    return "sdpa"
+
+
+class OmniBackend:
+    """Qwen2.5-Omni 7B/3B (or a tiny test checkpoint) through transformers."""
+
+    name = "omni"
+    speaks_separately = True
+
+    def __init__(self, model, processor, settings: Settings) -> None:
+        self.model = model
+        self.processor = processor
+        self.settings = settings
+        self.limits: MediaLimits = settings.media
+        self._lock = threading.Lock()  # one generation at a time per loaded model
+
+    # ----------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, settings: Settings) -> OmniBackend:
+        import torch
+        from transformers import Qwen2_5OmniForConditionalGeneration
+
+        from carellm.backends.processor import load_processor
+
+        model_id = resolve_model(settings.model)
+        kwargs = dict(
+            dtype=_pick_dtype(settings.dtype),
+            attn_implementation=_pick_attention(settings.attn_implementation),
+        )
+        if torch.cuda.is_available():
+            kwargs["device_map"] = settings.device_map
+        try:
+            processor = load_processor(model_id)
+            model = Qwen2_5OmniForConditionalGeneration.from_pretrained(model_id, **kwargs)
+        except torch.cuda.OutOfMemoryError as exc:
+            raise out_of_memory_error(settings.model, settings.audio_output) from exc
+        except (OSError, ValueError) as exc:
+            raise missing_weights_error(settings.model, exc) from exc
+        model.eval()
+        if not settings.audio_output:
+            model.disable_talker()  # frees the talker and token2wav (~2 GB for 7B)
+        return cls(model, processor, settings)
+
+    @property
+    def can_speak(self) -> bool:
+        return bool(getattr(self.model, "has_talker", False))
+
+    @property
+    def device(self):
+        return self.model.thinker.get_input_embeddings().weight.device
+
+    # ----------------------------------------------------------------- inputs
+    def _conversation(self, messages: Sequence[Message]) -> tuple[list[dict], dict[str, list], bool]:
+        """Qwen conversation dicts plus the loaded media, in prompt order, for the processor."""
+        conversation: list[dict] = []
+        media: dict[str, list] = {"audio": [], "images": [], "videos": []}
+        use_audio_in_video = False
+        for msg in messages:
+            parts: list[dict] = []
+            for item in msg.media:
+                loaded = item.load(self.limits)
+                if item.kind == "audio":
+                    parts.append({"type": "audio"})
+                    media["audio"].append(loaded)
+                elif item.kind == "image":
+                    parts.append({"type": "image"})
+                    media["images"].append(loaded)
+                else:
+                    assert isinstance(loaded, VideoClip)
+                    parts.append({"type": "video"})
+                    media["videos"].append(loaded.frames)
+                    if item.use_audio_in_video:
+                        if loaded.audio is None or loaded.audio.size == 0:
+                            raise MediaError(
+                                f"{item.name} has no audio track to use.",
+                                "Send it without 'use the video's audio'.",
+                            )
+                        use_audio_in_video = True
+                        media["audio"].append(loaded.audio)
+            if msg.text or not parts:
+                parts.append({"type": "text", "text": msg.text})
+            conversation.append({"role": msg.role, "content": parts})
+        return conversation, media, use_audio_in_video
+
+    def prepare(self, messages: Sequence[Message], reply: str | None = None) -> PreparedInputs:
+        conversation, media, use_audio_in_video = self._conversation(messages)
+        if use_audio_in_video and any(
+            not m.media or not any(i.use_audio_in_video for i in m.media)
+            for m in messages
+            if any(i.kind == "audio" for i in m.media)
+        ):
+            # The processor pairs video audio tracks with videos by position; separate audio files
+            # in the same prompt would be misaligned.
+            raise MediaError(
+                "A video's own audio cannot be combined with separate audio files in one session.",
+                "Start a new session, or send the video without its audio track.",
+            )
+        text = self.processor.apply_chat_template(conversation, add_generation_prompt=True, tokenize=False)
+        if reply is not None:
+            text += reply
+        kwargs: dict = {"text": [text], "return_tensors": "pt", "padding": True}
+        if media["audio"]:
+            kwargs["audio"] = media["audio"]
+        if media["images"]:
+            kwargs["images"] = media["images"]
+            kwargs["max_pixels"] = self.limits.image_max_pixels
+        if media["videos"]:
+            kwargs["videos"] = media["videos"]
+            kwargs["fps"] = self.limits.video_fps
+        if use_audio_in_video:
+            kwargs["load_audio_from_video"] = True
+        try:
+            tensors = self.processor(**kwargs)
+        except CareLLMError:
+            raise
+        except Exception as exc:
+            raise MediaError(
+                f"The model's processor rejected this input ({exc}).",
+                "Try a different file or a shorter message.",
+            ) from exc
+        tensors = {k: (v.to(self.device) if hasattr(v, "to") else v) for k, v in tensors.items()}
+        return PreparedInputs(tensors, use_audio_in_video)
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        """Text tokens plus an estimate for media that does not decode anything new."""
+        tok = self.processor.tokenizer
+        total = 0
+        for msg in messages:
+            total += len(tok(msg.text, add_special_tokens=False).input_ids) + 5
+            for item in msg.media:
+                total += _estimate_media_tokens(item, self.limits)
+        return total
+
+    # ----------------------------------------------------------------- text
+    def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[Chunk]:
+        import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+
+        prepared = self.prepare(messages)
+        tokenizer = self.processor.tokenizer
+        streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=600)
+        cancelled = threading.Event()
+        failure: list[BaseException] = []
+
+        class _Cancel(StoppingCriteria):
+            def __call__(self, input_ids, scores, **kwargs):
+                return cancelled.is_set()
+
+        gen_kwargs = dict(
+            **prepared.tensors,
+            use_audio_in_video=prepared.use_audio_in_video,
+            max_new_tokens=options.max_new_tokens,
+            do_sample=options.temperature > 0,
+            streamer=streamer,
+            stopping_criteria=StoppingCriteriaList([_Cancel()]),
+        )
+        if options.temperature > 0:
+            gen_kwargs.update(temperature=options.temperature, top_p=options.top_p)
+
+        def run() -> None:
+            try:
+                with self._lock, torch.inference_mode():
+                    if options.seed is not None:
+                        torch.manual_seed(options.seed)
+                    self.model.thinker.generate(**gen_kwargs)
+            except BaseException as exc:  # surfaced in the consumer thread below
+                failure.append(exc)
+                streamer.end()
+
+        worker = threading.Thread(target=run, name="carellm-omni-generate", daemon=True)
+        worker.start()
+        try:
+            for piece in streamer:
+                if piece:
+                    yield Chunk("text", text=piece)
+        finally:
+            cancelled.set()
+            worker.join()
+        if failure:
+            exc = failure[0]
+            if isinstance(exc, torch.cuda.OutOfMemoryError):
+                raise out_of_memory_error(self.settings.model, self.can_speak) from exc
+            raise BackendError(
+                f"The model failed while generating ({type(exc).__name__}: {exc}).",
+                "Try again; if it keeps failing, run `carellm doctor`.",
+            ) from exc
+
+    # ----------------------------------------------------------------- speech
+    def speak(self, messages: Sequence[Message], reply: str, voice: str) -> np.ndarray | None:
+        """Speech for `reply` as the assistant's answer to `messages` (24 kHz mono float32)."""
+        import torch
+
+        if not self.can_speak or not reply.strip():
+            return None
+        model = self.model
+        if voice not in model.speaker_map:
+            raise CareLLMError(f"Unknown voice '{voice}'.", f"Choose one of: {', '.join(model.speaker_map)}.")
+        prepared = self.prepare(messages)
+        inputs = prepared.tensors
+        prompt_ids = inputs["input_ids"]
+        reply_ids = self.processor.tokenizer(reply, add_special_tokens=False, return_tensors="pt").input_ids
+        reply_ids = reply_ids.to(prompt_ids.device)
+        with self._lock, torch.inference_mode():
+            return self._speak_tokens(inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video)
+
+    def _speak_tokens(self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool):
+        import torch
+
+        model, talker = self.model, self.model.talker
+        cfg = model.config.thinker_config
+        batch, prompt_len = prompt_ids.shape
+        full_ids = torch.cat([prompt_ids, reply_ids], dim=1)
+        attention = torch.cat([inputs["attention_mask"], torch.ones_like(reply_ids)], dim=1)
+        thinker_kwargs = {k: v for k, v in inputs.items() if k not in {"input_ids", "attention_mask"}}
+        out = model.thinker(
+            input_ids=full_ids,
+            attention_mask=attention,
+            output_hidden_states=True,
+            use_cache=False,
+            use_audio_in_video=use_audio_in_video,
+            **thinker_kwargs,
+        )
+        embeds, last = out.hidden_states[0], out.hidden_states[-1]
+        # Mirror Qwen2_5OmniForConditionalGeneration.generate: the talker sees zeros where
+        # the prompt held audio/image/video features.
+        prompt_embeds = embeds[:, :prompt_len].clone()
+        for token_id in (cfg.audio_token_index, cfg.image_token_index, cfg.video_token_index):
+            prompt_embeds[prompt_ids == token_id] = 0
+        reply_part = last[:, prompt_len:] + embeds[:, prompt_len:]
+
+        speaker = model.speaker_map[voice]
+        embed = model.thinker.get_input_embeddings()
+        dev = prompt_ids.device
+
+        def token(value: int):
+            return torch.full((batch, 1), value, dtype=torch.long, device=dev)
+
+        text_bos = token(speaker["bos_token"])
+        talker_text_ids = torch.cat([prompt_ids, text_bos, reply_ids[:, :1]], dim=1)
+        talker_ids = torch.cat(
+            [
+                torch.full_like(prompt_ids, talker.codec_mask_token),
+                token(talker.codec_pad_token),
+                token(talker.codec_bos_token),
+            ],
+            dim=1,
+        )
+        talker_embeds = torch.cat(
+            [last[:, :prompt_len] + prompt_embeds, embed(text_bos), reply_part[:, :1]], dim=1
+        )
+        reply_rest = torch.cat(
+            [reply_part[:, 1:], embed(token(talker.text_eos_token)), embed(token(talker.text_pad_token))],
+            dim=1,
+        )
+        talker_kwargs = {k: inputs[k] for k in MEDIA_KWARGS if k in inputs}
+        if "feature_attention_mask" in inputs:
+            talker_kwargs["audio_feature_lengths"] = inputs["feature_attention_mask"].sum(dim=1)
+        eos = [talker.codec_pad_token, talker.codec_eos_token]  # as generate's default [8292, 8294]
+        max_codes = min(4096, TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100)
+        codes = talker.generate(
+            input_ids=talker_ids,
+            input_text_ids=talker_text_ids,
+            thinker_reply_part=reply_rest,
+            inputs_embeds=talker_embeds,
+            attention_mask=torch.cat(
+                [inputs["attention_mask"], inputs["attention_mask"].new_ones((batch, 2))], dim=1
+            ),
+            suppress_tokens=[talker.codec_bos_token],
+            max_new_tokens=max_codes,
+            do_sample=True,
+            top_k=40,
+            top_p=0.8,
+            temperature=0.9,
+            repetition_penalty=1.05,
+            eos_token_id=eos,
+            pad_token_id=talker.codec_pad_token,
+            use_audio_in_video=use_audio_in_video,
+            **talker_kwargs,
+        )[:, talker_ids.shape[1] :]
+        stops = (codes.unsqueeze(-1) == torch.as_tensor(eos, device=codes.device)).any(-1)
+        length = int(stops[0].nonzero()[0, 0]) if stops[0].any() else codes.shape[1]
+        if length == 0:
+            return None
+        if model.token2wav.dtype != torch.float:
+            model.token2wav.float()
+        wav = model.token2wav(
+            codes[:1, :length],
+            conditioning=speaker["cond"].to(dev).float().expand(1, -1),
+            reference_mel=speaker["ref_mel"].to(dev).float().expand(1, -1, -1),
+        )
+        return wav.reshape(-1).float().cpu().numpy()
+
+
+def _estimate_media_tokens(item, limits: MediaLimits) -> int:
+    loaded = item.load(limits)
+    if item.kind == "audio":
+        return int(len(loaded) / 16000 * AUDIO_TOKENS_PER_SECOND) + 2
+    if item.kind == "image":
+        w, h = loaded.size
+        scale = min(1.0, (limits.image_max_pixels / max(w * h, 1)) ** 0.5)
+        return max(1, round(w * scale / 28)) * max(1, round(h * scale / 28)) + 2
+    frames = loaded.frames
+    per_frame = (frames.shape[1] // 28) * (frames.shape[2] // 28)
+    extra = int(len(loaded.audio) / 16000 * AUDIO_TOKENS_PER_SECOND) if loaded.audio is not None else 0
+    return (len(frames) // 2) * per_frame + extra + 2
