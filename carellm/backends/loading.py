@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import socket
 from pathlib import Path
 
 from carellm.config import SMALL_MODEL
@@ -24,8 +26,37 @@ def is_cached(model_id: str) -> bool:
     return isinstance(found, str)
 
 
-def resolve_model(model: str) -> str:
-    """A local folder, or a hub id to download; raises a clear error for a missing local path."""
+class _TalkerTokenIdNoise(logging.Filter):
+    """Drops transformers' config warning that compares the talker's *thinker* text-token ids
+    (tts_text_*, vision/audio markers) with the talker's codec vocabulary: every Qwen2.5-Omni
+    checkpoint, the released ones included, triggers it and it means nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "must be `None` or an integer within the vocabulary" not in record.getMessage()
+
+
+def quiet_known_config_warnings() -> None:
+    target = logging.getLogger("transformers.configuration_utils")
+    if not any(isinstance(f, _TalkerTokenIdNoise) for f in target.filters):
+        target.addFilter(_TalkerTokenIdNoise())
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether huggingface.co answers at all; without this, a missing model means minutes of retries."""
+    import os
+
+    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in {"1", "true", "yes"}:
+        return False
+    host = os.environ.get("HF_ENDPOINT", "https://huggingface.co").split("://")[-1].split("/")[0]
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+    except OSError:
+        return False
+    return True
+
+
+def resolve_model(model: str) -> tuple[str, bool]:
+    """(path or hub id, local_files_only). Fails fast, with what to do, when the weights cannot be had."""
     path = Path(model).expanduser()
     if path.is_dir():
         if not (path / "config.json").is_file():
@@ -33,10 +64,17 @@ def resolve_model(model: str) -> str:
                 f"{path} exists but has no config.json: it is not a model folder.",
                 "Point --model at the folder that holds config.json and the *.safetensors files.",
             )
-        return str(path)
+        return str(path), True
     if model.startswith((".", "/", "~")) or model.count("/") != 1:
         raise ModelNotFoundError(f"No model folder at {path}.", _missing_hint(model))
-    return model
+    if is_cached(model):
+        return model, not hub_reachable()
+    if not hub_reachable():
+        raise ModelNotFoundError(
+            f"The weights of {model} are not in the local cache and the Hugging Face hub cannot be reached.",
+            _missing_hint(model),
+        )
+    return model, False
 
 
 def _missing_hint(model: str) -> str:

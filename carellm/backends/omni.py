@@ -18,7 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from carellm.backends.base import Chunk, GenerationOptions, Message
-from carellm.backends.loading import missing_weights_error, out_of_memory_error, resolve_model
+from carellm.backends.loading import (
+    missing_weights_error,
+    out_of_memory_error,
+    quiet_known_config_warnings,
+    resolve_model,
+)
 from carellm.config import MediaLimits, Settings
 from carellm.errors import BackendError, CareLLMError, MediaError
 from carellm.media import VideoClip
@@ -81,15 +86,17 @@ class OmniBackend:
 
         from carellm.backends.processor import load_processor
 
-        model_id = resolve_model(settings.model)
+        quiet_known_config_warnings()
+        model_id, local_only = resolve_model(settings.model)
         kwargs = dict(
+            local_files_only=local_only,
             dtype=_pick_dtype(settings.dtype),
             attn_implementation=_pick_attention(settings.attn_implementation),
         )
         if torch.cuda.is_available():
             kwargs["device_map"] = settings.device_map
         try:
-            processor = load_processor(model_id)
+            processor = load_processor(model_id, local_files_only=local_only)
             model = Qwen2_5OmniForConditionalGeneration.from_pretrained(model_id, **kwargs)
         except torch.cuda.OutOfMemoryError as exc:
             raise out_of_memory_error(settings.model, settings.audio_output) from exc
@@ -112,7 +119,7 @@ class OmniBackend:
     def _conversation(self, messages: Sequence[Message]) -> tuple[list[dict], dict[str, list], bool]:
         """Qwen conversation dicts plus the loaded media, in prompt order, for the processor."""
         conversation: list[dict] = []
-        media: dict[str, list] = {"audio": [], "images": [], "videos": []}
+        media: dict[str, list] = {"audio": [], "images": [], "videos": [], "standalone_audio": []}
         use_audio_in_video = False
         for msg in messages:
             parts: list[dict] = []
@@ -121,6 +128,7 @@ class OmniBackend:
                 if item.kind == "audio":
                     parts.append({"type": "audio"})
                     media["audio"].append(loaded)
+                    media["standalone_audio"].append(loaded)
                 elif item.kind == "image":
                     parts.append({"type": "image"})
                     media["images"].append(loaded)
@@ -143,16 +151,12 @@ class OmniBackend:
 
     def prepare(self, messages: Sequence[Message], reply: str | None = None) -> PreparedInputs:
         conversation, media, use_audio_in_video = self._conversation(messages)
-        if use_audio_in_video and any(
-            not m.media or not any(i.use_audio_in_video for i in m.media)
-            for m in messages
-            if any(i.kind == "audio" for i in m.media)
-        ):
-            # The processor pairs video audio tracks with videos by position; separate audio files
-            # in the same prompt would be misaligned.
+        if use_audio_in_video and (media["standalone_audio"] or len(media["audio"]) != len(media["videos"])):
+            # Qwen2.5-Omni's position ids (get_rope_index) assume that, once video audio is on,
+            # every video carries its own track and no separate audio file sits beside them.
             raise MediaError(
-                "A video's own audio cannot be combined with separate audio files in one session.",
-                "Start a new session, or send the video without its audio track.",
+                "A video's own audio cannot be mixed with audio files or silent videos in one session.",
+                "Start a new session (/reset), or send the video without its audio track.",
             )
         text = self.processor.apply_chat_template(conversation, add_generation_prompt=True, tokenize=False)
         if reply is not None:
@@ -162,12 +166,15 @@ class OmniBackend:
             kwargs["audio"] = media["audio"]
         if media["images"]:
             kwargs["images"] = media["images"]
-            kwargs["max_pixels"] = self.limits.image_max_pixels
+            kwargs["images_kwargs"] = {
+                "size": {"longest_edge": self.limits.image_max_pixels, "shortest_edge": 56 * 56}
+            }
         if media["videos"]:
             kwargs["videos"] = media["videos"]
             kwargs["fps"] = self.limits.video_fps
         if use_audio_in_video:
             kwargs["load_audio_from_video"] = True
+            kwargs["audio_from_video_indices"] = list(range(len(media["videos"])))
         try:
             tensors = self.processor(**kwargs)
         except CareLLMError:

@@ -1,8 +1,231 @@
-"""Placeholder until the foundation lands (being written now)."""
+"""`carellm chat`: a streaming REPL, or one message with `-m`."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
 
 import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from carellm.config import Settings, load_settings
+from carellm.errors import CareLLMError, InputError
+from carellm.media import OUTPUT_SAMPLE_RATE, to_wav_bytes
+
+console = Console(highlight=False)
+
+HELP = """Commands:
+  /audio PATH         attach an audio file (wav/flac/mp3/ogg/webm) to your next message
+  /image PATH         attach an image (png/jpeg/webp)
+  /video PATH [--with-audio]  attach a video (mp4/webm); --with-audio uses its sound track too
+  /voice on|off       spoken replies on or off (saved as WAV files)
+  /voice Chelsie|Ethan  choose the voice
+  /save FILE          save the conversation as JSONL
+  /reset              start a new session
+  /help               this help
+  /quit               leave"""
 
 
-def chat() -> None:
-    """Not ready yet."""
-    raise typer.Exit(1)
+class ChatREPL:
+    """Holds the pending attachments and turns slash commands into session calls."""
+
+    def __init__(self, session, audio_dir: Path) -> None:
+        self.session = session
+        self.audio_dir = audio_dir
+        self.pending: dict[str, list[str]] = {"audio": [], "image": [], "video": []}
+        self.video_audio = False
+
+    def run(self) -> None:
+        show_disclaimer(self.session.disclaimer)
+        console.print("Type a message, or /help. /quit to leave.")
+        while True:
+            try:
+                line = console.input("[bold cyan]you>[/] ")
+            except EOFError:
+                console.print()
+                return
+            except KeyboardInterrupt:
+                console.print()
+                return
+            try:
+                if not self.handle(line.strip()):
+                    return
+            except CareLLMError as exc:
+                console.print(f"[bold red]Error:[/] {exc.message}")
+                if exc.hint:
+                    console.print(exc.hint)
+
+    def handle(self, line: str) -> bool:
+        """False when the user wants to leave."""
+        if not line:
+            return True
+        if line.startswith("/"):
+            return self.command(line)
+        self.turn(line)
+        return True
+
+    def command(self, line: str) -> bool:
+        try:
+            name, *args = shlex.split(line)
+        except ValueError as exc:
+            raise InputError(f"Could not read that command ({exc}).", "Quote paths with spaces.") from exc
+        name = name.lower()
+        if name in {"/quit", "/exit", "/q"}:
+            return False
+        if name == "/help":
+            console.print(HELP)
+        elif name in {"/audio", "/image", "/video"}:
+            self.attach(name[1:], args)
+        elif name == "/voice":
+            self.voice(args)
+        elif name == "/save":
+            if len(args) != 1:
+                raise InputError("Usage: /save FILE", "For example: /save session.jsonl")
+            path = self.session.save(args[0])
+            console.print(f"Saved {self.session.turns} turns to {path}")
+        elif name == "/reset":
+            self.session.reset()
+            self.pending = {k: [] for k in self.pending}
+            console.print("New session started.")
+            show_disclaimer(self.session.disclaimer)
+        else:
+            raise InputError(f"Unknown command {name}.", "Type /help to see the commands.")
+        return True
+
+    def attach(self, kind: str, args: list[str]) -> None:
+        from carellm.media import MediaItem
+
+        with_audio = "--with-audio" in args
+        paths = [a for a in args if a != "--with-audio"]
+        if len(paths) != 1:
+            raise InputError(f"Usage: /{kind} PATH", f"For example: /{kind} ~/Desktop/file")
+        path = str(Path(paths[0]).expanduser())
+        MediaItem(kind, path, use_audio_in_video=with_audio).load(self.session.settings.media)  # type: ignore[arg-type]
+        self.pending[kind].append(path)
+        self.video_audio = self.video_audio or with_audio
+        console.print(f"Attached {kind} {path}; it goes with your next message.")
+
+    def voice(self, args: list[str]) -> None:
+        arg = args[0] if len(args) == 1 else ""
+        if arg.lower() in {"on", "off"}:
+            wanted = arg.lower() == "on"
+            if wanted and not self.session.backend.can_speak:
+                raise InputError(
+                    "This model was loaded without speech output.",
+                    "Restart without --no-audio-output (needs more GPU memory).",
+                )
+            self.session.speak = wanted
+            console.print(f"Spoken replies {'on' if wanted else 'off'} (voice {self.session.voice}).")
+        elif arg.capitalize() in {"Chelsie", "Ethan"}:
+            self.session.voice = arg.capitalize()
+            console.print(f"Voice: {self.session.voice}")
+        else:
+            raise InputError("Usage: /voice on|off|Chelsie|Ethan", "For example: /voice Ethan")
+
+    def turn(self, text: str) -> None:
+        pending, self.pending = self.pending, {k: [] for k in self.pending}
+        video_audio, self.video_audio = self.video_audio, False
+        try:
+            reply = stream_turn(
+                self.session, text, pending["audio"], pending["image"], pending["video"], video_audio
+            )
+        except BaseException:
+            self.pending, self.video_audio = pending, video_audio  # keep attachments for a retry
+            raise
+        if reply.audio is not None:
+            path = self.audio_dir / f"{self.session.id[:8]}-{reply.turn_index + 1:03d}.wav"
+            write_wav(path, reply.audio)
+            console.print(f"[dim]spoken reply: {path}[/]")
+
+
+def show_disclaimer(text: str) -> None:
+    console.print(Panel(text, title="Research use only", border_style="yellow"))
+
+
+def stream_turn(session, text, audio=None, image=None, video=None, video_audio=False, speak=None):
+    """Print the reply as it streams; returns the Reply. Ctrl-C cancels the turn, not the app."""
+    console.print("[bold green]carellm>[/] ", end="")
+    stream = session.stream(text, audio or None, image or None, video or None, video_audio, speak)
+    try:
+        for chunk in stream:
+            if chunk.kind == "text":
+                console.print(chunk.text, end="", markup=False)
+            elif chunk.kind == "replace":
+                console.print("\n[yellow](reply replaced by the safety layer)[/]")
+                console.print(chunk.text, end="", markup=False)
+            elif chunk.kind == "done":
+                console.print()
+                return chunk.reply
+    except KeyboardInterrupt:
+        stream.close()
+        console.print("\n[yellow](cancelled; this turn was not added to the conversation)[/]")
+        raise InputError("Reply cancelled.", "Send your message again when you are ready.") from None
+    raise InputError("The reply ended early.", "Send your message again.")
+
+
+def write_wav(path: Path, audio) -> Path:
+    path = Path(path).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(to_wav_bytes(audio, OUTPUT_SAMPLE_RATE))
+    except OSError as exc:
+        raise InputError(f"Could not write {path}: {exc.strerror}.", "Choose a writable path.") from exc
+    return path
+
+
+def open_session(settings: Settings, speak: bool):
+    from carellm.counseling.counselor import Counselor
+    from carellm.dev.tiny_model import is_tiny_model
+
+    with console.status(f"Loading {settings.model} ..."):
+        counselor = Counselor.load(settings=settings)
+    if is_tiny_model(settings.model):
+        console.print("[yellow]This is a tiny RANDOM test model: its replies are noise.[/]")
+    return counselor.session(speak=speak)
+
+
+def chat(
+    message: str | None = typer.Option(None, "-m", "--message", help="Send one message and exit."),
+    audio: list[Path] | None = typer.Option(None, "--audio", help="Audio file(s) for the message."),
+    image: list[Path] | None = typer.Option(None, "--image", help="Image file(s) for the message."),
+    video: list[Path] | None = typer.Option(None, "--video", help="Video file(s) for the message."),
+    video_audio: bool = typer.Option(False, "--video-audio", help="Also use the videos' sound tracks."),
+    speak: Path | None = typer.Option(None, "--speak", help="Write the spoken reply to this WAV file."),
+    model: str | None = typer.Option(None, "--model", help="Hub id or local folder (default: 7B)."),
+    lang: str | None = typer.Option(None, "--lang", help="zh, en or auto."),
+    voice: str | None = typer.Option(None, "--voice", help="Chelsie or Ethan."),
+    audio_output: bool | None = typer.Option(
+        None, "--audio-output/--no-audio-output", help="Load the talker for spoken replies (more memory)."
+    ),
+    max_new_tokens: int | None = typer.Option(None, "--max-new-tokens", help="Longest reply in tokens."),
+) -> None:
+    """Talk with CareLLM. Research use only: not a therapist, not a medical device."""
+    if message is None and (audio or image or video or speak):
+        raise InputError("--audio/--image/--video/--speak need a message.", 'Add -m "your message".')
+    if speak is not None and audio_output is False:
+        raise InputError("--speak needs the talker, but --no-audio-output disables it.", "Drop one of them.")
+    settings = load_settings(
+        model=model, lang=lang, voice=voice, audio_output=audio_output, max_new_tokens=max_new_tokens
+    )
+    if message is None:
+        session = open_session(settings, speak=False)
+        ChatREPL(session, settings.data_dir / "audio").run()
+        return
+    session = open_session(settings, speak=speak is not None)
+    show_disclaimer(session.disclaimer)
+    reply = stream_turn(
+        session,
+        message,
+        [str(p) for p in audio or []],
+        [str(p) for p in image or []],
+        [str(p) for p in video or []],
+        video_audio,
+        speak=speak is not None,
+    )
+    if speak is not None:
+        if reply.audio is None:
+            raise InputError(
+                "The model produced no speech for this reply.", "Try again or a shorter message."
+            )
+        console.print(f"[dim]spoken reply: {write_wav(speak, reply.audio)}[/]")

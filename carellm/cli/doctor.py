@@ -1,8 +1,98 @@
-"""Placeholder until the foundation lands (being written now)."""
+"""`carellm doctor`: can this machine run CareLLM, with which model, and what to do next."""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import sys
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from carellm.config import DEFAULT_MODEL, SMALL_MODEL, load_settings
+
+console = Console()
+
+# GiB of GPU memory needed in bf16 (Qwen2.5-Omni model cards and our own loading runs):
+# (text only, with spoken replies).
+VRAM_TABLE = {DEFAULT_MODEL: (16, 32), SMALL_MODEL: (8, 16)}
+
+
+def recommend(free_gib: float | None) -> tuple[str | None, bool, str]:
+    """(model, audio_output, why) for this much free GPU memory; model None when none fits."""
+    if free_gib is None:
+        return None, False, "No CUDA GPU found: the real models need one (the tiny test model runs on CPU)."
+    for model, (text, audio) in VRAM_TABLE.items():
+        if free_gib >= audio:
+            return model, True, f"{free_gib:.0f} GiB free ≥ {audio} GiB for {model} with spoken replies."
+        if free_gib >= text:
+            return (
+                model,
+                False,
+                f"{free_gib:.0f} GiB free ≥ {text} GiB for {model} text-only (--no-audio-output).",
+            )
+    return (
+        None,
+        False,
+        f"{free_gib:.0f} GiB free is below the {VRAM_TABLE[SMALL_MODEL][0]} GiB the 3B model needs.",
+    )
+
+
+def _gpu() -> tuple[str, float | None]:
+    try:
+        import torch
+    except ImportError:
+        return "torch not installed", None
+    if not torch.cuda.is_available():
+        return f"torch {torch.__version__}, no CUDA", None
+    free, total = torch.cuda.mem_get_info()
+    name = torch.cuda.get_device_name(0)
+    return (
+        f"{name}, {free / 2**30:.1f} of {total / 2**30:.1f} GiB free (torch {torch.__version__})",
+        free / 2**30,
+    )
 
 
 def doctor() -> None:
-    """Not ready yet."""
-    raise typer.Exit(1)
+    """Check Python, torch/CUDA, GPU memory, disk, cached weights and tools; recommend a model."""
+    from carellm.backends.loading import hf_cache_dir, is_cached
+
+    settings = load_settings()
+    table = Table(title="CareLLM doctor", show_header=True)
+    table.add_column("check")
+    table.add_column("result")
+    table.add_row("python", f"{platform.python_version()} ({sys.executable})")
+    gpu, free_gib = _gpu()
+    table.add_row("gpu", gpu)
+    cache = hf_cache_dir()
+    probe = next(p for p in (cache, *cache.parents) if p.exists())
+    try:
+        disk = shutil.disk_usage(probe)
+        table.add_row("disk", f"{disk.free / 2**30:.0f} GiB free at {probe} (7B needs ~22 GiB, 3B ~11 GiB)")
+    except OSError:
+        table.add_row("disk", f"cannot read {probe}")
+    for model in dict.fromkeys((DEFAULT_MODEL, SMALL_MODEL, settings.model)):
+        table.add_row(f"weights {model}", "in local cache" if is_cached(model) else f"not found in {cache}")
+    for tool in ("ffmpeg", "espeak-ng"):
+        where = shutil.which(tool)
+        table.add_row(tool, where or "missing (apt-get install " + tool + ")")
+    console.print(table)
+
+    model, audio, why = recommend(free_gib)
+    console.print(f"[bold]Recommendation:[/] {why}")
+    if model is None:
+        console.print(
+            "Next: run on a machine with a CUDA GPU, point --backend openai --base-url at a served model, "
+            "or try the interfaces with random weights: carellm dev make-tiny-model ./tiny && "
+            "carellm chat --model ./tiny"
+        )
+        return
+    flag = "" if audio else " --no-audio-output"
+    if not is_cached(model):
+        console.print(f"Next: huggingface-cli download {model}   (or use --model /path/to/weights)")
+    console.print(f"Then: carellm chat --model {model}{flag}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    typer.run(doctor)

@@ -257,7 +257,12 @@ def make_tiny_model(out_dir: str | Path, seed: int = 0) -> Path:
     import torch
     from transformers import Qwen2_5OmniForConditionalGeneration
 
+    from carellm.backends.loading import quiet_known_config_warnings
+
+    quiet_known_config_warnings()
     out = Path(out_dir).expanduser()
+    if out.exists() and not out.is_dir():
+        raise CareLLMError(f"{out} exists and is not a folder.", "Choose a new folder name.")
     if out.exists() and any(out.iterdir()) and not (out / "config.json").exists():
         raise CareLLMError(f"{out} exists and is not empty.", "Choose a new or empty folder.")
     out.mkdir(parents=True, exist_ok=True)
