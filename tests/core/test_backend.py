@@ -28,7 +28,9 @@ def test_backend_satisfies_the_protocol(omni_backend):
 
 
 def test_text_is_streamed_in_pieces(omni_backend):
-    chunks = list(omni_backend.stream(_turn(text="hello there"), GenerationOptions(max_new_tokens=48, seed=0)))
+    chunks = list(
+        omni_backend.stream(_turn(text="hello there"), GenerationOptions(max_new_tokens=48, seed=0))
+    )
     assert len(chunks) > 1 and all(c.kind == "text" and c.text for c in chunks)
 
 

@@ -18,7 +18,7 @@ def test_missing_local_folder(tmp_path):
 
 
 def test_folder_without_config_is_not_a_model(tmp_path):
-    with pytest.raises(ModelNotFoundError, match="no config.json"):
+    with pytest.raises(ModelNotFoundError, match=r"no config\.json"):
         resolve_model(str(tmp_path))
 
 

@@ -36,7 +36,9 @@ def test_tiny_checkpoint_loads_with_the_stock_transformers_classes(tiny_model_di
     for token in ("<|AUDIO|>", "<|IMAGE|>", "<|VIDEO|>", "<|audio_bos|>", "<|vision_bos|>", "<|im_end|>"):
         assert processor.tokenizer.convert_tokens_to_ids(token) != processor.tokenizer.unk_token_id
     text = processor.apply_chat_template(
-        [{"role": "user", "content": [{"type": "text", "text": "hi"}]}], add_generation_prompt=True, tokenize=False
+        [{"role": "user", "content": [{"type": "text", "text": "hi"}]}],
+        add_generation_prompt=True,
+        tokenize=False,
     )
     assert text.endswith("<|im_start|>assistant\n")
 
