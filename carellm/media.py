@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,7 @@ INPUT_SAMPLE_RATE = 16_000
 OUTPUT_SAMPLE_RATE = 24_000
 # Qwen2.5-Omni's vision patches are 14 px, merged 2x2: frame sides must be multiples of 28.
 _VISION_FACTOR = 28
+_PIL_LIMIT_LOCK = threading.Lock()  # Pillow's bomb limit is a global; change it one thread at a time
 
 
 @dataclass
@@ -186,9 +188,17 @@ def load_image(src: Source, limits: MediaLimits | None = None):
     limits = limits or MediaLimits()
     data, name = _read_bytes(src, "image", IMAGE_EXTS, limits)
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            width, height = probe.size
-            fmt = (probe.format or "").upper()
+        with _PIL_LIMIT_LOCK:
+            previous, Image.MAX_IMAGE_PIXELS = (
+                Image.MAX_IMAGE_PIXELS,
+                None,
+            )  # header only: our own limit below
+            try:
+                with Image.open(io.BytesIO(data)) as probe:
+                    width, height = probe.size
+                    fmt = (probe.format or "").upper()
+            finally:
+                Image.MAX_IMAGE_PIXELS = previous
     except (UnidentifiedImageError, OSError) as exc:
         raise MediaError(f"{name} is not a readable image.", "Send a PNG, JPEG or WebP file.") from exc
     if fmt not in {"PNG", "JPEG", "WEBP", "MPO"}:
@@ -198,15 +208,11 @@ def load_image(src: Source, limits: MediaLimits | None = None):
             f"{name} is {width}x{height} px; the limit is {limits.max_image_pixels:,} pixels.",
             "Resize the image, or raise CARELLM_MEDIA_MAX_IMAGE_PIXELS.",
         )
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = max(limits.max_image_pixels, 1)
     try:
         with Image.open(io.BytesIO(data)) as img:
             return img.convert("RGB")
     except Exception as exc:
         raise MediaError(f"{name} is damaged and could not be decoded.", "Send the image again.") from exc
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
 
 
 def _fit_frame(width: int, height: int, max_pixels: int) -> tuple[int, int]:
