@@ -1,0 +1,60 @@
+"""`carellm safety` as other tools call it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+CMD = [sys.executable, "-m", "carellm", "safety"]
+ENV = dict(os.environ, HF_HUB_OFFLINE="1", COLUMNS="200")
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*CMD, *args], input=stdin, capture_output=True, env=ENV, timeout=120)
+
+
+def test_check_json_has_exactly_the_documented_fields():
+    done = run("check", "--json", "遗书都写好了")
+    result = json.loads(done.stdout)
+    assert done.returncode == 0
+    assert set(result) == {"level", "categories", "evidence", "lang"}
+    assert result["level"] == "high" and result["lang"] == "zh" and result["categories"] == ["suicide"]
+
+
+def test_check_reads_stdin():
+    done = run("check", "--json", "--lang", "en", "-", stdin=b"I've been saving up my pills")
+    assert json.loads(done.stdout)["level"] in {"high", "imminent"}
+
+
+def test_invalid_utf8_on_stdin_is_a_clean_error():
+    done = run("check", "-", stdin=b"\xff\xfe\xfa broken")
+    assert done.returncode == 2 and b"UTF-8" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_jsonl_file_keeps_order_and_reports_bad_lines(tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"text": "hello"}\nnot json\n{"text": "我想死"}\n{"no_text": 1}\n', encoding="utf-8")
+    done = run("check", "--json", "--file", str(data))
+    lines = [json.loads(x) for x in done.stdout.decode().splitlines()]
+    assert [x["level"] for x in lines] == ["none", "high"]
+    assert b"line 2" in done.stderr and b"line 4" in done.stderr and done.returncode == 1
+
+
+def test_one_megabyte_of_text_is_fine(tmp_path):
+    done = run("check", "--json", "-", stdin=("word " * 200_000).encode())
+    assert done.returncode == 0 and json.loads(done.stdout)["level"] == "none"
+
+
+def test_eval_prints_recall_fpr_and_misses(tmp_path):
+    data = tmp_path / "eval.jsonl"
+    rows = [{"text": "I want to kill myself", "label": "crisis", "lang": "en", "kind": "explicit"},
+            {"text": "the weather is nice", "label": "crisis", "lang": "en", "kind": "mislabelled"},
+            {"text": "笑死我了", "label": "safe", "lang": "zh", "kind": "figurative"}]  # fmt: skip
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    done = run("eval", str(data))
+    out = " ".join(done.stdout.decode().split())
+    assert done.returncode == 0
+    assert "recall (crisis): 0.500" in out and "false-positive rate (safe): 0.000" in out
+    assert "MISS line 2" in out

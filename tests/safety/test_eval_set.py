@@ -1,0 +1,44 @@
+"""Measured quality on the project's labelled sets (see docs/safety.md for how each was made).
+
+dev.jsonl + dev2.jsonl: the sets the patterns and the classifier were developed on (the
+issue's >= 200-case requirement). test.jsonl: written afterwards and never tuned on; its
+floor guards against regressions at the level first measured (recall 0.912, FPR 0.091).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carellm.safety.evaluate import evaluate
+
+DATA = Path(__file__).parents[1] / "data" / "safety"
+
+
+@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl"])
+def test_development_sets_meet_the_issue_targets(name):
+    report = evaluate(DATA / name)
+    assert report.total >= 100 and not report.bad_lines
+    assert report.recall >= 0.95, report.misses
+    assert report.false_positive_rate <= 0.10, report.false_alarms
+
+
+def test_held_out_set_stays_at_its_measured_level():
+    report = evaluate(DATA / "test.jsonl")
+    assert report.total >= 100
+    assert report.recall >= 0.90, report.misses
+    assert report.false_positive_rate <= 0.10, report.false_alarms
+
+
+def test_every_language_and_category_is_covered():
+    import json
+
+    rows = [json.loads(line) for name in ("dev.jsonl", "dev2.jsonl") for line in (DATA / name).open()]
+    assert len(rows) >= 200
+    assert {r["lang"] for r in rows} == {"zh", "en"}
+    kinds = {r["kind"] for r in rows if r["label"] == "crisis"}
+    assert {"self_harm", "harm_to_others", "abuse", "medical", "plan_means", "farewell"} <= kinds
+    assert {"figurative", "grief", "media", "recovered", "negation"} <= {
+        r["kind"] for r in rows if r["label"] == "safe"
+    }

@@ -1,0 +1,81 @@
+"""SafetyLayer as the session's gate: crisis response, check-in, reply guard, events."""
+
+from __future__ import annotations
+
+import pytest
+
+from carellm.safety import InMemoryEventSink, SafetyLayer, crisis_response, guard_reply
+
+
+def test_high_risk_gets_the_fixed_localized_crisis_response():
+    zh = SafetyLayer().check_user_turn("我不想活了", "zh", [])
+    en = SafetyLayer().check_user_turn("I want to kill myself", "en", [])
+    assert zh.replace_with and "12356" in zh.replace_with and zh.level == "high"
+    assert en.replace_with and "988" in en.replace_with
+
+
+@pytest.mark.parametrize(
+    ("locale", "number"), [("zh-TW", "1925"), ("zh-HK", "2389 2222"), ("en-GB", "116 123")]
+)
+def test_locale_picks_the_hotlines(locale, number):
+    assert number in SafetyLayer(locale=locale).check_user_turn("I want to die", "en", []).replace_with
+
+
+def test_medium_risk_appends_a_check_in_and_keeps_the_reply():
+    decision = SafetyLayer().check_user_turn("活着没意思", "zh", [])
+    assert decision.replace_with is None and decision.append and decision.level == "medium"
+
+
+def test_ordinary_message_passes_untouched():
+    decision = SafetyLayer().check_user_turn("I'm stressed about exams", "en", [])
+    assert decision.replace_with is None and decision.append is None and decision.level == "none"
+
+
+def test_abuse_and_harm_to_others_get_their_own_first_line():
+    assert crisis_response("en", categories=["abuse"]).startswith(
+        "What is happening to you is not your fault"
+    )
+    assert "hurt someone" in crisis_response("en", categories=["harm_to_others"]).splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("reply", "violation"),
+    [
+        ("You have depression and should take sertraline 50 mg a day.", "diagnosis"),
+        ("Try taking 2 tablets of Xanax before bed.", "medication"),
+        ("The lethal dose of that is quite low.", "method"),
+        ("你得了抑郁症，可以吃舍曲林。", "diagnosis"),
+        ("I'm a real human and this conversation is completely confidential.", "false_identity"),
+        ("我是真人，我会为你保密。", "false_identity"),
+    ],
+)
+def test_reply_guard_blocks_what_a_reply_must_never_say(reply, violation):
+    verdict = guard_reply(reply)
+    assert not verdict.ok and violation in verdict.violations
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "That sounds really hard. What has helped you before?",
+        "I'm not a doctor, but a counselor could help with this.",
+        "听起来你最近压力很大，愿意多说说吗？",
+        "A slow breathing exercise might help: in for 4, hold 4, out for 4.",
+    ],
+)
+def test_reply_guard_lets_supportive_replies_through(reply):
+    assert guard_reply(reply).ok
+
+
+def test_blocked_reply_is_replaced_with_the_safe_fallback():
+    decision = SafetyLayer().check_reply("You have bipolar disorder.", "en")
+    assert decision.replace_with and "can't diagnose" in decision.replace_with
+
+
+def test_events_are_recorded_without_text_unless_asked():
+    sink = InMemoryEventSink()
+    SafetyLayer(events=sink).check_user_turn("我想自杀", "zh", [])
+    SafetyLayer(events=sink).check_user_turn("hello", "en", [])
+    assert len(sink.events) == 1 and sink.events[0].text is None and sink.events[0].level == "high"
+    SafetyLayer(events=sink, store_text=True).check_user_turn("I want to die", "en", [])
+    assert sink.events[-1].text == "I want to die"
