@@ -25,12 +25,13 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from carellm.cli import chat, dev, doctor, safety
+    from carellm.cli import chat, dev, doctor, emotion, safety
 
     app.command("chat")(chat.chat)
     app.command("doctor")(doctor.doctor)
     app.add_typer(dev.app, name="dev")
     app.add_typer(safety.app, name="safety")
+    app.add_typer(emotion.app, name="emotion")
 
 
 _register()

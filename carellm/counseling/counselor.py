@@ -54,11 +54,15 @@ class Counselor:
         lang: str | None = None,
         voice: str | None = None,
         speak: bool = False,
-        emotion: EmotionObserver | None = None,
+        emotion: EmotionObserver | bool = True,
         recorder: TurnRecorder | None = None,
         session_id: str | None = None,
     ) -> Session:
-        """A new conversation. `lang`: zh, en or auto (detected from the first message)."""
+        """A new conversation. `lang`: zh, en or auto (detected from the first message).
+
+        `emotion`: True (default) tracks text and voice emotion per turn, False turns it off,
+        or pass your own EmotionObserver.
+        """
         if voice is not None and voice not in {"Chelsie", "Ethan"}:
             from carellm.errors import ConfigError
 
@@ -70,7 +74,15 @@ class Counselor:
             lang=lang,
             voice=voice,
             speak=speak and self.backend.can_speak,
-            emotion=emotion,
+            emotion=_emotion_observer(emotion),
             recorder=recorder,
             session_id=session_id,
         )
+
+
+def _emotion_observer(choice: EmotionObserver | bool) -> EmotionObserver | None:
+    if choice is True:
+        from carellm.emotion import SessionEmotionTracker
+
+        return SessionEmotionTracker()
+    return choice or None

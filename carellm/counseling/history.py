@@ -28,6 +28,7 @@ class Exchange:
 
     user: Message
     reply: str
+    risk: str = "none"  # the safety layer's level for the user's message
 
 
 @dataclass

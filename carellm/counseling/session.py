@@ -158,11 +158,13 @@ class Session:
                 yield Chunk("audio", audio=waveform)
         user_audio = _first_audio(media, self.settings)
         emotion = self.emotion.observe(text, lang, user_audio) if self.emotion else None
+        if emotion is not None and hasattr(emotion, "safety_level"):
+            emotion.safety_level = user_gate.level
 
         # The turn succeeded: only now does the session change.
         self.lang = lang
         self.history = trimmed
-        self.history.exchanges.append(Exchange(user, final))
+        self.history.exchanges.append(Exchange(user, final, user_gate.level))
         index = self.turns
         self.turns += 1
         reply = Reply(
@@ -209,7 +211,12 @@ class Session:
         for line in self.history.summary_lines:
             rows.append({"role": "summary", "text": line, "lang": self.lang})
         for ex in self.history.exchanges:
-            row: dict[str, Any] = {"role": "user", "text": ex.user.text, "lang": self.lang}
+            row: dict[str, Any] = {
+                "role": "user",
+                "text": ex.user.text,
+                "lang": self.lang,
+                "safety_level": ex.risk,
+            }
             files = [item.name for item in ex.user.media]
             if files:
                 row["media"] = files
