@@ -68,7 +68,8 @@ def analyze_text(text: str, lang: str | None = None, classifier=None, backend=No
 
         judged = llm_scores(backend, text, lang)
         if judged is not None:
-            combined = {k: 0.5 * combined.get(k, 0.0) + 0.5 * judged.get(k, 0.0) for k in PRIMARY}
+            share = 0.8 if not weights and classifier is None else 0.5
+            combined = {k: (1 - share) * combined.get(k, 0.0) + share * judged.get(k, 0.0) for k in PRIMARY}
             sources.append("llm")
     return from_scores(
         combined, keywords=keywords, goemotions=goemotions, lang=lang, source="+".join(sources)
