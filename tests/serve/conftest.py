@@ -84,7 +84,10 @@ def start_server(counselor) -> Iterator[Callable[..., RunningServer]]:
     def start(app_counselor=None, recorder=None, emotion_factory=None, **fields) -> RunningServer:
         fields.setdefault("api_keys", [API_KEY])
         app = create_app(
-            app_counselor or counselor, ServeSettings(**fields), recorder=recorder, emotion_factory=emotion_factory
+            app_counselor or counselor,
+            ServeSettings(**fields),
+            recorder=recorder,
+            emotion_factory=emotion_factory,
         )
         server = RunningServer(app)
         running.append(server)
@@ -105,6 +108,11 @@ def client(server):
     from openai import OpenAI
 
     return OpenAI(base_url=f"{server.url}/v1", api_key=API_KEY, max_retries=0, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def api_key() -> str:
+    return API_KEY
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,9 @@ def test_models_lists_the_loaded_model(client, model_id):
 
 
 def test_plain_completion_returns_the_sessions_reply_with_carellm_fields(client, model_id):
-    resp = client.chat.completions.create(model=model_id, messages=[{"role": "user", "content": "I feel tired"}])
+    resp = client.chat.completions.create(
+        model=model_id, messages=[{"role": "user", "content": "I feel tired"}]
+    )
     choice = resp.choices[0]
     assert resp.object == "chat.completion" and resp.id.startswith("chatcmpl-")
     assert choice.message.role == "assistant" and isinstance(choice.message.content, str)
@@ -143,5 +145,8 @@ def test_health_and_metrics_report_without_message_text(client, model_id, server
     assert httpx.get(f"{server.url}/health").json()["status"] == "ok"
     text = httpx.get(f"{server.url}/metrics").text
     assert 'carellm_requests_total{route="/v1/chat/completions",status="200"}' in text
-    assert "carellm_request_duration_seconds_bucket" in text and 'carellm_tokens_total{kind="completion"}' in text
+    assert (
+        "carellm_request_duration_seconds_bucket" in text
+        and 'carellm_tokens_total{kind="completion"}' in text
+    )
     assert "Zorblax" not in text
