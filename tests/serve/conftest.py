@@ -74,28 +74,35 @@ class RunningServer:
 
 
 @pytest.fixture(scope="session")
-def start_server(counselor) -> Iterator[Callable[..., RunningServer]]:
-    """Start an app with the given ServeSettings fields (and create_app keywords); stopped at the end."""
-    from carellm.serve.app import create_app
-    from carellm.serve.settings import ServeSettings
-
+def run_app() -> Iterator[Callable[[object], RunningServer]]:
+    """Serve any ASGI app on 127.0.0.1; all are stopped at the end of the test run."""
     running: list[RunningServer] = []
 
-    def start(app_counselor=None, recorder=None, emotion_factory=None, **fields) -> RunningServer:
-        fields.setdefault("api_keys", [API_KEY])
-        app = create_app(
-            app_counselor or counselor,
-            ServeSettings(**fields),
-            recorder=recorder,
-            emotion_factory=emotion_factory,
-        )
+    def run(app) -> RunningServer:
         server = RunningServer(app)
         running.append(server)
         return server
 
-    yield start
+    yield run
     for server in running:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def start_server(counselor, run_app) -> Callable[..., RunningServer]:
+    """Start `carellm serve`'s app with the given ServeSettings fields (and create_app keywords)."""
+    from carellm.serve.app import create_app
+    from carellm.serve.settings import ServeSettings
+
+    def start(app_counselor=None, recorder=None, emotion_factory=None, **fields) -> RunningServer:
+        fields.setdefault("api_keys", [API_KEY])
+        settings = ServeSettings(**fields)
+        app = create_app(
+            app_counselor or counselor, settings, recorder=recorder, emotion_factory=emotion_factory
+        )
+        return run_app(app)
+
+    return start
 
 
 @pytest.fixture(scope="session")
