@@ -65,6 +65,7 @@ class PreparedTurn:
     session_id: str | None
     completion_id: str
     created: int
+    usage: Usage | None = None
 
 
 class TurnThread:
@@ -303,6 +304,12 @@ class ChatService:
 
     def usage(self, turn: PreparedTurn, reply: Reply) -> Usage:
         """Estimated with the backend's own counter on the text (media are not counted twice)."""
+        if turn.usage is not None:
+            return turn.usage
+        turn.usage = self._count_usage(turn, reply)
+        return turn.usage
+
+    def _count_usage(self, turn: PreparedTurn, reply: Reply) -> Usage:
         count = self.counselor.backend.count_tokens
         texts = [Message("user", ex.user.text) for ex in turn.session.history.exchanges[:-1]]
         prompt = count([*texts, Message("user", turn.conversation.turn.text)])
