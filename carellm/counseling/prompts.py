@@ -8,9 +8,7 @@ after it, so spoken replies and the persona work together (see docs/backend.md).
 
 from __future__ import annotations
 
-from typing import Literal
-
-Lang = Literal["zh", "en"]
+from carellm.language import Lang
 
 QWEN_AUDIO_SYSTEM_PROMPT = (
     "You are Qwen, a virtual human developed by the Qwen Team, Alibaba Group, capable of perceiving "

@@ -23,9 +23,9 @@ from carellm.config import Settings
 from carellm.counseling.disclaimer import disclaimer
 from carellm.counseling.history import Exchange, History
 from carellm.counseling.hooks import EmotionObserver, GateDecision, SafetyGate, TurnRecord, TurnRecorder
-from carellm.counseling.language import detect_lang
 from carellm.counseling.prompts import Lang
 from carellm.errors import ConfigError, InputError
+from carellm.language import detect_lang
 from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, Source
 
 MediaArg = Source | np.ndarray | Sequence[Source] | None

@@ -1,0 +1,124 @@
+"""`carellm safety`: check text for crisis risk, and evaluate the layer on a labelled file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from carellm.errors import InputError
+
+app = typer.Typer(help="Crisis/safety layer (runs offline on CPU, no model needed).", no_args_is_help=True)
+console = Console(highlight=False)
+
+MAX_TEXT_BYTES = 5_000_000
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputError("More than 5 MB on standard input.", "Split the text, or use --file with JSONL.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"Standard input is not valid UTF-8 (byte {exc.start}).", "Convert the text to UTF-8 first."
+        ) from exc
+
+
+def _lang(lang: str) -> str | None:
+    if lang not in {"zh", "en", "auto"}:
+        raise InputError(f"Unknown --lang {lang!r}.", "Use zh, en or auto.")
+    return None if lang == "auto" else lang
+
+
+@app.command("check")
+def check(
+    text: str | None = typer.Argument(None, help="The text, or - to read standard input."),
+    lang: str = typer.Option("auto", "--lang", help="zh, en or auto."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per result."),
+    file: Path | None = typer.Option(None, "--file", help='JSONL with one {"text": ...} per line.'),
+) -> None:
+    """Assess TEXT (or every line of --file) for crisis risk."""
+    from carellm.safety import assess
+
+    chosen = _lang(lang)
+    if file is not None:
+        if text is not None:
+            raise InputError("Give either TEXT or --file, not both.", "Drop one of them.")
+        _check_file(file, chosen, as_json)
+        return
+    if text is None:
+        raise InputError("No text given.", 'carellm safety check "some text"   (or - to read stdin)')
+    if text == "-":
+        text = _read_stdin()
+    risk = assess(text, chosen)
+    if as_json:
+        print(json.dumps(risk.to_dict(), ensure_ascii=False))
+        return
+    color = {"none": "green", "low": "cyan", "medium": "yellow", "high": "red", "imminent": "bold red"}[
+        risk.level
+    ]
+    console.print(f"level: [{color}]{risk.level}[/]   lang: {risk.lang}")
+    if risk.categories:
+        console.print("categories: " + ", ".join(risk.categories))
+    for span in risk.evidence:
+        console.print(f"  evidence: {span!r}", markup=False)
+
+
+def _check_file(path: Path, lang: str | None, as_json: bool) -> None:
+    from carellm.safety import assess
+    from carellm.safety.evaluate import read_cases
+
+    cases, bad = read_cases(path)
+    for _, record in cases:
+        result = assess(record["text"], lang or record.get("lang")).to_dict()
+        print(
+            json.dumps(result, ensure_ascii=False) if as_json else f"{result['level']}\t{record['text'][:80]}"
+        )
+    for message in bad:
+        print(f"{path}: {message}", file=sys.stderr)
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command("eval")
+def evaluate_cmd(
+    file: Path = typer.Argument(..., help="JSONL with text, label (crisis|safe), optional lang and kind."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole report as JSON."),
+) -> None:
+    """Recall on crisis, false-positive rate on safe, per language and kind, and the misses."""
+    from carellm.safety.evaluate import evaluate
+
+    report = evaluate(file)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        console.print(
+            f"cases: {report.total}   recall (crisis): {report.recall:.3f}   "
+            f"false-positive rate (safe): {report.false_positive_rate:.3f}   "
+            f"precision: {report.precision:.3f}"
+        )
+        for title, groups in (("language", report.by_lang), ("kind", report.by_kind)):
+            table = Table(title=f"by {title}")
+            for col in (title, "tp", "fn", "fp", "tn"):
+                table.add_column(col)
+            for key in sorted(groups):
+                table.add_row(key, *(str(groups[key][c]) for c in ("tp", "fn", "fp", "tn")))
+            console.print(table)
+        for miss in report.misses:
+            console.print(
+                f"MISS line {miss['line']} ({miss['lang']}, {miss['kind']}): {miss['text']}", markup=False
+            )
+        for alarm in report.false_alarms:
+            console.print(
+                f"FALSE ALARM line {alarm['line']} ({alarm['level']}): {alarm['text']}", markup=False
+            )
+    for message in report.bad_lines:
+        print(f"{file}: {message}", file=sys.stderr)
+    if report.bad_lines:
+        raise typer.Exit(1)

@@ -1,0 +1,214 @@
+"""Risk assessment of a user's message (and the turns before it), without any model.
+
+Patterns find signals; this module decides what they add up to: negation ("I would never"),
+the past tense with recovery ("last year ... now I'm better" -> low), a film or the news
+rather than oneself, a time marker ("tonight") next to intent, preparation next to
+ideation, and signals spread over several turns of one conversation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from carellm.language import detect_lang
+from carellm.safety.normalize import normalize
+from carellm.safety.patterns import (
+    LEVELS,
+    MEDIA_CONTEXT,
+    NEGATION,
+    NOW,
+    ONGOING,
+    PAST,
+    PATTERNS,
+    RANK,
+    RECOVERED,
+    THIRD_PARTY,
+)
+
+MAX_CHARS = 200_000  # beyond this only the start and the end are read (a paste of a whole book)
+HISTORY_TURNS = 10
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[a-z]")
+_SELF_IN_MEDIA = {
+    "en": re.compile(
+        r"\b(?:me too|i also|i feel|i want|i've been|makes me want|i relate|same here|like me|i do too)\b"
+    ),
+    "zh": re.compile(r"我也|我自己|跟我一样|和我一样|让我也想|我真的|我好想|我也想"),
+}
+# Signs that it is happening again, which outweigh "I'm better now".
+_STILL = {
+    "en": re.compile(r"\b(?:again|still|coming back|relapsed|lately)\b"),
+    "zh": re.compile(r"又|还是|还在|又开始|最近"),
+}
+_RISK_KINDS = {"ideation", "hopelessness", "means", "plan", "farewell", "self_harm", "act", "model"}
+_PREPARATION = {"means", "plan", "farewell", "act"}
+
+
+@dataclass
+class RiskAssessment:
+    level: str = "none"
+    categories: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    lang: str = "en"
+    signals: list[str] = field(default_factory=list)  # signal kinds, e.g. ideation, means
+    reasons: list[str] = field(default_factory=list)  # rule ids and adjustments, for audits
+
+    @property
+    def flagged(self) -> bool:
+        return RANK[self.level] >= RANK["medium"]
+
+    def to_dict(self) -> dict:
+        return {
+            "level": self.level,
+            "categories": self.categories,
+            "evidence": self.evidence,
+            "lang": self.lang,
+        }
+
+
+def _raise(level: str, to: str) -> str:
+    return to if RANK[to] > RANK[level] else level
+
+
+def _cap(level: str, to: str) -> str:
+    return to if RANK[level] > RANK[to] else level
+
+
+@lru_cache(maxsize=4096)
+def _assess_one(text: str) -> RiskAssessment:
+    norm = normalize(
+        text[:MAX_CHARS] if len(text) <= MAX_CHARS else text[: MAX_CHARS // 2] + " " + text[-MAX_CHARS // 2 :]
+    )
+    result = RiskAssessment(lang=detect_lang(norm))
+    scripts = [k for k, rx in (("en", _LATIN), ("zh", _CJK)) if rx.search(norm)]
+    kinds: set[str] = set()
+    categories: dict[str, None] = {}
+    level = "none"
+    capped = False
+    for key in scripts:
+        media = MEDIA_CONTEXT[key].search(norm) and not _SELF_IN_MEDIA[key].search(norm)
+        for pattern in PATTERNS[key]:
+            for match in pattern.regex.finditer(norm):
+                before = norm[max(0, match.start() - 24) : match.start()]
+                if pattern.negatable and NEGATION[key].search(before):
+                    result.reasons.append(f"negated:{pattern.id}")
+                    continue
+                found = pattern.level
+                if media:
+                    found = "low"
+                    result.reasons.append(f"media-context:{pattern.id}")
+                level = _raise(level, found)
+                kinds.add(pattern.kind)
+                categories.setdefault(pattern.category)
+                result.evidence.append(match.group(0).strip())
+                result.reasons.append(pattern.id)
+                break
+        third = THIRD_PARTY[key].search(norm)
+        if third and not media:
+            level = _raise(level, "medium")
+            kinds.add("third_party")
+            categories.setdefault("suicide")
+            result.evidence.append(third.group(0))
+            result.reasons.append(f"third-party:{key}")
+        recovered = RECOVERED[key].search(norm) and not _STILL[key].search(norm)
+        if kinds & _RISK_KINDS and PAST[key].search(norm) and (recovered or not ONGOING[key].search(norm)):
+            level = _cap(level, "low" if recovered else "medium")
+            result.reasons.append("past-recovered" if recovered else "past")
+            capped = True
+        elif (
+            kinds & {"ideation", "plan", "means", "farewell", "others"}
+            and NOW[key].search(norm)
+            and RANK[level] >= RANK["high"]
+            and not media
+        ):
+            level = "imminent"
+            result.reasons.append("time-marker")
+    if (
+        not capped
+        and kinds & _PREPARATION
+        and kinds & {"ideation", "hopelessness"}
+        and RANK[level] >= RANK["medium"]
+    ):
+        level = _raise(level, "high")
+        result.reasons.append("preparation+ideation")
+    result.level = level
+    result.categories = list(categories)
+    result.signals = sorted(kinds)
+    return result
+
+
+def assess(
+    text: str, lang: str | None = None, history: Sequence[str] = (), semantic: bool | None = None
+) -> RiskAssessment:
+    """Risk in `text`, raised by signals from earlier user turns of the same conversation.
+
+    `semantic`: also use the sentence-embedding model (None: when installed). The character
+    n-gram model always runs; it is part of the layer, not an option.
+    """
+    if not isinstance(text, str):
+        raise TypeError("assess() takes the message text as a str")
+    current = _with_model(_assess_one(text), text, semantic)
+    result = RiskAssessment(
+        level=current.level,
+        categories=list(current.categories),
+        evidence=list(current.evidence),
+        lang=lang if lang in {"zh", "en"} else current.lang,
+        signals=list(current.signals),
+        reasons=list(current.reasons),
+    )
+    earlier = [_with_model(_assess_one(t), t, False) for t in list(history)[-HISTORY_TURNS:] if t]
+    past_kinds = {k for a in earlier if RANK[a.level] >= RANK["low"] for k in a.signals} & _RISK_KINDS
+    past_top = max((RANK[a.level] for a in earlier), default=0)
+    now_kinds = set(current.signals) & _RISK_KINDS
+    if now_kinds and past_kinds - now_kinds:
+        combined = now_kinds | past_kinds
+        target = "high" if combined & _PREPARATION and combined & {"ideation", "hopelessness"} else "medium"
+        if RANK[target] > RANK[result.level]:
+            result.level = target
+            result.reasons.append(f"history:{'+'.join(sorted(combined))}")
+    elif now_kinds & past_kinds and result.level == "low":
+        result.level = "medium"  # the same warning sign again and again
+        result.reasons.append("history:repeated")
+    if past_top >= RANK["high"] and (now_kinds & _PREPARATION or _mentions_now(text)):
+        result.level = "imminent" if now_kinds or _mentions_now(text) else result.level
+        result.reasons.append("history-high+now")
+    for a in earlier:
+        if RANK[a.level] >= RANK["medium"] and result.level != "none":
+            for cat in a.categories:
+                if cat not in result.categories:
+                    result.categories.append(cat)
+    return result
+
+
+def _with_model(rules: RiskAssessment, text: str, semantic: bool | None) -> RiskAssessment:
+    """Patterns first; the learned model may add a `medium` the patterns missed."""
+    from carellm.safety import classifier
+
+    if rules.level not in {"none", "low"} or not text.strip() or "media-context" in " ".join(rules.reasons):
+        return rules
+    if "past-recovered" in rules.reasons or any(r.startswith("negated:") for r in rules.reasons):
+        return rules
+    use_semantic = classifier.semantic_available() if semantic is None else semantic
+    probability, threshold = classifier.crisis_probability(text, use_semantic)
+    if probability < threshold:
+        return rules
+    category = classifier.guess_category(text)
+    return RiskAssessment(
+        level="medium",
+        categories=list(dict.fromkeys([*rules.categories, category])),
+        evidence=[*rules.evidence, text.strip()[:120]],
+        lang=rules.lang,
+        signals=sorted({*rules.signals, "model"}),
+        reasons=[*rules.reasons, f"model:{probability:.2f}>={threshold:.2f}"],
+    )
+
+
+def _mentions_now(text: str) -> bool:
+    norm = normalize(text[:2000])
+    return any(rx.search(norm) for rx in NOW.values())
+
+
+__all__ = ["LEVELS", "RiskAssessment", "assess"]

@@ -1,0 +1,568 @@
+"""Curated crisis patterns (zh + en), written from clinical warning-sign lists.
+
+Sources of the signs (not of text): the Columbia Suicide Severity Rating Scale (ideation,
+intent, plan, preparatory behaviour), the AFSP/988 and WHO LIVE LIFE warning-sign lists
+(talk of being a burden, no reason to live, saying goodbye, giving things away, acquiring
+means), and Chinese crisis-line guidance (北京心理危机研究与干预中心) for local phrasings
+(喝农药, 烧炭, 遗书, 交代后事). See docs/safety.md for the data card.
+
+Patterns run on `normalize()`d text: lower case, simplified Chinese, no spaces between
+Chinese characters. Each has a signal `kind`; the assessor combines kinds within a message
+and across turns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LEVELS = ("none", "low", "medium", "high", "imminent")
+RANK = {name: i for i, name in enumerate(LEVELS)}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str
+    lang: str
+    category: str
+    level: str
+    kind: str
+    regex: re.Pattern
+    negatable: bool = False
+
+
+def _p(pid, lang, category, level, kind, regex, negatable=False) -> Pattern:
+    return Pattern(pid, lang, category, level, kind, re.compile(regex), negatable)
+
+
+_ME = r"(?:my ?self|myself|my own life|my life)"
+_INTENT = r"(?:want|wanna|wish|going|plan|planning|planned|ready|decided|trying|try|tried|gonna|need|intend|about|thinking about|thought about|think about|considering|consider)"
+
+EN = [
+    # ---- suicide: explicit intent and ideation
+    _p(
+        "en.kill_self",
+        "en",
+        "suicide",
+        "high",
+        "ideation",
+        rf"\b(?:kill|killing|killed|end|ending|take|taking|off|offing|unalive|unaliving)\s+{_ME}\b",
+        True,
+    ),
+    _p(
+        "en.end_it_all",
+        "en",
+        "suicide",
+        "high",
+        "ideation",
+        r"\b(?:end it all|end(?:ing)? everything|end it tonight|end my suffering for good|end it for good)\b",
+        True,
+    ),
+    _p(
+        "en.suicidal",
+        "en",
+        "suicide",
+        "high",
+        "ideation",
+        r"\b(?:i'?m|i am|feel|feeling|felt|been|get|getting|so|very|really|pretty|kinda|kind of)\s+(?:so\s+|very\s+|really\s+)?suicidal\b",
+        True,
+    ),
+    _p(
+        "en.commit_suicide",
+        "en",
+        "suicide",
+        "high",
+        "ideation",
+        rf"\b(?:commit|committing|attempt|attempted|attempting|{_INTENT})\s+(?:to\s+)?(?:commit\s+)?suicide\b",
+        True,
+    ),
+    _p("en.kms", "en", "suicide", "high", "ideation", r"\b(?:kms|kys myself|unalive myself)\b"),
+    _p("en.ready_die", "en", "suicide", "high", "ideation", r"\b(?:i'?m|i am) (?:so |just |finally )?ready to (?:die|go|end it|be done)\b|\bsuicide (?:is|feels like|seems like|looks like) (?:the |my )?(?:only |best |last )?(?:option|answer|way out|choice|solution)\b", True),
+    _p(
+        "en.want_die",
+        "en",
+        "suicide",
+        "high",
+        "ideation",
+        r"\bi\s+(?:just\s+|really\s+|honestly\s+|kind of\s+|kinda\s+)?(?:want|wanna|wish|need|am going|'m going|am ready|'m ready)\s+(?:to\s+)?(?:die+|be dead|stop living|stop existing|not exist|not be alive|not wake up|never wake up|be gone for good)\b",
+        True,
+    ),
+    _p(
+        "en.wish_dead",
+        "en",
+        "suicide",
+        "high",
+        "ideation",
+        r"\b(?:wish|wished)\s+i\s+(?:was|were|could be|had been)\s+(?:dead|never born|gone)\b|\b(?:wish|wished) i (?:had never been born|was never born|never existed|didn'?t exist)\b",
+    ),
+    _p(
+        "en.dont_want_live",
+        "en",
+        "suicide",
+        "high",
+        "ideation",
+        r"\b(?:don'?t|do not|no longer|dont)\s+(?:really\s+)?(?:want|wish|care)\s+to\s+(?:live|be alive|exist|be here|wake up|go on)\b",
+    ),
+    _p(
+        "en.sleep_forever",
+        "en",
+        "suicide",
+        "high",
+        "ideation",
+        r"\b(?:sleep forever|go to sleep and never wake up|fall asleep and not wake up|never wake up again|not wake up tomorrow|never have to wake up)\b",
+    ),
+    _p(
+        "en.better_off",
+        "en",
+        "suicide",
+        "high",
+        "ideation",
+        r"\b(?:better off without me|better off if i (?:was|were|wasn'?t|weren'?t) (?:dead|gone|here|around|alive)|better off dead|(?:easier|better) (?:for (?:everyone|everybody|them|my family) )?if i (?:just )?(?:wasn'?t|weren'?t|was not|were not|am not|'m not) (?:here|around|alive)|(?:a )?better (?:place )?without me|(?:would|will|'d) be (?:better|happier|fine|relieved|better off)(?: off)? (?:if i (?:was|were|'m|am) (?:dead|gone|not here|not around|not alive)|without me|once i'?m gone)|be better if i (?:was|were) (?:dead|gone)|won'?t (?:have to )?miss me|nobody would (?:even )?notice if i (?:was|were) gone|no one would (?:care|notice) if i died)\b",
+    ),
+    _p(
+        "en.no_reason_live",
+        "en",
+        "suicide",
+        "medium",
+        "hopelessness",
+        r"\b(?:no|not any|nothing to|without (?:a|any))\s+(?:reason|point|purpose)\s+(?:for me\s+)?(?:to|in|for)\s+(?:keep\s+|go on\s+)?(?:live|living|going on|going|being alive|life|stay|staying|exist|existing)\b|\bwhat'?s the point of (?:living|life|going on|anything)\b|\blife (?:isn'?t|is not) worth living\b",
+    ),
+    _p(
+        "en.disappear",
+        "en",
+        "suicide",
+        "medium",
+        "ideation",
+        r"\b(?:want|wanna|wish)\s+(?:i could\s+|to\s+)?(?:just\s+)?(?:disappear|vanish|cease to exist|fade away)\b(?! into| for a (?:few |couple of |little )?(?:days?|weeks?|while|bit)| on (?:a )?(?:trip|vacation|holiday)| this weekend| from social media)",
+    ),
+    _p(
+        "en.cant_go_on",
+        "en",
+        "suicide",
+        "medium",
+        "hopelessness",
+        r"\bcan'?t\s+(?:go on|keep going|do this anymore|take (?:it|this|much more) anymore|live like this|keep living|carry on)\b|\b(?:i'?m|i am) done with (?:life|living|everything)\b|\bgive up on (?:life|living)\b",
+    ),
+    _p(
+        "en.burden",
+        "en",
+        "suicide",
+        "medium",
+        "hopelessness",
+        r"\b(?:i'?m|i am|i feel like)\s+(?:just\s+)?(?:a|such a)\s+burden\b|\beveryone (?:hates|would be happier without) me\b",
+    ),
+    _p(
+        "en.hopeless",
+        "en",
+        "suicide",
+        "low",
+        "hopelessness",
+        r"\b(?:hopeless|no hope left|nothing will ever get better|trapped with no way out|no way out|nothing left to live for)\b",
+    ),
+    _p("en.nothing_to_live", "en", "suicide", "high", "ideation", r"\bnothing (?:left )?to live for\b"),
+    # ---- preparation, plan, means, farewell
+    _p(
+        "en.saving_pills",
+        "en",
+        "suicide",
+        "high",
+        "means",
+        r"\b(?:saving|saved|stockpil\w*|hoard\w*|collect\w*|stash\w*|storing|kept|keeping)\s+(?:up\s+)?(?:all\s+)?(?:my\s+|of my\s+|some\s+|a lot of\s+)?(?:pills|meds|medication|medicine|tablets|sleeping pills|painkillers|prescriptions?)\b",
+    ),
+    _p(
+        "en.means",
+        "en",
+        "suicide",
+        "medium",
+        "means",
+        r"\b(?:bought|buying|got|have|found|ordered)\s+(?:a\s+|some\s+)?(?:rope|noose|gun|pistol|rifle|razor blades?|blades?|charcoal|pesticide|poison|rat poison|helium)\b|\bhow (?:many|much) (?:pills|tablets|of \w+) (?:would|does it take|to) (?:kill|die|overdose)\b|\blethal dose\b|\bpainless(?:ly)? (?:way|ways) to (?:die|go)\b",
+    ),
+    _p("en.how_many", "en", "suicide", "high", "means", r"\bhow (?:many|much) [\w\s]{0,30}?(?:would it take|does it take|to take|do i need|would i need) to (?:die|kill myself|overdose|od|not wake up|end it)\b"),
+    _p("en.letters", "en", "suicide", "high", "farewell", r"\b(?:wrote|written|writing|left) (?:goodbye |farewell |last )?(?:letters|notes) (?:to|for) (?:everyone|everybody|my family|all of you|my kids|my parents)\b"),
+    _p("en.thoughts", "en", "suicide", "high", "ideation", r"\b(?:thoughts?|thinking|ideas?|urges?) (?:of|about) (?:suicide|killing myself|ending (?:it|my life|things)|dying|taking my (?:own )?life)\b|\bsuicidal (?:thoughts|ideation|urges|feelings)\b|\b(?:attempted|tried) (?:suicide|to kill myself|to end my life|to end it)\b", True),
+    _p("en.cooccur", "en", "suicide", "medium", "ideation", r"\bi\b(?:(?!\b(?:don'?t|do not|never|not|won'?t)\b)[^.!?]){0,40}\b(?:want|wanna|wish|tired of|sick of|rather|easier|better|ready|think(?:ing)? about|dream(?:ing)? of|long for|crave)\b[^.!?]{0,30}\b(?:dying(?! (?:my|her|his|their) hair)|to die|be dead|being dead|not (?:be )?(?:here|around|alive)|wasn'?t (?:here|around|alive)|weren'?t (?:here|around|alive)|being alive|living anymore|be alive|existing|not exist|everything to stop|it all to stop|make it (?:all )?stop|it to end|it all to end)\b", True),
+    _p("en.no_future", "en", "suicide", "medium", "hopelessness", r"\b(?:don'?t|do not|can'?t|cannot) see (?:a|any) (?:future|way out|point|reason to (?:live|go on))\b|\bthere'?s no (?:future|way out) for me\b"),
+    _p("en.wish_hit", "en", "suicide", "high", "ideation", r"\b(?:wish|hope|pray)\w* (?:a|some|the|that a) \w+ (?:would|will|could) (?:hit|kill|run over|crash into) me\b|\bwish i (?:would|could) (?:get hit|die in|not survive)\b"),
+    _p("en.lethal_lookup", "en", "suicide", "high", "means", r"\b(?:looked up|looking up|googled|searched|researching|research(?:ed)?|read up on) [\w\s]{0,40}\b(?:fatal|lethal|overdose|painless ways? to die|ways? to (?:die|kill myself)|how to (?:die|kill myself|overdose))\b"),
+    _p("en.means_ready", "en", "suicide", "high", "means", r"\b(?:pills|tablets|razor|blades?|rope|gun|knife|noose)\b[\w\s]{0,20}\b(?:lined up|counted out|hidden|ready|stashed|set aside|on my desk|under my bed|for when it gets bad)\b|\b(?:keep|kept|have|hid|hide|hiding)\w* (?:a |the |my )?(?:razor|blades?|rope|gun|pills)\b[\w\s]{0,20}\b(?:for when|just in case|in case i|hidden)\b"),
+    _p("en.before_go", "en", "suicide", "medium", "farewell", r"\b(?:after|when|once|before) i'?m (?:gone|dead|no longer here)\b|\bthank(?:s| you) for everything\b[^.!?]{0,40}\bbefore i (?:go|leave|die)\b|\bbefore i go for good\b"),
+    _p("en.cutting_helps", "en", "self_harm", "high", "self_harm", r"\b(?:helps?|relief|release|only thing|urge|addicted to|stop|resist)\b[\w\s]{0,12}\b(?:cutting|self[- ]?harm(?:ing)?|burning myself)\b|\bcutting (?:again|helps|is the only|makes me feel)\b"),
+    _p("en.until_bleed", "en", "self_harm", "high", "self_harm", r"\b(?:scratch|pick|bite|hit|punch|burn|cut|pull)\w* (?:at )?(?:my|myself)\b[\w\s]{0,20}\buntil (?:it|they|i|the skin) (?:bleeds?|bled|bruises?|bruised|breaks?)\b"),
+    _p(
+        "en.jump",
+        "en",
+        "suicide",
+        "high",
+        "plan",
+        rf"\b(?:{_INTENT}|will|i'?ll|should)\s+(?:to\s+)?(?:jump|jumping)\s+(?:off|from|in front of)\b|\bjump in front of (?:a|the) (?:train|bus|car|truck)\b",
+    ),
+    _p(
+        "en.hang",
+        "en",
+        "suicide",
+        "high",
+        "plan",
+        rf"\b(?:{_INTENT}|will|i'?ll)\s+(?:to\s+)?(?:hang|hanging)\s+myself\b",
+    ),
+    _p(
+        "en.on_ledge",
+        "en",
+        "suicide",
+        "imminent",
+        "plan",
+        r"\b(?:i'?m|i am)\s+(?:standing\s+|sitting\s+)?(?:on|at) (?:the|a) (?:roof|rooftop|ledge|edge of the roof|bridge|railing|tracks)\b",
+    ),
+    _p(
+        "en.note",
+        "en",
+        "suicide",
+        "high",
+        "farewell",
+        r"\b(?:wrote|written|writing|left|finished|leave)\s+(?:a|my)\s+(?:suicide note|goodbye (?:note|letter)|last letter|farewell letter)\b|\bsuicide note\b",
+    ),
+    _p(
+        "en.goodbye",
+        "en",
+        "suicide",
+        "high",
+        "farewell",
+        r"\b(?:this is (?:my )?(?:final |last )?goodbye|goodbye (?:forever|everyone|world|cruel world)|won'?t be (?:here|around) (?:tomorrow|much longer|anymore)|you won'?t (?:see|hear from) me again|my last (?:message|night|day)|tell (?:them|my \w+) i (?:loved|love) them)\b",
+    ),
+    _p(
+        "en.give_away",
+        "en",
+        "suicide",
+        "high",
+        "farewell",
+        r"\bgiv(?:e|ing|en) away (?:all )?(?:of )?my (?:stuff|things|belongings|possessions|pets?|cat|dog)\b|\bgot my affairs in order\b|\bwrote my will\b",
+    ),
+    _p(
+        "en.took_pills",
+        "en",
+        "medical_emergency",
+        "imminent",
+        "act",
+        r"\b(?:i|i've|i have|i just)\s+(?:just\s+)?(?:took|taken|swallowed|downed|overdosed|od'?d)\s+(?:on\s+)?(?:a\s+|the\s+)?(?:whole\s+|entire\s+)?(?:bottle|box|pack|handful|bunch|lot|all|\d+|twenty|thirty|fifty|many)?\s*(?:of\s+)?(?:my\s+)?(?:pills|tablets|meds|sleeping pills|painkillers|paracetamol|tylenol|bleach)?\b",
+    ),
+    _p(
+        "en.overdose",
+        "en",
+        "medical_emergency",
+        "imminent",
+        "act",
+        r"\bi(?:'ve| have)? (?:just )?overdosed\b|\bi (?:just )?od'?d\b",
+    ),
+    _p(
+        "en.medical",
+        "en",
+        "medical_emergency",
+        "high",
+        "medical",
+        r"\b(?:can'?t breathe|chest pain|bleeding (?:a lot|heavily|badly|won'?t stop)|won'?t stop bleeding|passing out|losing consciousness)\b",
+    ),
+    # ---- self-harm
+    _p(
+        "en.self_harm_act",
+        "en",
+        "self_harm",
+        "high",
+        "self_harm",
+        r"\b(?:cut|cutting|cuts|burn|burning|burned|hurt|hurting|harm|harming|punish|punishing|scratch|scratching|hit|hitting|bang|banging)\s+myself\b(?! (?:playing|while|at the|when i fell|by accident|accidentally|in the kitchen|cooking|shaving))",
+        True,
+    ),
+    _p(
+        "en.self_harm_word",
+        "en",
+        "self_harm",
+        "high",
+        "self_harm",
+        r"\b(?:i|i've|i have|been|started|keep|still|relapsed)\s+(?:been\s+)?(?:self[- ]?harm\w*|sh(?:ing)?\b)|\bself[- ]?harm(?:ing)? again\b|\burge to (?:cut|self[- ]?harm|hurt myself|burn myself)\b",
+    ),
+    _p(
+        "en.cut_wrists",
+        "en",
+        "self_harm",
+        "high",
+        "self_harm",
+        r"\b(?:cut|cutting|slit|slitting)\s+my\s+(?:wrists?|arms?|legs?|thighs?|skin)\b",
+        True,
+    ),
+    # ---- harm to others
+    _p(
+        "en.kill_other",
+        "en",
+        "harm_to_others",
+        "high",
+        "others",
+        r"\b(?:want|wanna|going|gonna|plan|planning|ready|decided|thinking about|keep thinking about|fantasi[sz](?:e|ing) about|dream(?:ing)? about)\s+(?:to\s+)?(?:kill(?:ing)?|murder(?:ing)?|stab(?:bing)?|shoot(?:ing)?|strangl(?:e|ing)|poison(?:ing)?|hurt(?:ing)?|beat(?:ing)? up|attack(?:ing)?)\s+(?:him|her|them|my (?:\w+ )?\w+|everyone|people|someone|somebody|that (?:guy|girl|man|woman|bitch|bastard)|the (?:whole )?class)\b",
+        True,
+    ),
+    _p(
+        "en.mass_violence",
+        "en",
+        "harm_to_others",
+        "imminent",
+        "others",
+        r"\b(?:shoot up|bring a gun to|bomb|blow up)\s+(?:the|my|a)\s+(?:school|class|office|work|church|mall)\b|\bmake them all pay\b.*\b(?:gun|knife|kill)\b",
+    ),
+    _p(
+        "en.ill_kill",
+        "en",
+        "harm_to_others",
+        "medium",
+        "others",
+        r"\bi(?:'ll| will| could| swear i'?ll)\s+(?:fucking\s+)?(?:kill|murder|stab|strangle)\s+(?:him|her|them|that)\b(?! (?:with kindness|at (?:chess|poker|cards)))",
+    ),
+    # ---- abuse (the user being harmed)
+    _p(
+        "en.abuse_by",
+        "en",
+        "abuse",
+        "high",
+        "abuse",
+        r"\b(?:he|she|they|my (?:\w+ )?(?:dad|father|mom|mother|stepdad|stepfather|stepmom|stepmother|husband|wife|partner|boyfriend|girlfriend|ex|uncle|aunt|brother|sister|cousin|grandpa|grandfather|teacher|coach|boss|pastor|priest|babysitter|roommate))\s+(?:always\s+|often\s+|keeps\s+|still\s+|sometimes\s+|again\s+|has\s+|had\s+|just\s+)?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|chokes|choked|strangles|strangled|slaps|slapped|rapes|raped|molests|molested|abuses|abused|burns|burned|locks me|locked me|threatens to kill|threatened to kill|forces me|forced me|touches me|touched me|grabbed me by|pushed me down)\b",
+    ),
+    _p("en.abuse_far", "en", "abuse", "high", "abuse", r"\b(?:he|she|my (?:\w+ )?(?:dad|father|mom|mother|stepdad|stepfather|stepmom|stepmother|husband|wife|partner|boyfriend|girlfriend|ex|uncle|aunt|brother|cousin|grandpa|grandfather|teacher|coach|boss|pastor|priest|babysitter|neighbou?r|tutor))\b[^.!?]{0,40}\b(?:touched me|touches me|hits me|hit me|beats me|beat me|choked me|chokes me|raped me|molested me|forced me to|threatened to (?:kill|hurt) me|sends? me (?:sexual|nude|explicit))\b"),
+    _p(
+        "en.abuse_passive",
+        "en",
+        "abuse",
+        "high",
+        "abuse",
+        r"\bi(?:'m| am| was| have been|'ve been| got| get)\s+(?:being\s+)?(?:raped|sexually (?:assaulted|abused|harassed)|molested|abused|beaten|assaulted|trafficked|groomed)\b|\b(?:domestic violence|dv) at home\b|\b(?:he|she) (?:won'?t|doesn'?t) let me leave\b|\bscared (?:to go|of going) home\b|\bafraid (?:he|she|they)(?:'ll| will) kill me\b",
+    ),
+]
+
+_ZH_INTENT = (
+    r"(?:想|要|就去|去|准备|打算|计划|决定|只想|真想|好想|很想|都想|一直想|总想|总是想|老想|有点想|有时想|宁愿)"
+)
+
+ZH = [
+    # ---- suicide
+    _p(
+        "zh.suicide",
+        "zh",
+        "suicide",
+        "high",
+        "ideation",
+        r"自杀|轻生|寻死|自尽|结束(?:自己的)?生命|了结(?:自己|此生|生命)|一死了之|去死了算",
+        True,
+    ),
+    _p(
+        "zh.want_die",
+        "zh",
+        "suicide",
+        "high",
+        "ideation",
+        r"(?<!理)(?<!梦)(?<!思)想死(?!你|您|他|她|它|我了|了你|人|我啦)|想去死|想 ?(?:die|kill myself|suicide)|(?:want to|wanna) ?死",
+        True,
+    ),
+    _p(
+        "zh.dont_live",
+        "zh",
+        "suicide",
+        "high",
+        "ideation",
+        r"不想(?:再)?活(?:了|下去)?|活不下去|不想再活|不要活了|活够了|不如死了|还不如死|死了算了|死了就好了|死了一了百了|死了就解脱|死掉算了|想死掉|想(?:要)?离开这个世界|离开这个世界算了|从这个世界消失|想从世界上消失|不想存在|结束这一切",
+    ),
+    _p(
+        "zh.sleep_forever",
+        "zh",
+        "suicide",
+        "high",
+        "ideation",
+        r"永远睡过去|睡过去(?:再也)?不(?:要|想)?醒|一睡不醒|再也不要醒来|永远不要醒来|长眠",
+    ),
+    _p(
+        "zh.better_without",
+        "zh",
+        "suicide",
+        "high",
+        "ideation",
+        r"没有我(?:的话)?[^。！？]{0,8}(?:会|就|都|能)[^。！？]{0,4}(?:更好|轻松|开心|幸福)|我死了(?:他们|大家|家人|你们)?(?:就|会)?(?:更好|轻松|解脱|开心)|我不在了(?:他们|大家|你们)?(?:会|就)更好",
+    ),
+    _p(
+        "zh.meaningless",
+        "zh",
+        "suicide",
+        "medium",
+        "hopelessness",
+        r"活着(?:真的|真|好|太|很|实在|都|也)*(?:没意思|没意义|没有意义|没什么意思|有什么意思|有什么意义|好累|太累|太痛苦|没劲)|人生没有意义|生无可恋|看不到(?:任何)?希望|没有(?:任何)?希望了|没有活下去的理由|没有盼头",
+    ),
+    _p(
+        "zh.cant_go_on",
+        "zh",
+        "suicide",
+        "medium",
+        "hopelessness",
+        r"撑不下去|坚持不下去|熬不下去|扛不住了|撑不住了|受不了了[^。]{0,4}(?:想|要)?解脱|想解脱|彻底解脱",
+    ),
+    _p(
+        "zh.burden",
+        "zh",
+        "suicide",
+        "medium",
+        "hopelessness",
+        r"(?:我|自己)[^。，！？]{0,6}(?:是|成了|就是|像)[^。，！？]{0,4}(?:累赘|负担|拖累|多余的人|废物)|我(?:就)?是(?:个|一个)?(?:累赘|负担|拖累|多余的人|废物)|我(?:的)?存在(?:就)?是(?:个)?(?:错误|多余)",
+    ),
+    _p("zh.disappear", "zh", "suicide", "medium", "ideation", r"想(?:永远)?消失(?!几天|一段时间|一阵|一会|一下|去|在)|想人间蒸发"),
+    _p(
+        "zh.method",
+        "zh",
+        "suicide",
+        "high",
+        "plan",
+        rf"{_ZH_INTENT}[^。！？]{{0,6}}(?:跳楼|跳河|跳江|跳海|跳桥|卧轨|上吊|割腕|烧炭|服毒|喝农药|吃安眠药|吞药|吃药自|撞车|开煤气|从楼上跳|跳下去)",
+    ),
+    _p(
+        "zh.method_bare",
+        "zh",
+        "suicide",
+        "medium",
+        "means",
+        r"跳楼|卧轨|上吊|割腕|烧炭自|喝农药|服毒|吞安眠药",
+    ),
+    _p(
+        "zh.means",
+        "zh",
+        "suicide",
+        "high",
+        "means",
+        r"(?:攒|存|囤|藏|收集)(?:了)?(?:很多|好多|一些|不少|一堆|一瓶|几瓶|足够的?)?(?:安眠药|药片|药|农药)|买(?:了|好了)(?:一根|一些|几包|一瓶)?(?:绳子|木炭|炭|刀片|农药|老鼠药|安眠药)|致死(?:剂)?量|多少[^。，！？]{0,8}(?:才能|能|会|可以)?(?:致死|死得了|死掉)|(?<!导)致死(?!率)|吃多少(?:片)?(?:药|安眠药)(?:能|会|可以)?(?:死|致死)",
+    ),
+    _p("zh.how_die", "zh", "suicide", "high", "plan", r"(?:想好了|计划好了|决定了|研究了?|查了?)(?:要)?(?:怎么|如何|怎样)(?:去)?死|(?:怎么|如何|怎样)(?:死|自杀)(?:最|比较|才)?(?:不痛|快|没有痛苦)"),
+    _p(
+        "zh.note",
+        "zh",
+        "suicide",
+        "high",
+        "farewell",
+        r"后事[^。！？]{0,4}(?:交代|安排|准备)|遗书|遗言|(?:交代|安排|准备)(?:好)?(?:了)?后事|写(?:好)?了?(?:给\S{1,4}的)?(?:最后一封信|绝笔)|绝笔",
+    ),
+    _p(
+        "zh.goodbye",
+        "zh",
+        "suicide",
+        "high",
+        "farewell",
+        r"永别了|永别|再见了[，,]?(?:这个世界|世界|大家|所有人)|来生再见|下辈子再见|下辈子(?:再|不要)|最后一次(?:跟你|和你)?(?:说话|聊天)|以后(?:你们)?(?:再也)?见不到我了|把(?:我的)?(?:东西|猫|狗)都?送(?:给|人)",
+    ),
+    _p(
+        "zh.on_ledge",
+        "zh",
+        "suicide",
+        "imminent",
+        "plan",
+        r"(?:站在|坐在|爬上|到了|在)(?:楼顶|天台|顶楼|桥上|桥边|江边|河边|窗台|阳台边|铁轨)",
+    ),
+    _p(
+        "zh.took",
+        "zh",
+        "medical_emergency",
+        "imminent",
+        "act",
+        r"(?:已经|刚刚|刚才|刚)?(?:吃|吞|喝)(?:了|下了|下)(?:一整瓶|一瓶|整瓶|一盒|整盒|很多|好多|一把|几十|\d+)(?:片|颗|粒)?(?:的)?(?:安眠药|药|农药|百草枯|敌敌畏)?|喝了(?:农药|百草枯|敌敌畏|老鼠药)|割(?:了)?腕了|已经割了",
+    ),
+    _p(
+        "zh.medical",
+        "zh",
+        "medical_emergency",
+        "high",
+        "medical",
+        r"喘不上气|呼吸困难|胸口剧痛|血止不住|流了很多血|快晕过去|失去意识",
+    ),
+    # ---- self-harm
+    _p(
+        "zh.self_harm",
+        "zh",
+        "self_harm",
+        "high",
+        "self_harm",
+        r"自残|自伤|自虐|伤害自己|割(?:自己|手|手腕|腕|胳膊|手臂|大腿)|划(?:自己|手|手腕|胳膊|手臂|大腿)|用刀(?:片)?划|烫自己|烧自己|拿头撞墙|打自己|掐自己|惩罚自己的身体",
+        True,
+    ),
+    # ---- harm to others
+    _p(
+        "zh.kill_other",
+        "zh",
+        "harm_to_others",
+        "high",
+        "others",
+        r"(?:想|要|准备|打算|计划|真想|恨不得)[^。，！？]{0,4}(?:杀(?:了|掉|死)?|弄死|捅死|砍死|毒死|掐死|打死|报复)(?:他|她|他们|她们|我(?:爸|妈|老公|老婆|老板|同学|室友|同事|邻居|孩子)|全家|所有人|那个人|那些人|人)|(?:想|要|准备|打算)把(?:他|她|他们|她们|我\S{1,2}|那个人|那些人)(?:给)?(?:杀|弄死|捅死|砍死|毒死|掐死)|报复社会|同归于尽|杀人",
+        True,
+    ),
+    _p("zh.threat", "zh", "harm_to_others", "medium", "others", r"(?:杀了|弄死|捅死|砍死)(?:他|她|他们)"),
+    # ---- abuse
+    _p(
+        "zh.abuse",
+        "zh",
+        "abuse",
+        "high",
+        "abuse",
+        r"家暴|被(?:人)?(?:强奸|性侵|猥亵|侵犯|虐待|家暴|殴打|打得|绑|拐卖|囚禁|威胁要杀)|被[^。，！？被]{1,4}(?:强奸|性侵|猥亵|侵犯|虐待|殴打|打伤|打得|暴打|毒打)|(?:他|她|爸|爸爸|妈|妈妈|父亲|母亲|继父|继母|后爸|后妈|老公|丈夫|男朋友|男友|女朋友|前夫|前男友|老师|教练|舅舅|叔叔|哥哥|姐姐)(?:又|总是|经常|一直|常常|每天|天天|老是|喝醉了就|一喝酒就|会)?(?:打我|踢我|掐我|扇我|揍我|虐待我|性侵我|强奸我|摸我|猥亵我|威胁要杀我|把我锁|不让我出门|不让我离开)|不敢回家|怕回家",
+    ),
+]
+
+PATTERNS = {"en": EN, "zh": ZH}
+
+# Negation cues that, right before a negatable match, mean the opposite ("I would never kill myself").
+NEGATION = {
+    "en": re.compile(
+        r"(?:\bnever\b|\bnot\b|n't\b|\bno longer\b|\bno\b|\bwithout\b|\bstopped\b|\bquit\b|\bnot going to\b|\bnothing to do with\b)[\w\s']{0,18}$"
+    ),
+    "zh": re.compile(
+        r"(?:不会|不想|不要|没有|没|从没|从来没|从来不|绝不|决不|才不|并不|不是|别|不敢|不再|已经不|戒掉了|不打算)[^。，！？,.!?]{0,3}$|不$"
+    ),
+}
+
+# The risk is in the past and the person says they are safe now -> low, not high.
+PAST = {
+    "en": re.compile(
+        r"\b(?:used to|once|in the past|years ago|a year ago|last year|when i was (?:a kid|younger|in (?:high )?school|\d+)|back then|a while ago|long time ago|at one point|previously|in high school|as a teen(?:ager)?)\b"
+    ),
+    "zh": re.compile(
+        r"以前|曾经|(?<!睡)(?<!熬)(?<!撑)过去(?:的|那|几|一|有|我)|去年|前年|小时候|那时候|那时|几年前|上学的时候|读书的时候|高中的时候|有段时间|一度"
+    ),
+}
+RECOVERED = {
+    "en": re.compile(
+        r"\b(?:now i'?m|i'?m now|i am now|these days i'?m|today i'?m)\s+(?:\w+\s+)?(?:ok|okay|fine|safe|better|good|doing (?:well|better|ok|okay|fine)|in a better place|recovered|happy)\b|\b(?:not anymore|no longer feel|don'?t feel that way anymore|got help|in therapy now|got through it|i'?m safe now|doing much better|much better now)\b"
+    ),
+    "zh": re.compile(
+        r"现在(?:已经)?(?:好多了|好了|没事了|不会了|不这么想了|很好|挺好|走出来了|不想了|安全)|已经(?:走出来|好了|康复|过去了)|现在(?:过得)?(?:还不错|挺好的)"
+    ),
+}
+# Still going on: cancels PAST+RECOVERED.
+ONGOING = {
+    "en": re.compile(
+        r"\b(?:again|still|lately|these days i (?:want|think)|recently|right now|tonight|today|this week|coming back)\b"
+    ),
+    "zh": re.compile(r"又|还是想|最近|这几天|现在又|今晚|今天|又开始|还在"),
+}
+# Discussing a film, a book, the news, or a school topic rather than oneself.
+MEDIA_CONTEXT = {
+    "en": re.compile(
+        r"\b(?:movie|film|show|series|episode|podcast|book|novel|story|character|news|article|documentary|song|lyrics|game|essay|research|homework on|lecture|play|anime|manga)\b"
+    ),
+    "zh": re.compile(
+        r"电影|电视剧|剧里|剧中|小说|书里|这本书|主人公|影片|剧本|新闻|报道|文章|纪录片|角色|主角|故事|歌词|游戏里|论文|作业|课上|动漫|漫画"
+    ),
+}
+# A time or readiness marker next to intent makes it imminent.
+NOW = {
+    "en": re.compile(
+        r"\b(?:tonight|today|right now|now|this weekend|in an hour|after this|soon|tomorrow|before morning|when everyone'?s asleep|i'?m ready|it'?s time|i'?ve decided|made up my mind|have a plan|got a plan|my plan is)\b"
+    ),
+    "zh": re.compile(
+        r"今晚|今天|今夜|现在就|马上|等一下就|一会儿就|这周末|明天就|准备好了|已经决定|下定决心|想好了|计划好了|有计划"
+    ),
+}
+# Someone else at risk (the user is worried about them).
+THIRD_PARTY = {
+    "en": re.compile(
+        r"\b(?:he|she|they|my (?:friend|brother|sister|son|daughter|mom|dad|mother|father|partner|boyfriend|girlfriend|roommate|classmate|cousin)) (?:wants|want|said|says|is going|keeps talking about|talked about|tried|is thinking|threatened)\b[^.]{0,30}\b(?:kill (?:himself|herself|themselves)|suicide|die|end (?:his|her|their) life|hurt (?:himself|herself|themselves)|self[- ]?harm|cutting)"
+    ),
+    "zh": re.compile(
+        r"(?:他|她|朋友|同学|室友|弟弟|妹妹|哥哥|姐姐|儿子|女儿|妈妈|爸爸|男朋友|女朋友|老公|老婆)(?:说|总说|一直说|想|要|试图|尝试过)[^。]{0,8}(?:自杀|轻生|想死|不想活|伤害自己|自残|割腕|跳楼)"
+    ),
+}
