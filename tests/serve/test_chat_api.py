@@ -90,7 +90,7 @@ def test_video_in_as_a_data_url(client, model_id, media_dir):
 def test_audio_out_is_a_24khz_wav_of_the_reply(client, model_id):
     resp = client.chat.completions.create(
         model=model_id,
-        messages=[{"role": "user", "content": "Say something kind"}],
+        messages=[{"role": "user", "content": "I feel tired today"}],
         modalities=["text", "audio"],
         audio={"voice": "Ethan", "format": "wav"},
     )
@@ -104,7 +104,7 @@ def test_audio_out_is_a_24khz_wav_of_the_reply(client, model_id):
 def test_streamed_audio_out_is_pcm16_pieces_in_delta_audio(client, model_id):
     stream = client.chat.completions.create(
         model=model_id,
-        messages=[{"role": "user", "content": "Say something kind"}],
+        messages=[{"role": "user", "content": "I feel tired today"}],
         modalities=["text", "audio"],
         audio={"voice": "Chelsie", "format": "pcm16"},
         stream=True,

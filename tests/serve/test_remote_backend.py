@@ -50,7 +50,7 @@ def test_images_and_audio_go_up_as_content_parts(upstream, api_key, counselor, m
 def test_audio_streamed_as_pcm16_becomes_the_spoken_reply(upstream, api_key, counselor):
     backend = _remote(upstream.url, api_key)
     assert backend.can_speak and backend.speaks_separately is False
-    reply = _counselor(backend, counselor.gate).session(lang="en", speak=True).send("Say something kind")
+    reply = _counselor(backend, counselor.gate).session(lang="en", speak=True).send("I feel tired today")
     assert reply.audio is not None and reply.audio.dtype == np.float32 and len(reply.audio) > 2400
 
 
