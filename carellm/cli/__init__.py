@@ -25,13 +25,14 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from carellm.cli import chat, dev, doctor, emotion, safety
+    from carellm.cli import chat, dev, doctor, emotion, safety, serve
 
     app.command("chat")(chat.chat)
     app.command("doctor")(doctor.doctor)
     app.add_typer(dev.app, name="dev")
     app.add_typer(safety.app, name="safety")
     app.add_typer(emotion.app, name="emotion")
+    app.add_typer(serve.app, name="serve")
 
 
 _register()

@@ -199,15 +199,21 @@ def chat(
         None, "--audio-output/--no-audio-output", help="Load the talker for spoken replies (more memory)."
     ),
     max_new_tokens: int | None = typer.Option(None, "--max-new-tokens", help="Longest reply in tokens."),
+    backend: str | None = typer.Option(None, "--backend", help="omni (in-process) or openai (remote)."),
+    base_url: str | None = typer.Option(None, "--base-url", help="Server URL for --backend openai."),
+    api_key: str | None = typer.Option(None, "--api-key", help="Key for that server (or CARELLM_API_KEY)."),
 ) -> None:
     """Talk with CareLLM. Research use only: not a therapist, not a medical device."""
     if message is None and (audio or image or video or speak):
         raise InputError("--audio/--image/--video/--speak need a message.", 'Add -m "your message".')
     if speak is not None and audio_output is False:
         raise InputError("--speak needs the talker, but --no-audio-output disables it.", "Drop one of them.")
+    if backend not in {None, "omni", "openai"}:
+        raise InputError(f"Unknown backend '{backend}'.", "Use --backend omni or --backend openai.")
     settings = load_settings(
-        model=model, lang=lang, voice=voice, audio_output=audio_output, max_new_tokens=max_new_tokens
-    )
+        model=model, lang=lang, voice=voice, audio_output=audio_output, max_new_tokens=max_new_tokens,
+        backend=backend, base_url=base_url, api_key=api_key,
+    )  # fmt: skip
     if message is None:
         session = open_session(settings, speak=False)
         ChatREPL(session, settings.data_dir / "audio").run()

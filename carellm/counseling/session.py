@@ -198,6 +198,20 @@ class Session:
             )
         yield Chunk("done", reply=reply)
 
+    def resume(self, exchanges: Sequence[Exchange]) -> None:
+        """Continue a conversation whose earlier turns were held elsewhere (an API client resending them).
+
+        They become this session's history and count as turns already taken, so the safety layer
+        sees the earlier user messages and the disclaimer is not repeated. Only on a fresh session.
+        """
+        if self.turns or self.history.exchanges:
+            raise ConfigError("This session already has turns.", "Resume only a new session.")
+        self.history = History(list(exchanges))
+        self.turns = len(exchanges)
+        first = next((ex.user.text for ex in exchanges if ex.user.text.strip()), "")
+        if self.lang is None and first:
+            self.lang = detect_lang(first)
+
     def reset(self) -> None:
         """Forget the conversation and start a new session id (language goes back to the setting)."""
         self.history = History()

@@ -198,3 +198,14 @@ def test_transcript_is_saved_as_jsonl(omni_backend, media_dir, tmp_path):
     rows = [json.loads(line) for line in s.save(tmp_path / "t.jsonl").read_text().splitlines()]
     assert [r["role"] for r in rows] == ["user", "assistant"]
     assert rows[0]["audio"].endswith("speech.wav") and rows[0]["lang"] == "en"
+
+
+def test_resumed_session_continues_the_given_turns_without_a_new_disclaimer(omni_backend):
+    from carellm.backends.base import Message
+    from carellm.counseling.history import Exchange
+
+    s = _session(omni_backend)
+    s.resume([Exchange(Message("user", "我最近压力很大"), "听起来你很累。")])
+    reply = s.send("还是睡不着")
+    assert reply.turn_index == 1 and reply.disclaimer is None and reply.lang == "zh"
+    assert s.history.user_texts() == ["我最近压力很大", "还是睡不着"]

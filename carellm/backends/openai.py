@@ -1,0 +1,144 @@
+"""Remote backend: any OpenAI-compatible Chat Completions server (vLLM, vllm-omni, Model Studio, ...).
+
+This is the scale-out path: the model runs on a serving engine (tensor-parallel over GPUs),
+CareLLM's session, safety and emotion layers run here. Peers that return audio do so with
+the text (`speaks_separately = False`): the session asks for audio up front and keeps it
+only if the safety layer let the model's text through unchanged. None of the supported
+peers can speak a *given* text over Chat Completions, so `speak()` returns None: a reply
+the safety layer replaced (e.g. the crisis response) comes back as text only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from carellm.backends.base import Chunk, GenerationOptions, Message
+from carellm.backends.openai_wire import (
+    AUDIO_PEERS,
+    Peer,
+    StreamReader,
+    completion_chunks,
+    detect_peer,
+    request_body,
+    upstream_error,
+)
+from carellm.config import MediaLimits, Settings
+from carellm.errors import BackendError, ConfigError
+
+
+class RemoteSettings(BaseSettings):
+    """How to talk to the remote server (env `CARELLM_REMOTE_*`); URL, key and model are in Settings."""
+
+    model_config = SettingsConfigDict(env_prefix="CARELLM_REMOTE_", extra="ignore")
+
+    peer: Literal["auto", "openai", "vllm", "vllm-omni", "dashscope"] = "auto"
+    timeout_s: float = Field(300.0, gt=0)
+
+
+class OpenAIBackend:
+    name = "openai"
+    speaks_separately = False
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str | None = None,
+        peer: Peer = "openai",
+        audio_output: bool = True,
+        limits: MediaLimits | None = None,
+        timeout_s: float = 300.0,
+    ) -> None:
+        import httpx
+
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.peer: Peer = peer
+        self.audio_output = audio_output
+        self.limits = limits or MediaLimits()
+        self.client = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout_s)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, remote: RemoteSettings | None = None) -> OpenAIBackend:
+        if not settings.base_url:
+            raise ConfigError(
+                "The openai backend needs the server's URL.",
+                "Pass --base-url (e.g. http://localhost:8000/v1) or set CARELLM_BASE_URL.",
+            )
+        remote = remote or RemoteSettings()
+        return cls(
+            settings.base_url,
+            settings.model,
+            settings.api_key,
+            detect_peer(settings.base_url, remote.peer),
+            settings.audio_output,
+            settings.media,
+            remote.timeout_s,
+        )
+
+    @property
+    def can_speak(self) -> bool:
+        return self.audio_output and self.peer in AUDIO_PEERS
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        """An estimate (the tokenizer is on the server): ~1 token per CJK character or 4 other characters."""
+        from carellm.backends.omni import _estimate_media_tokens
+
+        total = 0
+        for msg in messages:
+            cjk = sum(1 for ch in msg.text if "\u3400" <= ch <= "\u9fff")
+            total += cjk + (len(msg.text) - cjk) // 4 + 5
+            total += sum(_estimate_media_tokens(item, self.limits) for item in msg.media)
+        return total
+
+    def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[Chunk]:
+        import httpx
+
+        body = request_body(messages, options, self.model, self.peer, self.limits)
+        try:
+            if not body["stream"]:
+                resp = self.client.post("/chat/completions", json=body)
+                if resp.status_code >= 400:
+                    raise upstream_error(resp.status_code, _json_or_none(resp.content))
+                yield from completion_chunks(resp.json())
+                return
+            with self.client.stream("POST", "/chat/completions", json=body) as resp:
+                if resp.status_code >= 400:
+                    raise upstream_error(resp.status_code, _json_or_none(resp.read()))
+                reader = StreamReader()
+                for line in resp.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    payload = line[5:].strip()
+                    if payload == "[DONE]":
+                        break
+                    yield from reader.feed(json.loads(payload))
+                yield from reader.finish()
+        except httpx.HTTPError as exc:
+            raise BackendError(
+                f"Lost the remote model server at {self.base_url} ({type(exc).__name__}).",
+                "Check that the server is running and --base-url is right (it usually ends in /v1).",
+            ) from exc
+        except json.JSONDecodeError as exc:
+            raise BackendError(
+                "The remote server sent something that is not an OpenAI stream.",
+                "Check that --base-url points at an OpenAI-compatible /v1 endpoint.",
+            ) from exc
+
+    def speak(self, messages: Sequence[Message], reply: str, voice: str) -> np.ndarray | None:
+        """No peer speaks a given text over Chat Completions; see the module docstring."""
+        return None
+
+
+def _json_or_none(content: bytes) -> object:
+    try:
+        return json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None

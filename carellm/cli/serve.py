@@ -1,0 +1,122 @@
+"""`carellm serve`: the OpenAI-compatible HTTP server (FastAPI + uvicorn)."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from carellm.config import load_settings
+from carellm.errors import ConfigError
+
+console = Console(stderr=True, highlight=False)
+app = typer.Typer(help="Serve CareLLM over the OpenAI Chat Completions API.", add_completion=False)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.callback(invoke_without_command=True)
+def serve(
+    model: str | None = typer.Option(
+        None, "--model", help="Hub id or local folder (or the remote model's name)."
+    ),
+    backend: str | None = typer.Option(
+        None, "--backend", help="omni (in-process) or openai (remote server)."
+    ),
+    base_url: str | None = typer.Option(
+        None, "--base-url", help="Remote OpenAI-compatible server (--backend openai)."
+    ),
+    upstream_api_key: str | None = typer.Option(
+        None, "--upstream-api-key", help="Key for the remote server (or CARELLM_API_KEY)."
+    ),
+    host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Port (default 8000)."),
+    api_key: list[str] | None = typer.Option(
+        None, "--api-key", help="A key clients must send (repeatable; or CARELLM_SERVE_API_KEYS)."
+    ),
+    api_key_file: Path | None = typer.Option(
+        None, "--api-key-file", help="File with one client key per line."
+    ),
+    served_model_name: str | None = typer.Option(
+        None, "--served-model-name", help="The id clients pass as model."
+    ),
+    cors_origin: list[str] | None = typer.Option(
+        None, "--cors-origin", help="Allow this browser origin (repeatable)."
+    ),
+    allow_remote_media: bool | None = typer.Option(
+        None,
+        "--allow-remote-media",
+        help="Fetch http(s) image/video URLs, from --remote-media-host hosts only.",
+    ),
+    remote_media_host: list[str] | None = typer.Option(
+        None, "--remote-media-host", help="Allowed media host."
+    ),
+    media_dir: list[Path] | None = typer.Option(
+        None, "--media-dir", help="Directory video_url paths may use."
+    ),
+    max_waiting: int | None = typer.Option(None, "--max-queue", help="Requests that may wait for the model."),
+    rate_limit: int | None = typer.Option(None, "--rate-limit", help="Requests per minute per key."),
+    insecure_no_auth: bool = typer.Option(
+        False, "--insecure-no-auth", help="Allow a non-loopback address without API keys."
+    ),
+) -> None:
+    """Start the server. Research use only: not a therapist, not a medical device."""
+    from carellm.serve.settings import ServeSettings
+
+    overrides = {
+        "host": host,
+        "port": port,
+        "api_keys": api_key or None,
+        "api_key_file": api_key_file,
+        "served_model_name": served_model_name,
+        "cors_origins": cors_origin or None,
+        "allow_remote_media": allow_remote_media,
+        "remote_media_hosts": remote_media_host or None,
+        "media_dirs": [str(d) for d in media_dir] if media_dir else None,
+        "max_waiting": max_waiting,
+        "rate_limit_per_minute": rate_limit,
+    }
+    try:
+        serve_settings = ServeSettings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValueError as exc:
+        raise ConfigError(
+            f"Invalid server setting: {exc}", "Check the flags and CARELLM_SERVE_* variables."
+        ) from exc
+    keys = serve_settings.all_api_keys()
+    if not keys and not _is_loopback(serve_settings.host) and not insecure_no_auth:
+        raise ConfigError(
+            f"Refusing to listen on {serve_settings.host} without API keys.",
+            "Give --api-key (or --api-key-file), or --insecure-no-auth if a proxy in front authenticates.",
+        )
+    if backend not in {None, "omni", "openai"}:
+        raise ConfigError(f"Unknown backend '{backend}'.", "Use --backend omni or --backend openai.")
+    settings = load_settings(model=model, backend=backend, base_url=base_url, api_key=upstream_api_key)
+    run_server(settings, serve_settings)
+
+
+def run_server(settings, serve_settings) -> None:
+    import uvicorn
+
+    from carellm.counseling.counselor import Counselor
+    from carellm.serve.app import create_app
+
+    with console.status(f"Loading {settings.model} ..."):
+        counselor = Counselor.load(settings=settings)
+    app = create_app(counselor, serve_settings)
+    auth = "API keys required" if serve_settings.all_api_keys() else "no API keys"
+    console.print(
+        f"CareLLM serving '{serve_settings.served_model_name or settings.model}' on "
+        f"http://{serve_settings.host}:{serve_settings.port}/v1 ({auth}). Ctrl+C to stop."
+    )
+    uvicorn.run(
+        app, host=serve_settings.host, port=serve_settings.port, log_level="warning", access_log=False
+    )

@@ -1,0 +1,154 @@
+"""`create_app(counselor, settings)`: the FastAPI application behind `carellm serve`.
+
+Routes are thin: authenticate, rate-limit, hand the request to `ChatService`, return what it
+built. Limits, auth and errors are wired here once for every route.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import PlainTextResponse, StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from carellm.counseling.counselor import Counselor
+from carellm.counseling.hooks import EmotionObserver, TurnRecorder
+from carellm.serve.errors import ApiError, install_error_handlers
+from carellm.serve.metrics import Metrics
+from carellm.serve.protocol import (
+    ChatCompletion,
+    ChatCompletionRequest,
+    ErrorResponse,
+    Health,
+    ModelCard,
+    ModelList,
+)
+from carellm.serve.security import BodyLimitMiddleware, KeyChecker, RateLimiter
+from carellm.serve.settings import ServeSettings
+from carellm.serve.turns import ChatService
+
+log = logging.getLogger("carellm.serve")
+
+ERRORS = {status: {"model": ErrorResponse} for status in (400, 401, 404, 413, 422, 429, 503)}
+
+
+def default_emotion_factory() -> Callable[[], EmotionObserver] | None:
+    """The emotion layer's per-session tracker, once that package is installed."""
+    try:
+        from carellm.emotion.tracker import SessionEmotionTracker
+    except ImportError:
+        return None
+    return SessionEmotionTracker
+
+
+def create_app(
+    counselor: Counselor,
+    settings: ServeSettings | None = None,
+    *,
+    recorder: TurnRecorder | None = None,
+    emotion_factory: Callable[[], EmotionObserver] | str | None = "default",
+) -> FastAPI:
+    """The server for one loaded counselor.
+
+    recorder: where every turn is recorded (the session store plugs in here).
+    emotion_factory: a new EmotionObserver per session ("default": the emotion package's tracker).
+    """
+    settings = settings or ServeSettings()
+    if emotion_factory == "default":
+        emotion_factory = default_emotion_factory()
+    model_name = settings.served_model_name or counselor.settings.model
+    metrics = Metrics()
+    service = ChatService(counselor, settings, model_name, metrics, recorder, emotion_factory)  # type: ignore[arg-type]
+    keys = KeyChecker(settings.all_api_keys())
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+    started = int(time.time())
+
+    app = FastAPI(
+        title="CareLLM",
+        version="0.1.0",
+        description="OpenAI-compatible Chat Completions for CareLLM. Research use only.",
+    )
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=int(settings.max_body_mb * 1e6))
+    app.state.service = service
+    app.state.metrics = metrics
+
+    @app.middleware("http")
+    async def count_requests(request: Request, call_next):
+        began = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.inc("carellm_requests_total", route=path, status=str(response.status_code))
+        metrics.observe_latency(path, time.perf_counter() - began)
+        return response
+
+    def caller_of(request: Request) -> str:
+        host = request.client.host if request.client else "unknown"
+        caller = keys.caller(request.headers.get("authorization"), host)
+        limiter.check(caller)
+        return caller
+
+    @app.get("/health", response_model=Health)
+    async def health() -> Health:
+        return Health(
+            model=model_name,
+            backend=counselor.backend.name,
+            active=service.queue.active,
+            waiting=service.queue.waiting,
+            sessions=len(service.sessions),
+        )
+
+    @app.get("/metrics", response_class=PlainTextResponse)
+    async def prometheus() -> str:
+        metrics.set_gauge("carellm_queue_waiting", service.queue.waiting)
+        metrics.set_gauge("carellm_generations_active", service.queue.active)
+        metrics.set_gauge("carellm_sessions", len(service.sessions))
+        return metrics.render()
+
+    @app.get("/v1/models", response_model=ModelList, responses=ERRORS)
+    async def models(request: Request) -> ModelList:
+        caller_of(request)
+        return ModelList(
+            data=[ModelCard(id=name, created=started) for name in dict.fromkeys([model_name, "carellm"])]
+        )
+
+    @app.get("/v1/models/{model_id:path}", response_model=ModelCard, responses=ERRORS)
+    async def model(model_id: str, request: Request) -> ModelCard:
+        caller_of(request)
+        if model_id not in {model_name, "carellm"}:
+            raise ApiError(
+                404, f"The model '{model_id}' does not exist.", "See GET /v1/models.", "model_not_found"
+            )
+        return ModelCard(id=model_id, created=started)
+
+    @app.post(
+        "/v1/chat/completions",
+        response_model=ChatCompletion,
+        responses={**ERRORS, 200: {"content": {"text/event-stream": {}}}},
+    )
+    async def chat_completions(body: ChatCompletionRequest, request: Request):
+        caller = caller_of(request)
+        service.check(body)
+        turn = await run_in_threadpool(service.prepare, body, caller)
+        if not body.stream:
+            return await service.complete(turn)
+        runner, first, deadline = await service.first_event(turn)
+        return StreamingResponse(
+            service.sse(turn, runner, first, deadline),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    return app

@@ -1,0 +1,425 @@
+"""One chat completion = one counseling turn, run in a worker thread behind the queue.
+
+Every request goes through a `Session` (the counselor's safety gate, emotion observer and
+recorder): a server-side one when the request names `carellm.session_id`, otherwise a
+throwaway one rebuilt from the request's messages. The session's generator runs in a
+thread; its chunks cross to the event loop through an asyncio queue, so the server keeps
+answering /health and other clients while a model generates. A client that goes away
+stops the turn (the session is left unchanged, as for any abandoned turn).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import nullcontext, suppress
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.encoders import jsonable_encoder
+
+from carellm.backends.base import Chunk, Message
+from carellm.counseling.counselor import Counselor
+from carellm.counseling.hooks import EmotionObserver, GateDecision, TurnRecorder
+from carellm.counseling.session import Reply, Session
+from carellm.errors import CareLLMError, InputError
+from carellm.media import OUTPUT_SAMPLE_RATE
+from carellm.serve.audio import encode_audio, to_pcm16
+from carellm.serve.content import Conversation, parse_messages
+from carellm.serve.errors import ApiError, error_body
+from carellm.serve.metrics import Metrics
+from carellm.serve.protocol import (
+    AudioOut,
+    CareLLMInfo,
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionRequest,
+    Choice,
+    ChunkChoice,
+    ChunkExtra,
+    Delta,
+    DeltaAudio,
+    ResponseMessage,
+    RiskInfo,
+    Usage,
+)
+from carellm.serve.queue import GenerationQueue
+from carellm.serve.sessions import SessionStore
+from carellm.serve.settings import ServeSettings
+
+AUDIO_TTL_S = 3600  # `expires_at` of audio ids: the server keeps no audio, the id is informational
+STREAM_AUDIO_PIECE_S = 1.0
+
+
+@dataclass
+class PreparedTurn:
+    request: ChatCompletionRequest
+    session: Session
+    conversation: Conversation
+    lock: Any  # the server-side session's lock, or a null context
+    session_id: str | None
+    completion_id: str
+    created: int
+    usage: Usage | None = None
+
+
+class TurnThread:
+    """Runs one session turn in a thread; the event loop reads its chunks from `events`."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, on_finish: Callable[[], None]) -> None:
+        self.loop = loop
+        self.on_finish = on_finish
+        self.events: asyncio.Queue = asyncio.Queue()
+        self.cancel = threading.Event()
+
+    def _put(self, item: tuple[str, object]) -> None:
+        with suppress(RuntimeError):  # the loop is closed (server shutting down)
+            self.loop.call_soon_threadsafe(self.events.put_nowait, item)
+
+    def start(self, turn: PreparedTurn) -> None:
+        threading.Thread(target=self._run, args=(turn,), name="carellm-serve-turn", daemon=True).start()
+
+    def _run(self, turn: PreparedTurn) -> None:
+        try:
+            with turn.lock:
+                req, user = turn.request, turn.conversation.turn
+                gen = turn.session.stream(
+                    user.text,
+                    user.audio or None,
+                    user.image or None,
+                    user.video or None,
+                    speak=req.wants_audio,
+                )
+                try:
+                    for chunk in gen:
+                        if self.cancel.is_set():
+                            break
+                        self._put(("chunk", chunk))
+                finally:
+                    gen.close()
+        except BaseException as exc:  # handed to the event loop, which answers with an error
+            self._put(("error", exc))
+        finally:
+            self._put(("end", None))
+            with suppress(RuntimeError):
+                self.loop.call_soon_threadsafe(self.on_finish)
+
+
+def jsonable(value: Any) -> Any:
+    """An emotion result as JSON: its to_dict(), a dataclass, or plain data."""
+    if value is None:
+        return None
+    if hasattr(value, "to_dict"):
+        return jsonable_encoder(value.to_dict())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return jsonable_encoder(dataclasses.asdict(value))
+    return jsonable_encoder(value)
+
+
+def _risk(decision: GateDecision) -> RiskInfo:
+    return RiskInfo(level=decision.level, categories=list(decision.categories), reason=decision.reason)
+
+
+def carellm_info(reply: Reply, session_id: str | None) -> CareLLMInfo:
+    return CareLLMInfo(
+        session_id=session_id,
+        turn_index=reply.turn_index,
+        lang=reply.lang,
+        crisis=reply.crisis,
+        replaced=reply.crisis or reply.reply_gate.replace_with is not None,
+        risk=_risk(reply.user_gate),
+        reply_guard=_risk(reply.reply_gate),
+        emotion=jsonable(reply.emotion),
+        disclaimer=reply.disclaimer,
+    )
+
+
+class ChatService:
+    """Turns requests into session turns and session chunks into OpenAI responses."""
+
+    def __init__(
+        self,
+        counselor: Counselor,
+        settings: ServeSettings,
+        model_name: str,
+        metrics: Metrics,
+        recorder: TurnRecorder | None = None,
+        emotion_factory: Callable[[], EmotionObserver] | None = None,
+    ) -> None:
+        self.counselor = counselor
+        self.settings = settings
+        self.model_name = model_name
+        self.metrics = metrics
+        self.recorder = recorder
+        self.emotion_factory = emotion_factory
+        remote = counselor.backend.name != "omni"
+        self.queue = GenerationQueue(settings.max_active or (8 if remote else 1), settings.max_waiting)
+        self.sessions = SessionStore(settings.max_sessions, settings.session_ttl_s)
+
+    # ------------------------------------------------------------ preparing a turn
+    def check(self, req: ChatCompletionRequest) -> None:
+        """Refusals that need no parsing: unknown model, token limit, audio the server cannot make."""
+        if req.model not in {self.model_name, "carellm"}:
+            raise ApiError(
+                404,
+                f"The model '{req.model}' does not exist on this server.",
+                f"Use '{self.model_name}' (see GET /v1/models).",
+                code="model_not_found",
+                param="model",
+            )
+        asked = req.max_completion_tokens or req.max_tokens
+        if asked is not None and asked > self.settings.max_tokens:
+            raise ApiError(
+                400,
+                f"max_tokens is {asked}; this server allows at most {self.settings.max_tokens}.",
+                "Ask for fewer tokens.",
+                code="invalid_value",
+                param="max_tokens",
+            )
+        if req.wants_audio and not self.counselor.backend.can_speak:
+            raise ApiError(
+                400,
+                "This server's model cannot produce audio.",
+                "Ask for modalities ['text'], or start the server with a model that has its talker loaded.",
+                code="unsupported_modality",
+                param="modalities",
+            )
+
+    def prepare(self, req: ChatCompletionRequest, caller: str) -> PreparedTurn:
+        """Parse the messages and find or build the session (sync: may decode or fetch media)."""
+        self.check(req)
+        extra = req.carellm
+        max_mb = self.counselor.settings.media.max_file_mb
+        server_side = extra is not None and extra.session_id is not None
+        conversation = parse_messages(req.messages, self.settings, max_mb, history=not server_side)
+        lang = extra.lang if extra else None
+        if server_side:
+            assert extra is not None and extra.session_id is not None
+            internal_id = f"{caller.split(':', 1)[-1][:16]}-{extra.session_id}"
+            entry = self.sessions.get_or_create(
+                caller, extra.session_id, lambda: self._new_session(lang, internal_id), extra.reset
+            )
+            session, lock = entry.session, entry.lock
+        else:
+            session, lock = self._new_session(lang, None), nullcontext()
+            session.resume(conversation.earlier)
+        session.settings = self._settings_for(req)
+        if req.audio is not None:
+            session.voice = req.audio.voice
+        return PreparedTurn(
+            req, session, conversation, lock, extra.session_id if server_side and extra else None,
+            f"chatcmpl-{uuid.uuid4().hex}", int(time.time()),
+        )  # fmt: skip
+
+    def _new_session(self, lang: str | None, session_id: str | None) -> Session:
+        emotion = self.emotion_factory() if self.emotion_factory else None
+        return self.counselor.session(
+            lang=lang, emotion=emotion, recorder=self.recorder, session_id=session_id
+        )
+
+    def _settings_for(self, req: ChatCompletionRequest):
+        base = self.counselor.settings
+        update: dict[str, object] = {
+            "max_new_tokens": min(
+                req.max_completion_tokens or req.max_tokens or base.max_new_tokens, self.settings.max_tokens
+            )
+        }
+        if req.temperature is not None:
+            update["temperature"] = req.temperature
+        if req.top_p is not None:
+            update["top_p"] = req.top_p
+        if req.seed is not None:
+            update["seed"] = req.seed
+        return base.model_copy(update=update)
+
+    # ------------------------------------------------------------ running it
+    async def start(self, turn: PreparedTurn) -> TurnThread:
+        await self.queue.acquire()
+        self.metrics.set_gauge("carellm_queue_waiting", self.queue.waiting)
+        runner = TurnThread(asyncio.get_running_loop(), self.queue.release)
+        runner.start(turn)
+        return runner
+
+    async def next_event(self, runner: TurnThread, deadline: float) -> tuple[str, object]:
+        try:
+            return await asyncio.wait_for(runner.events.get(), timeout=max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            runner.cancel.set()
+            raise ApiError(
+                503,
+                f"The reply took longer than {self.settings.request_timeout_s:g} s.",
+                "Retry later, or ask for fewer tokens.",
+                code="timeout",
+            ) from None
+
+    def _deadline(self) -> float:
+        return time.monotonic() + self.settings.request_timeout_s
+
+    async def complete(self, turn: PreparedTurn) -> ChatCompletion:
+        runner = await self.start(turn)
+        deadline = self._deadline()
+        reply: Reply | None = None
+        try:
+            while True:
+                kind, value = await self.next_event(runner, deadline)
+                if kind == "error":
+                    raise value  # type: ignore[misc]
+                if kind == "end":
+                    break
+                chunk = value
+                assert isinstance(chunk, Chunk)
+                if chunk.kind == "done":
+                    reply = chunk.reply  # type: ignore[assignment]
+        finally:
+            runner.cancel.set()
+        if reply is None:
+            raise InputError("The turn ended without a reply.", "Send the message again.")
+        self.observe(turn, reply)
+        return self.completion(turn, reply)
+
+    def completion(self, turn: PreparedTurn, reply: Reply) -> ChatCompletion:
+        audio = None
+        req = turn.request
+        if reply.audio is not None and req.wants_audio:
+            fmt = req.audio.format if req.audio else "wav"
+            audio = AudioOut(
+                id=f"audio_{uuid.uuid4().hex}",
+                data=base64.b64encode(encode_audio(reply.audio, fmt)).decode("ascii"),
+                transcript=reply.text,
+                expires_at=turn.created + AUDIO_TTL_S,
+            )
+        return ChatCompletion(
+            id=turn.completion_id,
+            created=turn.created,
+            model=turn.request.model,
+            choices=[Choice(message=ResponseMessage(content=reply.text, audio=audio))],
+            usage=self.usage(turn, reply),
+            carellm=carellm_info(reply, turn.session_id),
+        )
+
+    def usage(self, turn: PreparedTurn, reply: Reply) -> Usage:
+        """Estimated with the backend's own counter on the text (media are not counted twice)."""
+        if turn.usage is not None:
+            return turn.usage
+        turn.usage = self._count_usage(turn, reply)
+        return turn.usage
+
+    def _count_usage(self, turn: PreparedTurn, reply: Reply) -> Usage:
+        count = self.counselor.backend.count_tokens
+        texts = [Message("user", ex.user.text) for ex in turn.session.history.exchanges[:-1]]
+        prompt = count([*texts, Message("user", turn.conversation.turn.text)])
+        completion = max(0, count([Message("assistant", reply.text)]) - 5)
+        return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
+
+    def observe(self, turn: PreparedTurn, reply: Reply) -> None:
+        usage = self.usage(turn, reply)
+        self.metrics.inc("carellm_tokens_total", usage.prompt_tokens, kind="prompt")
+        self.metrics.inc("carellm_tokens_total", usage.completion_tokens, kind="completion")
+        if reply.user_gate.flagged or reply.crisis:
+            self.metrics.inc("carellm_risk_events_total", level=reply.user_gate.level, source="user")
+        if reply.reply_gate.replace_with is not None or reply.reply_gate.flagged:
+            self.metrics.inc("carellm_risk_events_total", level=reply.reply_gate.level, source="reply")
+        if reply.audio is not None:
+            self.metrics.inc("carellm_audio_seconds_total", len(reply.audio) / OUTPUT_SAMPLE_RATE)
+
+    # ------------------------------------------------------------ streaming
+    async def first_event(self, turn: PreparedTurn) -> tuple[TurnThread, tuple[str, object], float]:
+        """Start the turn and wait for its first chunk, so early errors still get a JSON status."""
+        runner = await self.start(turn)
+        deadline = self._deadline()
+        try:
+            event = await self.next_event(runner, deadline)
+        except BaseException:
+            runner.cancel.set()
+            raise
+        if event[0] == "error":
+            runner.cancel.set()
+            raise event[1]  # type: ignore[misc]
+        return runner, event, deadline
+
+    async def sse(
+        self, turn: PreparedTurn, runner: TurnThread, first: tuple[str, object], deadline: float
+    ) -> AsyncIterator[str]:
+        """Server-sent events in OpenAI's chunk format, ending with `data: [DONE]`."""
+        req = turn.request
+
+        def frame(
+            delta: Delta, finish=None, extra: ChunkExtra | None = None, usage=None, choices=True
+        ) -> str:
+            chunk = ChatCompletionChunk(
+                id=turn.completion_id,
+                created=turn.created,
+                model=req.model,
+                choices=[ChunkChoice(delta=delta, finish_reason=finish)] if choices else [],
+                usage=usage,
+                carellm=extra,
+            )
+            return f"data: {chunk.model_dump_json(exclude_none=True)}\n\n"
+
+        hold = self.settings.hold_unchecked_text
+        audio_id = f"audio_{uuid.uuid4().hex}"
+        yield frame(Delta(role="assistant", content=""))
+        event = first
+        try:
+            while True:
+                kind, value = event
+                if kind == "end":
+                    break
+                if kind == "error":
+                    exc = value
+                    status = exc.http_status if isinstance(exc, CareLLMError) else 500
+                    message = (
+                        f"{exc.message} {exc.hint}".strip()
+                        if isinstance(exc, CareLLMError)
+                        else "Internal error."
+                    )
+                    yield f"data: {_json(error_body(status, message, 'turn_failed'))}\n\n"
+                    break
+                chunk = value
+                assert isinstance(chunk, Chunk)
+                if chunk.kind == "text" and not hold:
+                    yield frame(Delta(content=chunk.text))
+                elif chunk.kind == "replace" and not hold:
+                    yield frame(Delta(content=chunk.text), extra=ChunkExtra(replace=True))
+                elif chunk.kind == "audio" and chunk.audio is not None and req.wants_audio:
+                    yield self._audio_frames(frame, chunk.audio, audio_id, turn.created)
+                elif chunk.kind == "done":
+                    reply = chunk.reply
+                    assert isinstance(reply, Reply)
+                    self.observe(turn, reply)
+                    if hold:
+                        yield frame(Delta(content=reply.text))
+                    if reply.audio is not None and req.wants_audio:
+                        yield frame(Delta(audio=DeltaAudio(id=audio_id, transcript=reply.text)))
+                    yield frame(
+                        Delta(), finish="stop", extra=ChunkExtra(info=carellm_info(reply, turn.session_id))
+                    )
+                    if req.stream_options and req.stream_options.include_usage:
+                        yield frame(Delta(), usage=self.usage(turn, reply), choices=False)
+                event = await self.next_event(runner, deadline)
+        finally:
+            runner.cancel.set()  # the client went away or the stream ended: stop the turn
+        yield "data: [DONE]\n\n"
+
+    def _audio_frames(self, frame, audio, audio_id: str, created: int) -> str:
+        """The spoken reply as pcm16 pieces in `delta.audio.data` (OpenAI streams audio as pcm16)."""
+        pcm = to_pcm16(audio)
+        step = int(OUTPUT_SAMPLE_RATE * STREAM_AUDIO_PIECE_S) * 2
+        frames = []
+        for start in range(0, len(pcm), step):
+            data = base64.b64encode(pcm[start : start + step]).decode("ascii")
+            frames.append(
+                frame(Delta(audio=DeltaAudio(id=audio_id, data=data, expires_at=created + AUDIO_TTL_S)))
+            )
+        return "".join(frames)
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,68 @@
+"""`carellm serve` and `carellm chat --backend openai` as real subprocesses."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import openai
+import pytest
+
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def _carellm(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "carellm", *args], capture_output=True, text=True, **kwargs)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_public_address_without_keys_is_refused_cleanly():
+    result = _carellm("serve", "--host", "0.0.0.0", env={**ENV, "CARELLM_SERVE_API_KEYS": ""}, timeout=60)
+    assert result.returncode == 2 and "without API keys" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_answers_the_openai_client(tiny_model_dir):
+    pytest.importorskip("carellm.safety.gate", reason="Counselor.load needs the safety layer (safety branch)")
+    port = _free_port()
+    args = ["serve", "--model", str(tiny_model_dir), "--port", str(port), "--api-key", "cli-key"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "carellm", *args], env=ENV, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.3)
+        client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="cli-key", max_retries=0)
+        resp = client.chat.completions.create(
+            model="carellm", messages=[{"role": "user", "content": "hello"}], max_tokens=4
+        )
+        assert resp.choices[0].message.content is not None
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_chat_uses_a_remote_server_with_backend_openai(server, api_key):
+    pytest.importorskip("carellm.safety.gate", reason="Counselor.load needs the safety layer (safety branch)")
+    result = _carellm(
+        "chat", "-m", "I feel tired", "--backend", "openai", "--model", "carellm",
+        "--base-url", f"{server.url}/v1", env={**ENV, "CARELLM_API_KEY": api_key}, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
