@@ -22,7 +22,9 @@ DATA = Path(__file__).parents[1] / "tests" / "data" / "safety"
 
 
 def texts(n: int) -> list[str]:
-    rows = [json.loads(x)["text"] for f in ("dev.jsonl", "dev2.jsonl", "test.jsonl") for x in (DATA / f).open()]
+    rows = [
+        json.loads(x)["text"] for f in ("dev.jsonl", "dev2.jsonl", "test.jsonl") for x in (DATA / f).open()
+    ]
     rng = random.Random(0)
     # Unique strings, so the per-text cache never answers for the layer.
     return [f"{rng.choice(rows)} ({i})" for i in range(n)]
@@ -35,7 +37,10 @@ def timed(fn, items: list[str]) -> dict:
         fn(text)
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
-    return {"p50_ms": round(statistics.median(samples), 3), "p99_ms": round(samples[int(len(samples) * 0.99) - 1], 3)}
+    return {
+        "p50_ms": round(statistics.median(samples), 3),
+        "p99_ms": round(samples[int(len(samples) * 0.99) - 1], 3),
+    }
 
 
 def batch(fn, items: list[str]) -> float:

@@ -74,7 +74,6 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
 
-
     from carellm.backends.omni import OmniBackend
     from carellm.config import Settings
     from carellm.counseling.counselor import Counselor
