@@ -199,6 +199,9 @@ def chat(
         None, "--audio-output/--no-audio-output", help="Load the talker for spoken replies (more memory)."
     ),
     max_new_tokens: int | None = typer.Option(None, "--max-new-tokens", help="Longest reply in tokens."),
+    fast: bool | None = typer.Option(
+        None, "--fast/--no-fast", help="CUDA-graph decode (default on GPU); --no-fast uses plain generate."
+    ),
 ) -> None:
     """Talk with CareLLM. Research use only: not a therapist, not a medical device."""
     if message is None and (audio or image or video or speak):
@@ -206,7 +209,12 @@ def chat(
     if speak is not None and audio_output is False:
         raise InputError("--speak needs the talker, but --no-audio-output disables it.", "Drop one of them.")
     settings = load_settings(
-        model=model, lang=lang, voice=voice, audio_output=audio_output, max_new_tokens=max_new_tokens
+        model=model,
+        lang=lang,
+        voice=voice,
+        audio_output=audio_output,
+        max_new_tokens=max_new_tokens,
+        fast=fast,
     )
     if message is None:
         session = open_session(settings, speak=False)
