@@ -77,6 +77,7 @@ class OmniBackend:
         self.settings = settings
         self.limits: MediaLimits = settings.media
         self._lock = threading.Lock()  # one generation at a time per loaded model
+        self._decoder = None  # fast_decode.ThinkerDecoder, made on first use
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -228,7 +229,11 @@ class OmniBackend:
                 with self._lock, torch.inference_mode():
                     if options.seed is not None:
                         torch.manual_seed(options.seed)
-                    self.model.thinker.generate(**gen_kwargs)
+                    decoder = self._fast_decoder()
+                    if decoder is not None:
+                        self._generate_fast(decoder, prepared, options, streamer, cancelled.is_set)
+                    else:
+                        self.model.thinker.generate(**gen_kwargs)
             except BaseException as exc:  # surfaced in the consumer thread below
                 failure.append(exc)
                 streamer.end()
@@ -250,6 +255,48 @@ class OmniBackend:
                 f"The model failed while generating ({type(exc).__name__}: {exc}).",
                 "Try again; if it keeps failing, run `carellm doctor`.",
             ) from exc
+
+    def _fast_decoder(self):
+        """The static-cache decoder when `settings.fast` asks for it (None: on for CUDA only)."""
+        from carellm.backends.fast_decode import ThinkerDecoder
+
+        wanted = self.settings.fast if self.settings.fast is not None else self.device.type == "cuda"
+        if not wanted:
+            return None
+        if self._decoder is None:
+            try:
+                self._decoder = ThinkerDecoder(self.model.thinker)
+            except NotImplementedError as exc:  # e.g. layers split over devices: plain generate
+                log.warning("fast decode unavailable, using plain generate: %s", exc)
+                self.settings = self.settings.model_copy(update={"fast": False})
+                return None
+        return self._decoder
+
+    def _generate_fast(
+        self, decoder, prepared: PreparedInputs, options: GenerationOptions, streamer, stop
+    ) -> None:
+        """Feed `streamer` exactly as `thinker.generate` would, from the fast decoder."""
+        import torch
+
+        from carellm.backends.fast_decode import decode_tokens, make_picker
+
+        config = self.model.thinker.generation_config
+        eos = config.eos_token_id
+        eos_ids = set(eos if isinstance(eos, list) else [eos]) if eos is not None else set()
+        pick = make_picker(config, options.temperature, options.top_p)
+        streamer.put(prepared.tensors["input_ids"].cpu())  # skipped: skip_prompt=True
+        tokens = decode_tokens(
+            decoder,
+            prepared.tensors,
+            options.max_new_tokens,
+            eos_ids,
+            pick,
+            prepared.use_audio_in_video,
+            stop,
+        )
+        for token in tokens:
+            streamer.put(torch.tensor([token]))
+        streamer.end()
 
     # ----------------------------------------------------------------- speech
     def speak(self, messages: Sequence[Message], reply: str, voice: str) -> np.ndarray | None:
