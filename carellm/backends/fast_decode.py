@@ -68,17 +68,16 @@ def _rotate_half(x: torch.Tensor) -> torch.Tensor:
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
-class ThinkerDecoder:
-    """Static KV cache + lean decode step over a `Qwen2_5OmniThinkerForConditionalGeneration`.
+class StaticDecoder:
+    """Static KV cache + lean decode step over a Qwen2-style decoder's own weights.
 
-    `start(...)` prefills through the model and returns the first logits; `step(ids)` feeds
-    one token per row and returns the next logits. Rows of a batch share one cache index
-    (prompts are left-padded to one length); padding stays masked out.
+    Subclasses prefill through their model (`start`) and say how a fed token becomes the
+    first layer's input (`_input_embeds`). `step(ids)` feeds one token per row and returns
+    the next logits. Rows of a batch share one cache index (prompts left-padded to one
+    length); padding stays masked out.
     """
 
-    def __init__(self, thinker, use_graph: bool | None = None, compile: bool = False) -> None:
-        self.thinker = thinker
-        text = thinker.model.language_model
+    def __init__(self, text, head: torch.Tensor, use_graph: bool | None = None, compile: bool = False):
         cfg = text.config
         self.cfg = cfg
         self.device = text.embed_tokens.weight.device
@@ -88,16 +87,16 @@ class ThinkerDecoder:
         self.head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // self.heads
         self.eps = cfg.rms_norm_eps
         self.use_graph = (self.device.type == "cuda") if use_graph is None else use_graph
-        devices = {p.device for p in text.parameters()} | {thinker.lm_head.weight.device}
+        devices = {p.device for p in text.parameters()} | {head.device}
         if len(devices) > 1:
-            raise NotImplementedError(f"the thinker is split over {len(devices)} devices")
+            raise NotImplementedError(f"the model is split over {len(devices)} devices")
         rotary = text.rotary_emb
         if rotary.rope_type != "default" or getattr(rotary, "attention_scaling", 1.0) != 1.0:
             raise NotImplementedError(f"fast decode supports default RoPE only, not {rotary.rope_type}")
         self.inv_freq = rotary.inv_freq.to(self.device, torch.float32)
         self.embed = text.embed_tokens.weight
         self.norm = text.norm.weight
-        self.lm_head = thinker.lm_head.weight
+        self.lm_head = head
         self.layers: list[_Layer] = []
         for layer in text.layers:
             attn, mlp = layer.self_attn, layer.mlp
@@ -139,12 +138,19 @@ class ThinkerDecoder:
         self.index = torch.zeros(1, dtype=torch.long, device=dev)  # cache slot written next
         self.slots = torch.arange(max_len, device=dev)
         self.logits = torch.zeros(batch, self.lm_head.shape[0], dtype=torch.float32, device=dev)
+        self._allocate_extra(batch, max_len)
+
+    def _allocate_extra(self, batch: int, max_len: int) -> None:
+        """Buffers a subclass's step reads besides ids/pos/index."""
+
+    def _input_embeds(self) -> torch.Tensor:
+        return F.embedding(self.ids, self.embed)
 
     # ------------------------------------------------------------------ the step
     def _step_impl(self) -> None:
         """One token per row: reads ids/pos/index, writes logits, advances pos and index."""
         b, hd = self.batch, self.head_dim
-        x = F.embedding(self.ids, self.embed)  # (b, 1, hidden)
+        x = self._input_embeds()  # (b, 1, hidden)
         freqs = self.pos[:, None].float() * self.inv_freq  # (b, hd/2)
         emb = torch.cat((freqs, freqs), dim=-1)[:, None, None, :]
         cos, sin = emb.cos().to(self.dtype), emb.sin().to(self.dtype)
@@ -193,41 +199,19 @@ class ThinkerDecoder:
             dst.copy_(src)
         self._graph = graph
 
-    # ------------------------------------------------------------------ public
-    @torch.inference_mode()
-    def start(self, inputs: dict, max_new_tokens: int, use_audio_in_video: bool = False) -> torch.Tensor:
-        """Prefill `inputs` (the processor's tensors) through the model; first logits (b, vocab)."""
-        from transformers.cache_utils import DynamicCache
-
-        ids, attention = inputs["input_ids"], inputs.get("attention_mask")
-        if attention is None:
-            attention = torch.ones_like(ids)
-        batch, prompt_len = ids.shape
-        self.thinker.model.rope_deltas = None  # recomputed from this prompt
-        cache = DynamicCache(config=self.thinker.config.get_text_config())
-        rest = {k: v for k, v in inputs.items() if k not in {"input_ids", "attention_mask"}}
-        # The thinker's inner model (not the LM wrapper) so only the last position meets lm_head.
-        out = self.thinker.model(
-            input_ids=ids,
-            attention_mask=attention,
-            past_key_values=cache,
-            use_cache=True,
-            use_audio_in_video=use_audio_in_video,
-            **rest,
-        )
+    def _load(self, cache, attention: torch.Tensor, deltas: torch.Tensor | None, max_new_tokens: int) -> None:
+        """Copy a prefilled DynamicCache into the static one and set the next positions."""
+        batch, prompt_len = attention.shape
         self._allocate(batch, prompt_len + max_new_tokens + 1)
         for i, layer in enumerate(cache.layers):
             self.k_cache[i, :, :, :prompt_len].copy_(layer.keys)
             self.v_cache[i, :, :, :prompt_len].copy_(layer.values)
         self.key_ok.zero_()
         self.key_ok[:, :prompt_len].copy_(attention.bool())
-        deltas = self.thinker.model.rope_deltas
         deltas = torch.zeros(batch, 1, dtype=torch.long, device=self.device) if deltas is None else deltas
-        # The next token's position: as `generate` builds it, text position + rope delta.
-        text_pos = attention.long().sum(-1)
-        self.pos.copy_(text_pos + deltas.view(-1).to(self.device))
+        # The next token's position, as `generate` builds it: text position + rope delta.
+        self.pos.copy_(attention.long().sum(-1) + deltas.view(-1).to(self.device))
         self.index.fill_(prompt_len)
-        return F.linear(out.last_hidden_state[:, -1], self.lm_head).float()
 
     @torch.inference_mode()
     def step(self, next_ids: torch.Tensor) -> torch.Tensor:
@@ -244,6 +228,37 @@ class ThinkerDecoder:
     def room(self) -> int:
         """Tokens that can still be fed before the static cache is full."""
         return self.max_len - int(self.index)
+
+
+class ThinkerDecoder(StaticDecoder):
+    """The fast decoder over a `Qwen2_5OmniThinkerForConditionalGeneration`."""
+
+    def __init__(self, thinker, use_graph: bool | None = None, compile: bool = False) -> None:
+        super().__init__(thinker.model.language_model, thinker.lm_head.weight, use_graph, compile)
+        self.thinker = thinker
+
+    @torch.inference_mode()
+    def start(self, inputs: dict, max_new_tokens: int, use_audio_in_video: bool = False) -> torch.Tensor:
+        """Prefill `inputs` (the processor's tensors) through the model; first logits (b, vocab)."""
+        from transformers.cache_utils import DynamicCache
+
+        ids, attention = inputs["input_ids"], inputs.get("attention_mask")
+        if attention is None:
+            attention = torch.ones_like(ids)
+        self.thinker.model.rope_deltas = None  # recomputed from this prompt
+        cache = DynamicCache(config=self.thinker.config.get_text_config())
+        rest = {k: v for k, v in inputs.items() if k not in {"input_ids", "attention_mask"}}
+        # The thinker's inner model (not the LM wrapper) so only the last position meets lm_head.
+        out = self.thinker.model(
+            input_ids=ids,
+            attention_mask=attention,
+            past_key_values=cache,
+            use_cache=True,
+            use_audio_in_video=use_audio_in_video,
+            **rest,
+        )
+        self._load(cache, attention, self.thinker.model.rope_deltas, max_new_tokens)
+        return F.linear(out.last_hidden_state[:, -1], self.lm_head).float()
 
 
 def decode_tokens(
