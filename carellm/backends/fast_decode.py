@@ -261,6 +261,52 @@ class ThinkerDecoder(StaticDecoder):
         return F.linear(out.last_hidden_state[:, -1], self.lm_head).float()
 
 
+class TalkerDecoder(StaticDecoder):
+    """The fast decoder over a `Qwen2_5OmniTalkerForConditionalGeneration`.
+
+    A fed codec code becomes `proj(codec_embed(code) + reply[j])`, j the step, held at the
+    last reply row once the reply is used up: what the talker's own forward does with
+    `thinker_reply_part` while generating.
+    """
+
+    def __init__(self, talker, use_graph: bool | None = None, compile: bool = False) -> None:
+        super().__init__(talker.model, talker.codec_head.weight, use_graph, compile)
+        self.talker = talker
+        self.proj_w = talker.thinker_to_talker_proj.weight
+        self.proj_b = talker.thinker_to_talker_proj.bias
+
+    def _allocate_extra(self, batch: int, max_len: int) -> None:
+        self.reply = torch.zeros(batch, max_len, self.embed.shape[1], dtype=self.dtype, device=self.device)
+        self.reply_at = torch.zeros(1, dtype=torch.long, device=self.device)
+        self.reply_last = torch.zeros(1, dtype=torch.long, device=self.device)
+
+    def _input_embeds(self) -> torch.Tensor:
+        at = torch.minimum(self.reply_at, self.reply_last)
+        x = F.embedding(self.ids, self.embed) + self.reply.index_select(1, at)
+        self.reply_at.add_(1)
+        return F.linear(x, self.proj_w, self.proj_b)
+
+    @torch.inference_mode()
+    def start(self, inputs: dict, max_new_tokens: int, use_audio_in_video: bool = False) -> torch.Tensor:
+        """Prefill with the model inputs `talker.generate` would get (see OmniBackend._speak_tokens)."""
+        from transformers.cache_utils import DynamicCache
+
+        kwargs = dict(inputs)  # use_audio_in_video travels inside
+        reply = kwargs.pop("thinker_reply_part")
+        kwargs.pop("input_ids")  # the prefill reads inputs_embeds; ids only feed repetition penalty
+        attention = kwargs["attention_mask"]
+        self.talker.rope_deltas = None
+        cache = DynamicCache(config=self.talker.config)
+        out = self.talker(past_key_values=cache, use_cache=True, thinker_reply_part=reply, **kwargs)
+        self._load(cache, attention, self.talker.rope_deltas, max_new_tokens)
+        if reply.shape[1] > self.max_len:
+            raise NotImplementedError("reply longer than the static cache")
+        self.reply[:, : reply.shape[1]].copy_(reply)
+        self.reply_at.zero_()
+        self.reply_last.fill_(reply.shape[1] - 1)
+        return out.logits[:, -1].float()
+
+
 def decode_tokens(
     decoder: ThinkerDecoder,
     inputs: dict,
@@ -287,11 +333,19 @@ def decode_tokens(
         logits = decoder.step(nxt.view(-1))
 
 
-def make_picker(generation_config, temperature: float, top_p: float) -> Callable:
-    """Next-token choice with the logits processors `generate` would apply for these options.
+def make_picker(
+    generation_config,
+    temperature: float,
+    top_p: float,
+    top_k: int | None = None,
+    repetition_penalty: float | None = None,
+    suppress: tuple[int, ...] = (),
+    eos_ids: tuple[int, ...] = (),
+) -> Callable:
+    """Next-token choice with the logits processors `generate` would apply, in its order.
 
-    The model's generation config (repetition penalty, top-k) is honoured as `generate`
-    merges it; greedy when `temperature` is 0.
+    Explicit arguments override the model's generation config, as in `generate`; the
+    config's `min_new_tokens` holds back `eos_ids`. Greedy when `temperature` is 0.
     """
     from transformers import (
         LogitsProcessorList,
@@ -302,14 +356,17 @@ def make_picker(generation_config, temperature: float, top_p: float) -> Callable
     )
 
     processors = LogitsProcessorList()
-    penalty = getattr(generation_config, "repetition_penalty", None)
+    penalty = repetition_penalty or getattr(generation_config, "repetition_penalty", None)
     if penalty not in (None, 1.0):
         processors.append(RepetitionPenaltyLogitsProcessor(penalty))
+    min_new = getattr(generation_config, "min_new_tokens", None) or 0
+    blocked = torch.tensor(sorted(suppress), dtype=torch.long)
+    eos = torch.tensor(sorted(eos_ids), dtype=torch.long)
     sample = temperature > 0
     if sample:
         if temperature != 1.0:
             processors.append(TemperatureLogitsWarper(temperature))
-        top_k = getattr(generation_config, "top_k", None)
+        top_k = top_k or getattr(generation_config, "top_k", None)
         if top_k:
             processors.append(TopKLogitsWarper(top_k))
         if top_p < 1.0:
@@ -317,11 +374,17 @@ def make_picker(generation_config, temperature: float, top_p: float) -> Callable
 
     def pick(logits: torch.Tensor, generated: list[int], prompt_ids: torch.Tensor) -> torch.Tensor:
         scores = logits
+        if len(generated) < min_new and len(eos):
+            scores = scores.clone()
+            scores[:, eos.to(scores.device)] = -float("inf")
+        if len(blocked):
+            scores = scores.clone()
+            scores[:, blocked.to(scores.device)] = -float("inf")
         if processors:
             seen = torch.cat(
                 [prompt_ids, torch.tensor([generated], dtype=torch.long, device=prompt_ids.device)], 1
             )
-            scores = processors(seen, logits.clone())
+            scores = processors(seen, scores.clone())
         if sample:
             return torch.multinomial(torch.softmax(scores, dim=-1), 1).view(-1)
         return scores.argmax(-1)

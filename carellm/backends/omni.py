@@ -77,7 +77,7 @@ class OmniBackend:
         self.settings = settings
         self.limits: MediaLimits = settings.media
         self._lock = threading.Lock()  # one generation at a time per loaded model
-        self._decoder = None  # fast_decode.ThinkerDecoder, made on first use
+        self._decoders: dict = {}  # fast_decode decoders ("thinker", "talker"), made on first use
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -229,7 +229,7 @@ class OmniBackend:
                 with self._lock, torch.inference_mode():
                     if options.seed is not None:
                         torch.manual_seed(options.seed)
-                    decoder = self._fast_decoder()
+                    decoder = self._fast_decoder("thinker")
                     if decoder is not None:
                         self._generate_fast(decoder, prepared, options, streamer, cancelled.is_set)
                     else:
@@ -256,21 +256,24 @@ class OmniBackend:
                 "Try again; if it keeps failing, run `carellm doctor`.",
             ) from exc
 
-    def _fast_decoder(self):
-        """The static-cache decoder when `settings.fast` asks for it (None: on for CUDA only)."""
-        from carellm.backends.fast_decode import ThinkerDecoder
+    def _fast_decoder(self, part: str):
+        """The static-cache decoder for "thinker" or "talker" when `settings.fast` allows it.
+
+        None (plain `generate`) when fast is off, which `Settings.fast=None` means on CPU.
+        """
+        from carellm.backends.fast_decode import TalkerDecoder, ThinkerDecoder
 
         wanted = self.settings.fast if self.settings.fast is not None else self.device.type == "cuda"
         if not wanted:
             return None
-        if self._decoder is None:
+        if part not in self._decoders:
             try:
-                self._decoder = ThinkerDecoder(self.model.thinker)
+                make = ThinkerDecoder if part == "thinker" else TalkerDecoder
+                self._decoders[part] = make(getattr(self.model, part))
             except NotImplementedError as exc:  # e.g. layers split over devices: plain generate
-                log.warning("fast decode unavailable, using plain generate: %s", exc)
-                self.settings = self.settings.model_copy(update={"fast": False})
-                return None
-        return self._decoder
+                log.warning("fast %s decode unavailable, using plain generate: %s", part, exc)
+                self._decoders[part] = None
+        return self._decoders[part]
 
     def _generate_fast(
         self, decoder, prepared: PreparedInputs, options: GenerationOptions, streamer, stop
@@ -370,7 +373,7 @@ class OmniBackend:
             talker_kwargs["audio_feature_lengths"] = inputs["feature_attention_mask"].sum(dim=1)
         eos = [talker.codec_pad_token, talker.codec_eos_token]  # as generate's default [8292, 8294]
         max_codes = min(4096, TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100)
-        codes = talker.generate(
+        talker_inputs = dict(
             input_ids=talker_ids,
             input_text_ids=talker_text_ids,
             thinker_reply_part=reply_rest,
@@ -378,18 +381,29 @@ class OmniBackend:
             attention_mask=torch.cat(
                 [inputs["attention_mask"], inputs["attention_mask"].new_ones((batch, 2))], dim=1
             ),
-            suppress_tokens=[talker.codec_bos_token],
-            max_new_tokens=max_codes,
-            do_sample=True,
-            top_k=40,
-            top_p=0.8,
-            temperature=0.9,
-            repetition_penalty=1.05,
-            eos_token_id=eos,
-            pad_token_id=talker.codec_pad_token,
             use_audio_in_video=use_audio_in_video,
             **talker_kwargs,
-        )[:, talker_ids.shape[1] :]
+        )
+        sampling = dict(top_k=40, top_p=0.8, temperature=0.9, repetition_penalty=1.05)
+        decoder = self._fast_decoder("talker") if batch == 1 else None
+        if decoder is not None:
+            from carellm.backends.fast_decode import decode_tokens, make_picker
+
+            pick = make_picker(
+                talker.generation_config, suppress=(talker.codec_bos_token,), eos_ids=tuple(eos), **sampling
+            )
+            found = decode_tokens(decoder, talker_inputs, max_codes, set(eos), pick)
+            codes = torch.tensor([list(found)], dtype=torch.long, device=dev)
+        else:
+            codes = talker.generate(
+                **talker_inputs,
+                suppress_tokens=[talker.codec_bos_token],
+                max_new_tokens=max_codes,
+                do_sample=True,
+                eos_token_id=eos,
+                pad_token_id=talker.codec_pad_token,
+                **sampling,
+            )[:, talker_ids.shape[1] :]
         stops = (codes.unsqueeze(-1) == torch.as_tensor(eos, device=codes.device)).any(-1)
         length = int(stops[0].nonzero()[0, 0]) if stops[0].any() else codes.shape[1]
         if length == 0:

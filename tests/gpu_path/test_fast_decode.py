@@ -117,10 +117,24 @@ def test_backend_stream_gives_the_same_text_with_and_without_the_fast_path(backe
     messages = _media_messages(media_dir)
     text_plain = "".join(c.text for c in plain.stream(messages, options))
     text_fast = "".join(c.text for c in fast.stream(messages, options))
-    assert fast._decoder is not None and plain._decoder is None
+    assert fast._decoders.get("thinker") is not None and not plain._decoders
     assert text_fast == text_plain
 
 
 def test_fast_path_is_off_on_cpu_unless_asked_for(tiny_model_dir):
     backend = OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0))
-    assert backend._fast_decoder() is None
+    assert backend._fast_decoder("thinker") is None and backend._fast_decoder("talker") is None
+
+
+def test_spoken_reply_is_the_same_with_the_fast_talker(backends, media_dir):
+    """Same seed, same sampled codes, same waveform: the talker's fast step changes no numbers."""
+    plain, fast = backends
+    messages = _media_messages(media_dir)
+    torch.manual_seed(0)
+    wav_plain = plain.speak(messages, "Thank you for telling me. How have you been sleeping?", "Chelsie")
+    torch.manual_seed(0)
+    wav_fast = fast.speak(messages, "Thank you for telling me. How have you been sleeping?", "Chelsie")
+    assert fast._decoders.get("talker") is not None
+    assert wav_plain is not None and len(wav_plain) > 0
+    assert wav_fast.shape == wav_plain.shape
+    assert abs(wav_fast - wav_plain).max() < 1e-4
