@@ -219,12 +219,12 @@ def agreement(model, decoder, n: int, device: str) -> dict:
     return {"tokens_compared": n, "identical_prefix": same, "max_rel_logit_gap": max(gaps)}
 
 
-def speech(model, device: str, codes: int) -> dict:
-    """The plain `speak` path (teacher-forced thinker, talker, token2wav) for a fixed code count."""
+def speech(model, device: str, codes: int, fast: bool) -> dict:
+    """The `speak` path (teacher-forced thinker, talker, token2wav) for a fixed code count."""
     from carellm.backends import omni
     from carellm.config import Settings
 
-    backend = omni.OmniBackend(model, processor=None, settings=Settings(model="random-7b"))
+    backend = omni.OmniBackend(model, processor=None, settings=Settings(model="random-7b", fast=fast))
     reply_tokens = 2
     omni_max = omni.TALKER_CODES_PER_TOKEN * reply_tokens + 100
     model.talker.generation_config.min_new_tokens = min(codes, omni_max)
@@ -236,11 +236,22 @@ def speech(model, device: str, codes: int) -> dict:
             lambda: backend._speak_tokens(inputs, inputs["input_ids"], reply, "Chelsie", False), device
         )
     audio_s = len(wav) / 24000
+    speaker = model.speaker_map["Chelsie"]
+    codes_t = torch.randint(0, 8192, (1, min(codes, omni_max)), device=device)
+    with torch.inference_mode():
+        t2w = lambda: model.token2wav(  # noqa: E731
+            codes_t,
+            conditioning=speaker["cond"].to(device).float(),
+            reference_mel=speaker["ref_mel"].to(device).float(),
+        )
+        t2w()
+        token2wav_s = timed(t2w, device)[0]
     return {
         "codes": min(codes, omni_max),
         "audio_s": round(audio_s, 3),
         "time_to_first_audio_s": round(seconds, 3),
         "rtf": round(seconds / audio_s, 3),
+        "token2wav_s": round(token2wav_s, 3),
     }
 
 
@@ -317,7 +328,11 @@ def main() -> None:
         {str(b): round(fast_decode(decoder, b, n, device), 1) for b in batches}))  # fmt: skip
     section("agreement", lambda: result.update(agreement=agreement(model, decoder, 32, device)))
     if not args.no_speech:
-        section("speech_plain", lambda: result.update(speech_plain=speech(model, device, codes=150)))
+        section("speech_plain", lambda: result.update(speech_plain=speech(model, device, 150, fast=False)))
+        section(
+            "speech_fast_talker",
+            lambda: result.update(speech_fast_talker=speech(model, device, 150, fast=True)),
+        )
     if not args.no_compile and device == "cuda":
         compiled: dict = {"decode_tok_s": {}}
         result["fast_graph_compiled"] = compiled
@@ -327,8 +342,6 @@ def main() -> None:
             t0 = time.perf_counter()
             compiled["decode_tok_s"]["1"] = round(fast_decode(dec, 1, n, device), 1)
             compiled["first_shape_compile_s"] = round(time.perf_counter() - t0, 1)
-            for b in batches[1:]:
-                compiled["decode_tok_s"][str(b)] = round(fast_decode(dec, b, n, device), 1)
 
         section("decode_compiled", decode_compiled)
     if device == "cuda":
