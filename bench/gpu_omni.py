@@ -201,22 +201,60 @@ def fast_decode(decoder, batch: int, n: int, device: str) -> float:
     return batch * n / (time.perf_counter() - start)
 
 
-def agreement(model, decoder, n: int, device: str) -> dict:
-    """Greedy tokens of both paths from one prompt, and the max logit gap at the first steps."""
+def step_time_ms(decoder, device: str, reps: int = 100) -> float:
+    """GPU time of one graph replay at batch 1 (no host round trip): the floor of the loop."""
+    inputs = text_inputs(1, 128, device)
+    logits = decoder.start(inputs, reps + 8)
+    nxt = logits.argmax(-1)
+    decoder.step(nxt)
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record()
+    for _ in range(reps):
+        decoder.step(nxt)
+    end.record()
+    torch.cuda.synchronize()
+    return start.elapsed_time(end) / reps
+
+
+def agreement(model, decoder, n: int, device: str, fp32_reference: bool) -> dict:
+    """Greedy tokens of both paths from one prompt; each path's logit error against float32.
+
+    Both bf16 paths are compared with one float32 forward of the thinker over the same
+    tokens (‖out − ref‖ / ‖ref‖ per step, worst step), so bf16 rounding in the plain path
+    is the yardstick for the fast path's.
+    """
     inputs = text_inputs(1, 128, device)
     with torch.inference_mode():
         plain = model.thinker.generate(**inputs, max_new_tokens=n, min_new_tokens=n, do_sample=False,
                                        output_logits=True, return_dict_in_generate=True)  # fmt: skip
         plain_ids = plain.sequences[0, 128:].tolist()
+        plain_logits = torch.stack([x[0].float() for x in plain.logits])
         logits = decoder.start(inputs, n)
-        fast_ids, gaps = [], []
+        fast_logits = []
         for i in range(n):
-            ref = plain.logits[i][0].float()
-            gaps.append(float((logits[0] - ref).abs().max() / ref.abs().max()))
-            fast_ids.append(int(logits[0].argmax()))
+            fast_logits.append(logits[0].clone())
             logits = decoder.step(torch.tensor([plain_ids[i]], device=device))  # follow plain's tokens
+        fast_logits = torch.stack(fast_logits)
+    fast_ids = fast_logits.argmax(-1).tolist()
     same = next((i for i, (a, b) in enumerate(zip(plain_ids, fast_ids, strict=True)) if a != b), n)
-    return {"tokens_compared": n, "identical_prefix": same, "max_rel_logit_gap": max(gaps)}
+    gap = (fast_logits - plain_logits).abs().max() / plain_logits.abs().max()
+    out = {"tokens_compared": n, "identical_prefix": same, "max_rel_logit_gap": round(float(gap), 4)}
+    if fp32_reference:
+        ids = torch.cat([inputs["input_ids"], torch.tensor([plain_ids[:-1]], device=device)], dim=1)
+        with torch.inference_mode():
+            model.thinker.float()  # weights round-trip exactly (bf16 -> fp32 -> bf16)
+            ref = model.thinker(input_ids=ids, attention_mask=torch.ones_like(ids)).logits[0, 127:].float()
+            model.thinker.to(torch.bfloat16)
+
+        def rel(x: torch.Tensor) -> float:
+            return round(float(((x - ref).norm(dim=-1) / ref.norm(dim=-1)).max()), 5)
+
+        out.update(plain_bf16_vs_fp32=rel(plain_logits), fast_bf16_vs_fp32=rel(fast_logits))
+        out["fp32_greedy_matches"] = {
+            "plain": int((ref.argmax(-1) == plain_logits.argmax(-1)).sum()),
+            "fast": int((ref.argmax(-1) == fast_logits.argmax(-1)).sum()),
+        }
+    return out
 
 
 def speech(model, device: str, codes: int, fast: bool) -> dict:
@@ -263,6 +301,8 @@ def main() -> None:
     parser.add_argument("--prompts", default="512,2048")
     parser.add_argument("--no-speech", action="store_true")
     parser.add_argument("--no-compile", action="store_true")
+    parser.add_argument("--fp32-reference", action="store_true", help="also compare both paths with float32")
+    parser.add_argument("--only", default="", help="comma-separated sections to run (default: all)")
     args = parser.parse_args()
 
     from carellm.backends.fast_decode import ThinkerDecoder
@@ -287,6 +327,8 @@ def main() -> None:
     batches = [int(b) for b in args.batches.split(",")]
 
     def section(name: str, fn) -> None:
+        if args.only and name not in args.only.split(","):
+            return
         try:
             fn()
         except Exception as exc:  # keep the other numbers; report what failed
@@ -326,7 +368,10 @@ def main() -> None:
     section("ttft_fast", ttft_fast)
     section("decode_fast", lambda: fast["decode_tok_s"].update(
         {str(b): round(fast_decode(decoder, b, n, device), 1) for b in batches}))  # fmt: skip
-    section("agreement", lambda: result.update(agreement=agreement(model, decoder, 32, device)))
+    section(
+        "agreement",
+        lambda: result.update(agreement=agreement(model, decoder, 32, device, args.fp32_reference)),
+    )
     if not args.no_speech:
         section("speech_plain", lambda: result.update(speech_plain=speech(model, device, 150, fast=False)))
         section(
