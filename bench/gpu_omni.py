@@ -387,6 +387,7 @@ def main() -> None:
             t0 = time.perf_counter()
             compiled["decode_tok_s"]["1"] = round(fast_decode(dec, 1, n, device), 1)
             compiled["first_shape_compile_s"] = round(time.perf_counter() - t0, 1)
+            compiled["step_ms_b1"] = round(step_time_ms(dec, device), 3)
 
         section("decode_compiled", decode_compiled)
     if device == "cuda":
