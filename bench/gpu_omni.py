@@ -368,6 +368,8 @@ def main() -> None:
     section("ttft_fast", ttft_fast)
     section("decode_fast", lambda: fast["decode_tok_s"].update(
         {str(b): round(fast_decode(decoder, b, n, device), 1) for b in batches}))  # fmt: skip
+    if device == "cuda":
+        section("step_time", lambda: fast.update(step_ms_b1=round(step_time_ms(decoder, device), 3)))
     section(
         "agreement",
         lambda: result.update(agreement=agreement(model, decoder, 32, device, args.fp32_reference)),
