@@ -131,9 +131,9 @@ def test_spoken_reply_is_the_same_with_the_fast_talker(backends, media_dir):
     plain, fast = backends
     messages = _media_messages(media_dir)
     torch.manual_seed(0)
-    wav_plain = plain.speak(messages, "Thank you for telling me. How have you been sleeping?", "Chelsie")
+    wav_plain = plain.speak(messages, "Thank you.", "Chelsie")
     torch.manual_seed(0)
-    wav_fast = fast.speak(messages, "Thank you for telling me. How have you been sleeping?", "Chelsie")
+    wav_fast = fast.speak(messages, "Thank you.", "Chelsie")
     assert fast._decoders.get("talker") is not None
     assert wav_plain is not None and len(wav_plain) > 0
     assert wav_fast.shape == wav_plain.shape
