@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     device_map: str = "auto"
     dtype: Literal["auto", "bfloat16", "float16", "float32"] = "auto"
     attn_implementation: Literal["auto", "sdpa", "flash_attention_2", "eager"] = "auto"
+    # Thinker decode through a static KV cache + CUDA-graph-captured step (backends/fast_decode.py).
+    # None: on where it pays (CUDA), off on CPU; True forces it (CPU too: tests); False: plain generate.
+    fast: bool | None = None
     audio_output: bool = True
     voice: Literal["Chelsie", "Ethan"] = "Chelsie"
     max_new_tokens: int = Field(512, ge=1, le=8192)

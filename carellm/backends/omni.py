@@ -77,6 +77,7 @@ class OmniBackend:
         self.settings = settings
         self.limits: MediaLimits = settings.media
         self._lock = threading.Lock()  # one generation at a time per loaded model
+        self._decoders: dict = {}  # fast_decode decoders ("thinker", "talker"), made on first use
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -228,7 +229,11 @@ class OmniBackend:
                 with self._lock, torch.inference_mode():
                     if options.seed is not None:
                         torch.manual_seed(options.seed)
-                    self.model.thinker.generate(**gen_kwargs)
+                    decoder = self._fast_decoder("thinker")
+                    if decoder is not None:
+                        self._generate_fast(decoder, prepared, options, streamer, cancelled.is_set)
+                    else:
+                        self.model.thinker.generate(**gen_kwargs)
             except BaseException as exc:  # surfaced in the consumer thread below
                 failure.append(exc)
                 streamer.end()
@@ -250,6 +255,51 @@ class OmniBackend:
                 f"The model failed while generating ({type(exc).__name__}: {exc}).",
                 "Try again; if it keeps failing, run `carellm doctor`.",
             ) from exc
+
+    def _fast_decoder(self, part: str):
+        """The static-cache decoder for "thinker" or "talker" when `settings.fast` allows it.
+
+        None (plain `generate`) when fast is off, which `Settings.fast=None` means on CPU.
+        """
+        from carellm.backends.fast_decode import TalkerDecoder, ThinkerDecoder
+
+        wanted = self.settings.fast if self.settings.fast is not None else self.device.type == "cuda"
+        if not wanted:
+            return None
+        if part not in self._decoders:
+            try:
+                make = ThinkerDecoder if part == "thinker" else TalkerDecoder
+                self._decoders[part] = make(getattr(self.model, part))
+            except NotImplementedError as exc:  # e.g. layers split over devices: plain generate
+                log.warning("fast %s decode unavailable, using plain generate: %s", part, exc)
+                self._decoders[part] = None
+        return self._decoders[part]
+
+    def _generate_fast(
+        self, decoder, prepared: PreparedInputs, options: GenerationOptions, streamer, stop
+    ) -> None:
+        """Feed `streamer` exactly as `thinker.generate` would, from the fast decoder."""
+        import torch
+
+        from carellm.backends.fast_decode import decode_tokens, make_picker
+
+        config = self.model.thinker.generation_config
+        eos = config.eos_token_id
+        eos_ids = set(eos if isinstance(eos, list) else [eos]) if eos is not None else set()
+        pick = make_picker(config, options.temperature, options.top_p)
+        streamer.put(prepared.tensors["input_ids"].cpu())  # skipped: skip_prompt=True
+        tokens = decode_tokens(
+            decoder,
+            prepared.tensors,
+            options.max_new_tokens,
+            eos_ids,
+            pick,
+            prepared.use_audio_in_video,
+            stop,
+        )
+        for token in tokens:
+            streamer.put(torch.tensor([token]))
+        streamer.end()
 
     # ----------------------------------------------------------------- speech
     def speak(self, messages: Sequence[Message], reply: str, voice: str) -> np.ndarray | None:
@@ -323,7 +373,7 @@ class OmniBackend:
             talker_kwargs["audio_feature_lengths"] = inputs["feature_attention_mask"].sum(dim=1)
         eos = [talker.codec_pad_token, talker.codec_eos_token]  # as generate's default [8292, 8294]
         max_codes = min(4096, TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100)
-        codes = talker.generate(
+        talker_inputs = dict(
             input_ids=talker_ids,
             input_text_ids=talker_text_ids,
             thinker_reply_part=reply_rest,
@@ -331,18 +381,29 @@ class OmniBackend:
             attention_mask=torch.cat(
                 [inputs["attention_mask"], inputs["attention_mask"].new_ones((batch, 2))], dim=1
             ),
-            suppress_tokens=[talker.codec_bos_token],
-            max_new_tokens=max_codes,
-            do_sample=True,
-            top_k=40,
-            top_p=0.8,
-            temperature=0.9,
-            repetition_penalty=1.05,
-            eos_token_id=eos,
-            pad_token_id=talker.codec_pad_token,
             use_audio_in_video=use_audio_in_video,
             **talker_kwargs,
-        )[:, talker_ids.shape[1] :]
+        )
+        sampling = dict(top_k=40, top_p=0.8, temperature=0.9, repetition_penalty=1.05)
+        decoder = self._fast_decoder("talker") if batch == 1 else None
+        if decoder is not None:
+            from carellm.backends.fast_decode import decode_tokens, make_picker
+
+            pick = make_picker(
+                talker.generation_config, suppress=(talker.codec_bos_token,), eos_ids=tuple(eos), **sampling
+            )
+            found = decode_tokens(decoder, talker_inputs, max_codes, set(eos), pick)
+            codes = torch.tensor([list(found)], dtype=torch.long, device=dev)
+        else:
+            codes = talker.generate(
+                **talker_inputs,
+                suppress_tokens=[talker.codec_bos_token],
+                max_new_tokens=max_codes,
+                do_sample=True,
+                eos_token_id=eos,
+                pad_token_id=talker.codec_pad_token,
+                **sampling,
+            )[:, talker_ids.shape[1] :]
         stops = (codes.unsqueeze(-1) == torch.as_tensor(eos, device=codes.device)).any(-1)
         length = int(stops[0].nonzero()[0, 0]) if stops[0].any() else codes.shape[1]
         if length == 0:

@@ -202,6 +202,9 @@ def chat(
     backend: str | None = typer.Option(None, "--backend", help="omni (in-process) or openai (remote)."),
     base_url: str | None = typer.Option(None, "--base-url", help="Server URL for --backend openai."),
     api_key: str | None = typer.Option(None, "--api-key", help="Key for that server (or CARELLM_API_KEY)."),
+    fast: bool | None = typer.Option(
+        None, "--fast/--no-fast", help="CUDA-graph decode (default on GPU); --no-fast uses plain generate."
+    ),
 ) -> None:
     """Talk with CareLLM. Research use only: not a therapist, not a medical device."""
     if message is None and (audio or image or video or speak):
@@ -211,9 +214,16 @@ def chat(
     if backend not in {None, "omni", "openai"}:
         raise InputError(f"Unknown backend '{backend}'.", "Use --backend omni or --backend openai.")
     settings = load_settings(
-        model=model, lang=lang, voice=voice, audio_output=audio_output, max_new_tokens=max_new_tokens,
-        backend=backend, base_url=base_url, api_key=api_key,
-    )  # fmt: skip
+        model=model,
+        lang=lang,
+        voice=voice,
+        audio_output=audio_output,
+        max_new_tokens=max_new_tokens,
+        backend=backend,
+        base_url=base_url,
+        api_key=api_key,
+        fast=fast,
+    )
     if message is None:
         session = open_session(settings, speak=False)
         ChatREPL(session, settings.data_dir / "audio").run()

@@ -1,0 +1,401 @@
+"""Plain `generate` vs the fast decode path on Qwen2.5-Omni with the released 7B shapes.
+
+Random bf16 weights are built directly on the GPU from the released configuration values
+(no download; the values, not the weights, set the speed). Prints ONE JSON line: decode
+tokens/s at several batch sizes, time to first token for text / 30 s audio / 1280x720
+image prompts, fast-vs-plain logit agreement, and speech time + real-time factor of the
+plain `speak` path. `--scale tiny` runs the same code on CPU with tiny shapes (a smoke test).
+
+Usage: python bench/gpu_omni.py [--scale 7b|tiny] [--decode-tokens 64] [--batches 1,8,32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import torch
+
+# Released Qwen2.5-Omni-7B values (config.json of the release); transformers' defaults differ
+# for the vision tower (hidden 3584 by default, 1280 released), the talker (3584/28 by
+# default, 896/24 released) and tie_word_embeddings.
+SHAPES_7B = dict(
+    vision=dict(depth=32, hidden_size=1280, intermediate_size=3420, num_heads=16, out_hidden_size=3584,
+                fullatt_block_indexes=[7, 15, 23, 31]),
+    audio=dict(encoder_layers=32, d_model=1280, encoder_attention_heads=20, encoder_ffn_dim=5120,
+               output_dim=3584),
+    text=dict(hidden_size=3584, intermediate_size=18944, num_hidden_layers=28, num_attention_heads=28,
+              num_key_value_heads=4, vocab_size=152064, tie_word_embeddings=False,
+              rope_parameters={"rope_type": "default", "rope_theta": 1e6, "mrope_section": [16, 24, 24]}),
+    talker=dict(hidden_size=896, intermediate_size=18944, num_hidden_layers=24, num_attention_heads=12,
+                num_key_value_heads=4, head_dim=128, vocab_size=8448, embedding_size=3584,
+                rope_parameters={"rope_type": "default", "rope_theta": 1e6, "mrope_section": [16, 24, 24]}),
+)  # fmt: skip
+SHAPES_TINY = dict(
+    vision=dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, out_hidden_size=64,
+                fullatt_block_indexes=[1]),
+    audio=dict(encoder_layers=2, d_model=32, encoder_attention_heads=2, encoder_ffn_dim=64, output_dim=64),
+    text=dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+              num_key_value_heads=2, vocab_size=152064, tie_word_embeddings=False,
+              rope_parameters={"rope_type": "default", "rope_theta": 1e6, "mrope_section": [2, 3, 3]}),
+    talker=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+                num_key_value_heads=1, head_dim=16, vocab_size=8448, embedding_size=64,
+                rope_parameters={"rope_type": "default", "rope_theta": 1e6, "mrope_section": [2, 3, 3]}),
+)  # fmt: skip
+# The released special-token ids (the processor's vocabulary).
+TOKEN_IDS = dict(audio_token_index=151646, image_token_index=151655, video_token_index=151656,
+                 vision_start_token_id=151652, vision_end_token_id=151653, audio_start_token_id=151647,
+                 audio_end_token_id=151648, position_id_per_seconds=25, seconds_per_chunk=2)  # fmt: skip
+TEXT_TOKENS = 150_000  # random prompt tokens stay below the special-token ids
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def build_model(shapes: dict, device: str, dtype: torch.dtype):
+    from transformers import Qwen2_5OmniConfig, Qwen2_5OmniForConditionalGeneration
+
+    token2wav = {"dit_config": {"num_embeds": 8448}}  # every talker code maps into the codebook
+    if shapes is SHAPES_TINY:
+        token2wav["dit_config"].update(
+            hidden_size=32, num_hidden_layers=2, num_attention_heads=2, head_dim=16, emb_dim=16,
+            enc_emb_dim=16,
+            enc_dim=16, enc_channels=[32, 32, 32, 32, 96], enc_attention_channels=16, enc_se_channels=16,
+            look_ahead_layers=[1], look_backward_layers=[0, 1],
+        )  # fmt: skip
+        token2wav["bigvgan_config"] = dict(upsample_initial_channel=64, resblock_kernel_sizes=[3],
+                                           resblock_dilation_sizes=[[1, 3, 5]])  # fmt: skip
+    config = Qwen2_5OmniConfig(
+        thinker_config=dict(
+            **TOKEN_IDS,
+            user_token_id=872,
+            audio_config=shapes["audio"],
+            vision_config=shapes["vision"],
+            text_config=shapes["text"],
+        ),
+        talker_config=dict(**TOKEN_IDS, **shapes["talker"]),
+        token2wav_config=token2wav,
+        enable_audio_output=True,
+    )
+    with torch.device(device):
+        model = Qwen2_5OmniForConditionalGeneration._from_config(config, dtype=dtype).eval()
+    gen = model.thinker.generation_config
+    gen.eos_token_id, gen.pad_token_id = [151645, 151643], 151643
+    enc = config.token2wav_config.dit_config.enc_emb_dim
+    model.speaker_map = {
+        "Chelsie": {
+            "cond": torch.randn(1, enc),
+            "ref_mel": torch.randn(1, 300, 80) * 0.1,
+            "bos_token": 151861,
+        }
+    }
+    return model
+
+
+def sync(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def timed(fn, device: str) -> tuple[float, object]:
+    sync(device)
+    start = time.perf_counter()
+    out = fn()
+    sync(device)
+    return time.perf_counter() - start, out
+
+
+def text_inputs(batch: int, length: int, device: str) -> dict:
+    ids = torch.randint(0, TEXT_TOKENS, (batch, length), device=device)
+    return {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
+
+
+def audio_inputs(model, seconds: float, device: str) -> dict:
+    """A 30 s clip as the processor lays it out: mel features + one <|AUDIO|> per pooled frame."""
+    cfg = model.config.thinker_config
+    frames = int(seconds * 100)
+    pooled = ((frames - 1) // 2 + 1 - 2) // 2 + 1
+    ids = [*torch.randint(0, TEXT_TOKENS, (20,)).tolist(), cfg.audio_start_token_id]
+    ids += [cfg.audio_token_index] * pooled + [
+        cfg.audio_end_token_id,
+        *torch.randint(0, TEXT_TOKENS, (10,)).tolist(),
+    ]
+    ids_t = torch.tensor([ids], device=device)
+    dtype = model.thinker.dtype
+    return {
+        "input_ids": ids_t,
+        "attention_mask": torch.ones_like(ids_t),
+        "input_features": torch.randn(1, 128, frames, device=device, dtype=dtype),
+        "feature_attention_mask": torch.ones(1, frames, dtype=torch.long, device=device),
+    }
+
+
+def image_inputs(model, width: int, height: int, device: str) -> dict:
+    """A width x height image as Qwen2-VL's processor lays it out (sides rounded to 28 px)."""
+    cfg = model.config.thinker_config
+    gh, gw = round(height / 28) * 2, round(width / 28) * 2
+    tokens = gh * gw // 4
+    ids = [*torch.randint(0, TEXT_TOKENS, (20,)).tolist(), cfg.vision_start_token_id]
+    ids += [cfg.image_token_index] * tokens + [
+        cfg.vision_end_token_id,
+        *torch.randint(0, TEXT_TOKENS, (10,)).tolist(),
+    ]
+    ids_t = torch.tensor([ids], device=device)
+    return {
+        "input_ids": ids_t,
+        "attention_mask": torch.ones_like(ids_t),
+        "pixel_values": torch.randn(gh * gw, 3 * 2 * 14 * 14, device=device, dtype=model.thinker.dtype),
+        "image_grid_thw": torch.tensor([[1, gh, gw]], device=device),
+    }
+
+
+def plain_ttft(model, inputs: dict, device: str) -> float:
+    with torch.inference_mode():
+        return timed(lambda: model.thinker.generate(**inputs, max_new_tokens=1, do_sample=False), device)[0]
+
+
+def fast_ttft(decoder, inputs: dict, device: str) -> float:
+    return timed(lambda: int(decoder.start(inputs, 64).argmax(-1)[0]), device)[0]
+
+
+def plain_decode(model, batch: int, n: int, device: str) -> float:
+    """Decode tokens/s (all rows): generate of n+1 tokens minus generate of 1 token."""
+    inputs = text_inputs(batch, 128, device)
+    kw = dict(do_sample=False, pad_token_id=151643)
+    with torch.inference_mode():
+        model.thinker.generate(**inputs, max_new_tokens=4, min_new_tokens=4, **kw)  # warm-up
+        t1 = timed(lambda: model.thinker.generate(**inputs, max_new_tokens=1, **kw), device)[0]
+        tn = timed(
+            lambda: model.thinker.generate(**inputs, max_new_tokens=n + 1, min_new_tokens=n + 1, **kw), device
+        )[0]
+    return batch * n / (tn - t1)
+
+
+def fast_decode(decoder, batch: int, n: int, device: str) -> float:
+    """Decode tokens/s (all rows), each token brought to the host as the streamer needs it."""
+    inputs = text_inputs(batch, 128, device)
+
+    def run(steps: int) -> None:
+        logits = decoder.start(inputs, n + 8)
+        for _ in range(steps):
+            nxt = logits.argmax(-1)
+            nxt.tolist()
+            logits = decoder.step(nxt)
+
+    run(4)  # warm-up (and graph capture for this shape)
+    sync(device)
+    logits = decoder.start(inputs, n + 8)
+    sync(device)
+    start = time.perf_counter()
+    for _ in range(n):
+        nxt = logits.argmax(-1)
+        nxt.tolist()
+        logits = decoder.step(nxt)
+    sync(device)
+    return batch * n / (time.perf_counter() - start)
+
+
+def step_time_ms(decoder, device: str, reps: int = 100) -> float:
+    """GPU time of one graph replay at batch 1 (no host round trip): the floor of the loop."""
+    inputs = text_inputs(1, 128, device)
+    logits = decoder.start(inputs, reps + 8)
+    nxt = logits.argmax(-1)
+    decoder.step(nxt)
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record()
+    for _ in range(reps):
+        decoder.step(nxt)
+    end.record()
+    torch.cuda.synchronize()
+    return start.elapsed_time(end) / reps
+
+
+def agreement(model, decoder, n: int, device: str, fp32_reference: bool) -> dict:
+    """Greedy tokens of both paths from one prompt; each path's logit error against float32.
+
+    Both bf16 paths are compared with one float32 forward of the thinker over the same
+    tokens (‖out − ref‖ / ‖ref‖ per step, worst step), so bf16 rounding in the plain path
+    is the yardstick for the fast path's.
+    """
+    inputs = text_inputs(1, 128, device)
+    with torch.inference_mode():
+        plain = model.thinker.generate(**inputs, max_new_tokens=n, min_new_tokens=n, do_sample=False,
+                                       output_logits=True, return_dict_in_generate=True)  # fmt: skip
+        plain_ids = plain.sequences[0, 128:].tolist()
+        plain_logits = torch.stack([x[0].float() for x in plain.logits])
+        logits = decoder.start(inputs, n)
+        fast_logits = []
+        for i in range(n):
+            fast_logits.append(logits[0].clone())
+            logits = decoder.step(torch.tensor([plain_ids[i]], device=device))  # follow plain's tokens
+        fast_logits = torch.stack(fast_logits)
+    fast_ids = fast_logits.argmax(-1).tolist()
+    same = next((i for i, (a, b) in enumerate(zip(plain_ids, fast_ids, strict=True)) if a != b), n)
+    gap = (fast_logits - plain_logits).abs().max() / plain_logits.abs().max()
+    out = {"tokens_compared": n, "identical_prefix": same, "max_rel_logit_gap": round(float(gap), 4)}
+    if fp32_reference:
+        ids = torch.cat([inputs["input_ids"], torch.tensor([plain_ids[:-1]], device=device)], dim=1)
+        with torch.inference_mode():
+            model.thinker.float()  # weights round-trip exactly (bf16 -> fp32 -> bf16)
+            ref = model.thinker(input_ids=ids, attention_mask=torch.ones_like(ids)).logits[0, 127:].float()
+            model.thinker.to(torch.bfloat16)
+
+        def rel(x: torch.Tensor) -> float:
+            return round(float(((x - ref).norm(dim=-1) / ref.norm(dim=-1)).max()), 5)
+
+        out.update(plain_bf16_vs_fp32=rel(plain_logits), fast_bf16_vs_fp32=rel(fast_logits))
+        out["fp32_greedy_matches"] = {
+            "plain": int((ref.argmax(-1) == plain_logits.argmax(-1)).sum()),
+            "fast": int((ref.argmax(-1) == fast_logits.argmax(-1)).sum()),
+        }
+    return out
+
+
+def speech(model, device: str, codes: int, fast: bool) -> dict:
+    """The `speak` path (teacher-forced thinker, talker, token2wav) for a fixed code count."""
+    from carellm.backends import omni
+    from carellm.config import Settings
+
+    backend = omni.OmniBackend(model, processor=None, settings=Settings(model="random-7b", fast=fast))
+    reply_tokens = 2
+    omni_max = omni.TALKER_CODES_PER_TOKEN * reply_tokens + 100
+    model.talker.generation_config.min_new_tokens = min(codes, omni_max)
+    inputs = text_inputs(1, 64, device)
+    reply = torch.randint(0, TEXT_TOKENS, (1, reply_tokens), device=device)
+    with torch.inference_mode():
+        backend._speak_tokens(inputs, inputs["input_ids"], reply, "Chelsie", False)  # warm-up
+        seconds, wav = timed(
+            lambda: backend._speak_tokens(inputs, inputs["input_ids"], reply, "Chelsie", False), device
+        )
+    audio_s = len(wav) / 24000
+    speaker = model.speaker_map["Chelsie"]
+    codes_t = torch.randint(0, 8192, (1, min(codes, omni_max)), device=device)
+    with torch.inference_mode():
+        t2w = lambda: model.token2wav(  # noqa: E731
+            codes_t,
+            conditioning=speaker["cond"].to(device).float(),
+            reference_mel=speaker["ref_mel"].to(device).float(),
+        )
+        t2w()
+        token2wav_s = timed(t2w, device)[0]
+    return {
+        "codes": min(codes, omni_max),
+        "audio_s": round(audio_s, 3),
+        "time_to_first_audio_s": round(seconds, 3),
+        "rtf": round(seconds / audio_s, 3),
+        "token2wav_s": round(token2wav_s, 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=["7b", "tiny"], default="7b")
+    parser.add_argument("--decode-tokens", type=int, default=64)
+    parser.add_argument("--batches", default="1,8,32")
+    parser.add_argument("--prompts", default="512,2048")
+    parser.add_argument("--no-speech", action="store_true")
+    parser.add_argument("--no-compile", action="store_true")
+    parser.add_argument("--fp32-reference", action="store_true", help="also compare both paths with float32")
+    parser.add_argument("--only", default="", help="comma-separated sections to run (default: all)")
+    args = parser.parse_args()
+
+    from carellm.backends.fast_decode import ThinkerDecoder
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    torch.manual_seed(0)
+    result: dict = {"bench": "gpu_omni", "scale": args.scale, "device": device, "dtype": str(dtype),
+                    "torch": torch.__version__, "errors": {}}  # fmt: skip
+    import transformers
+
+    result["transformers"] = transformers.__version__
+    if device == "cuda":
+        result["gpu"] = torch.cuda.get_device_name()
+    seconds, model = timed(
+        lambda: build_model(SHAPES_7B if args.scale == "7b" else SHAPES_TINY, device, dtype), device
+    )
+    result["build_s"] = round(seconds, 1)
+    result["thinker_params_b"] = round(sum(p.numel() for p in model.thinker.parameters()) / 1e9, 3)
+    log(f"model built in {seconds:.1f}s")
+    n = args.decode_tokens
+    batches = [int(b) for b in args.batches.split(",")]
+
+    def section(name: str, fn) -> None:
+        if args.only and name not in args.only.split(","):
+            return
+        try:
+            fn()
+        except Exception as exc:  # keep the other numbers; report what failed
+            result["errors"][name] = f"{type(exc).__name__}: {exc}"
+            log(f"{name} failed:\n{traceback.format_exc()}")
+        log(f"{name} done")
+        if os.environ.get("OUT"):  # partial results survive a run cut short
+            Path(os.environ["OUT"], "partial.json").write_text(json.dumps(result))
+
+    plain: dict = {"decode_tok_s": {}, "ttft_s": {}}
+    fast: dict = {"decode_tok_s": {}, "ttft_s": {}}
+    result["plain_generate"], result["fast_graph"] = plain, fast
+    prompts = {f"text_{p}": text_inputs(1, p, device) for p in map(int, args.prompts.split(","))}
+
+    def ttft_plain() -> None:
+        prompts["audio_30s"] = audio_inputs(model, 30, device)
+        prompts["image_1280x720"] = image_inputs(model, 1280, 720, device)
+        for name, inputs in prompts.items():
+            plain_ttft(model, inputs, device)  # warm-up
+            plain["ttft_s"][name] = round(plain_ttft(model, inputs, device), 4)
+
+    section("ttft_plain", ttft_plain)
+
+    def decode_plain() -> None:
+        for b in batches:  # fewer tokens at large batch: plain generate is slow
+            plain["decode_tok_s"][str(b)] = round(plain_decode(model, b, n if b == 1 else n // 2, device), 1)
+
+    section("decode_plain", decode_plain)
+
+    decoder = ThinkerDecoder(model.thinker)
+
+    def ttft_fast() -> None:
+        for name, inputs in prompts.items():
+            fast_ttft(decoder, inputs, device)
+            fast["ttft_s"][name] = round(fast_ttft(decoder, inputs, device), 4)
+
+    section("ttft_fast", ttft_fast)
+    section("decode_fast", lambda: fast["decode_tok_s"].update(
+        {str(b): round(fast_decode(decoder, b, n, device), 1) for b in batches}))  # fmt: skip
+    if device == "cuda":
+        section("step_time", lambda: fast.update(step_ms_b1=round(step_time_ms(decoder, device), 3)))
+    section(
+        "agreement",
+        lambda: result.update(agreement=agreement(model, decoder, 32, device, args.fp32_reference)),
+    )
+    if not args.no_speech:
+        section("speech_plain", lambda: result.update(speech_plain=speech(model, device, 150, fast=False)))
+        section(
+            "speech_fast_talker",
+            lambda: result.update(speech_fast_talker=speech(model, device, 150, fast=True)),
+        )
+    if not args.no_compile and device == "cuda":
+        compiled: dict = {"decode_tok_s": {}}
+        result["fast_graph_compiled"] = compiled
+
+        def decode_compiled() -> None:
+            dec = ThinkerDecoder(model.thinker, compile=True)
+            t0 = time.perf_counter()
+            compiled["decode_tok_s"]["1"] = round(fast_decode(dec, 1, n, device), 1)
+            compiled["first_shape_compile_s"] = round(time.perf_counter() - t0, 1)
+            compiled["step_ms_b1"] = round(step_time_ms(dec, device), 3)
+
+        section("decode_compiled", decode_compiled)
+    if device == "cuda":
+        result["max_gpu_mem_gb"] = round(torch.cuda.max_memory_allocated() / 2**30, 1)
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The fast decode path gives the plain path's tokens (tiny model, CPU, no graph capture)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from carellm.backends.base import GenerationOptions, Message
+from carellm.backends.fast_decode import ThinkerDecoder, decode_tokens
+from carellm.backends.omni import OmniBackend
+from carellm.config import Settings
+from carellm.media import MediaItem
+
+MAX_NEW = 24
+
+
+@pytest.fixture(scope="module")
+def backends(tiny_model_dir):
+    """Two backends over separate copies of the tiny model: plain generate and the fast path."""
+    plain = OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0, fast=False))
+    fast = OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0, fast=True))
+    return plain, fast
+
+
+def _text_messages() -> list[Message]:
+    return [Message("system", "You are a kind listener."), Message("user", "I feel stressed about my exams.")]
+
+
+def _media_messages(media_dir) -> list[Message]:
+    media = [
+        MediaItem("audio", str(media_dir / "speech.wav")),
+        MediaItem("image", str(media_dir / "face.png")),
+    ]
+    return [Message("system", "You are a kind listener."), Message("user", "How do I sound?", media=media)]
+
+
+def _eos(thinker) -> set[int]:
+    eos = thinker.generation_config.eos_token_id
+    return set(eos if isinstance(eos, list) else [eos])
+
+
+def _plain_tokens(backend: OmniBackend, messages: list[Message]) -> list[int]:
+    inputs = backend.prepare(messages).tensors
+    with torch.inference_mode():
+        out = backend.model.thinker.generate(**inputs, max_new_tokens=MAX_NEW, do_sample=False)
+    return out[0, inputs["input_ids"].shape[1] :].tolist()
+
+
+def _fast_tokens(backend: OmniBackend, messages: list[Message]) -> list[int]:
+    decoder = ThinkerDecoder(backend.model.thinker)
+    inputs = backend.prepare(messages).tensors
+    return list(decode_tokens(decoder, inputs, MAX_NEW, _eos(backend.model.thinker)))
+
+
+def test_greedy_tokens_match_generate_for_a_text_prompt(backends):
+    plain, fast = backends
+    assert _fast_tokens(fast, _text_messages()) == _plain_tokens(plain, _text_messages())
+
+
+def test_greedy_tokens_match_generate_with_audio_and_image_in_the_prompt(backends, media_dir):
+    plain, fast = backends
+    messages = _media_messages(media_dir)
+    assert _fast_tokens(fast, messages) == _plain_tokens(plain, messages)
+
+
+def test_decode_logits_match_a_full_forward_after_a_multimodal_prompt(backends, media_dir):
+    """Each step's logits equal the model's own forward over prompt + fed tokens (M-RoPE deltas included)."""
+    _, fast = backends
+    thinker = fast.model.thinker
+    inputs = fast.prepare(_media_messages(media_dir)).tensors
+    decoder = ThinkerDecoder(thinker)
+    fed = torch.randint(
+        0, thinker.config.text_config.vocab_size - 64, (6,), generator=torch.Generator().manual_seed(1)
+    )
+    with torch.inference_mode():
+        steps = [decoder.start(inputs, max_new_tokens=len(fed))]
+        steps += [decoder.step(token.view(1)).clone() for token in fed[:-1]]
+        ids = torch.cat([inputs["input_ids"], fed[None, :-1]], dim=1)
+        rest = {k: v for k, v in inputs.items() if k not in {"input_ids", "attention_mask"}}
+        thinker.model.rope_deltas = None
+        full = thinker(input_ids=ids, attention_mask=torch.ones_like(ids), **rest).logits[0].float()
+    assert int(decoder.pos[0]) != int(decoder.index[0]), "the prompt must shift positions (rope_deltas != 0)"
+    prompt_len = inputs["input_ids"].shape[1]
+    expected = full[prompt_len - 1 :]
+    got = torch.stack([s[0] for s in steps])
+    torch.testing.assert_close(got, expected, atol=1e-4, rtol=1e-4)
+
+
+def test_left_padded_batch_decodes_each_row_as_if_alone(backends):
+    """Rows of different prompt lengths share one cache index; padding never leaks into a row."""
+    _, fast = backends
+    thinker = fast.model.thinker
+    tok = fast.processor.tokenizer
+    texts = ["I feel stressed.", "I have not slept well for weeks and I worry about my family."]
+    decoder = ThinkerDecoder(thinker)
+    alone = []
+    for text in texts:
+        ids = tok(text, return_tensors="pt").input_ids
+        alone.append(
+            list(decode_tokens(decoder, {"input_ids": ids, "attention_mask": torch.ones_like(ids)}, 8, set()))
+        )
+    tok.padding_side = "left"
+    batch = tok(texts, return_tensors="pt", padding=True)
+    logits = decoder.start(dict(batch), max_new_tokens=8)
+    rows: list[list[int]] = [[], []]
+    for _ in range(8):
+        nxt = logits.argmax(-1)
+        for row, token in zip(rows, nxt.tolist(), strict=True):
+            row.append(token)
+        logits = decoder.step(nxt)
+    assert rows == alone
+
+
+def test_backend_stream_gives_the_same_text_with_and_without_the_fast_path(backends, media_dir):
+    plain, fast = backends
+    options = GenerationOptions(max_new_tokens=MAX_NEW, temperature=0.0, seed=0)
+    messages = _media_messages(media_dir)
+    text_plain = "".join(c.text for c in plain.stream(messages, options))
+    text_fast = "".join(c.text for c in fast.stream(messages, options))
+    assert fast._decoders.get("thinker") is not None and not plain._decoders
+    assert text_fast == text_plain
+
+
+def test_fast_path_is_off_on_cpu_unless_asked_for(tiny_model_dir):
+    backend = OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0))
+    assert backend._fast_decoder("thinker") is None and backend._fast_decoder("talker") is None
+
+
+def test_spoken_reply_is_the_same_with_the_fast_talker(backends, media_dir):
+    """Same seed, same sampled codes, same waveform: the talker's fast step changes no numbers."""
+    plain, fast = backends
+    messages = _media_messages(media_dir)
+    torch.manual_seed(0)
+    wav_plain = plain.speak(messages, "Thank you.", "Chelsie")
+    torch.manual_seed(0)
+    wav_fast = fast.speak(messages, "Thank you.", "Chelsie")
+    assert fast._decoders.get("talker") is not None
+    assert wav_plain is not None and len(wav_plain) > 0
+    assert wav_fast.shape == wav_plain.shape
+    assert abs(wav_fast - wav_plain).max() < 1e-4
