@@ -63,6 +63,7 @@ def analyze(
     if not file.is_file():
         raise InputError(f"No file at {file}.", 'Give a JSONL file with one {"text": ...} per line.')
     bad = 0
+    rows: list[tuple[str, str | None]] = []
     for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
@@ -74,7 +75,11 @@ def analyze(
             print(f"{file}:{number}: needs a JSON object with a string 'text'", file=sys.stderr)
             bad += 1
             continue
-        _show(_text_result(analyze_text(value, chosen or row.get("lang"), classifier)), True)
+        rows.append((value, chosen or row.get("lang")))
+    from carellm.emotion import analyze_texts
+
+    for result in analyze_texts([r[0] for r in rows], [r[1] for r in rows], classifier):
+        _show(_text_result(result), True)
     if bad:
         raise typer.Exit(1)
 

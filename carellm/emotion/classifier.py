@@ -96,7 +96,14 @@ class EmotionClassifier:
 
     def primary_scores(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """(scores over the seven primary labels, scores over GoEmotions labels if trained on them)."""
-        probs = dict(zip(self.labels, self.predict([text])[0].tolist(), strict=True))
+        return self.primary_scores_many([text])[0]
+
+    def primary_scores_many(self, texts: list[str]) -> list[tuple[dict[str, float], dict[str, float]]]:
+        """Batched: one embedding pass for many texts (~10x faster per text than one at a time)."""
+        return [self._to_scores(row) for row in self.predict(texts)]
+
+    def _to_scores(self, row: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
+        probs = dict(zip(self.labels, row.tolist(), strict=True))
         primary = {k: 0.0 for k in PRIMARY}
         for label, p in probs.items():
             target = label if label in PRIMARY else GOEMOTIONS_TO_PRIMARY.get(label)

@@ -41,7 +41,18 @@ def from_scores(scores: dict[str, float], **extra) -> TextEmotion:
     return TextEmotion(primary, scores, round(max(-1.0, min(1.0, valence)), 4), round(arousal, 4), **extra)
 
 
-def analyze_text(text: str, lang: str | None = None, classifier=None, backend=None) -> TextEmotion:
+def analyze_texts(
+    texts: list[str], lang: str | list[str | None] | None = None, classifier=None
+) -> list[TextEmotion]:
+    """Many texts at once (`lang` one for all, or one per text); a classifier embeds them in batches."""
+    langs = lang if isinstance(lang, list) else [lang] * len(texts)
+    scored = classifier.primary_scores_many([t or " " for t in texts]) if classifier else [None] * len(texts)
+    return [analyze_text(t, g, classifier, _model=m) for t, g, m in zip(texts, langs, scored, strict=True)]
+
+
+def analyze_text(
+    text: str, lang: str | None = None, classifier=None, backend=None, _model=None
+) -> TextEmotion:
     """The emotion a message expresses. `classifier`: an EmotionClassifier; `backend`: a loaded model.
 
     Unsupported languages get `lang: other` and a neutral result rather than a guess.
@@ -57,7 +68,7 @@ def analyze_text(text: str, lang: str | None = None, classifier=None, backend=No
     lexical = _normalise(weights) if weights else {k: 0.0 for k in PRIMARY}
     combined = dict(lexical) if weights else {"neutral": 1.0}
     if classifier is not None:
-        model_scores, goemotions = classifier.primary_scores(text)
+        model_scores, goemotions = _model or classifier.primary_scores(text)
         model = _normalise(model_scores)
         # The classifier carries more weight when the lexicon found little to go on.
         share = 0.7 if not weights else 0.5
