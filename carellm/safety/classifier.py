@@ -9,7 +9,8 @@ Two logistic regressions trained on the project's own labelled sentences
 The averaged probability can only raise a message to `medium` (a check-in with resources is
 appended); it never triggers the full crisis response on its own. The thresholds were picked
 by 5-fold cross-validation on the training file only: the lowest threshold whose combined
-(patterns + classifier) false-positive rate stays <= 0.10.
+(patterns + classifier) false-positive rate stays <= 0.05 (tightened from 0.10 after an
+independent check on everyday sentences showed cross-validation underestimates it).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ TRAIN_FILE = DATA / "train.jsonl"
 MINILM_FILE = DATA / "minilm_lr.json"
 # Chosen by cross-validation on train.jsonl (see module docstring and docs/safety.md).
 THRESHOLD_BOTH = 0.60  # mean of the two models' probabilities
-THRESHOLD_NGRAM_ONLY = 0.70  # when sentence-transformers is not installed
+THRESHOLD_NGRAM_ONLY = 0.65  # when sentence-transformers is not installed
 
 
 def _training_rows() -> list[dict]:

@@ -2,7 +2,7 @@
 
 dev.jsonl + dev2.jsonl: the sets the patterns and the classifier were developed on (the
 issue's >= 200-case requirement). test.jsonl: written afterwards and never tuned on; its
-floor guards against regressions at the level first measured (recall 0.912, FPR 0.091).
+floor guards against regressions (measured: recall 0.930, FPR 0.068).
 """
 
 from __future__ import annotations
@@ -42,3 +42,14 @@ def test_every_language_and_category_is_covered():
     assert {"figurative", "grief", "media", "recovered", "negation"} <= {
         r["kind"] for r in rows if r["label"] == "safe"
     }
+
+
+def test_everyday_sentences_rarely_get_a_check_in():
+    """The emotion set (sadness, anger, loneliness... but no crisis) was never used to train the layer."""
+    import json
+
+    from carellm.safety import assess
+
+    rows = [json.loads(line) for line in (DATA.parent / "emotion" / "labelled.jsonl").open(encoding="utf-8")]
+    flagged = [r["text"] for r in rows if assess(r["text"], r["lang"]).flagged]
+    assert len(flagged) / len(rows) <= 0.15, flagged  # measured 24/210 = 0.114
