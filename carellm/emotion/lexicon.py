@@ -8,6 +8,7 @@ project adds short curated lists for those (below). See docs/emotion.md.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from functools import lru_cache
@@ -128,6 +129,7 @@ def _tokens(text: str, lang: str) -> list[str]:
     if lang == "zh":
         import jieba
 
+        jieba.setLogLevel(logging.WARNING)  # not "Building prefix dict..." on every CLI call
         return [t for t in jieba.lcut(text) if t.strip()]
     return _WORD.findall(text.lower())
 

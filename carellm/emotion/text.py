@@ -2,13 +2,91 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from carellm.emotion.labels import AROUSAL, PRIMARY, VALENCE
 from carellm.emotion.lexicon import lexicon_scores
 from carellm.language import detect_lang
 
-_CJK_OR_LATIN = __import__("re").compile(r"[\u4e00-\u9fffA-Za-z]")
+_CJK_OR_LATIN = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_LATIN_WORDS = re.compile(r"[A-Za-zÀ-ÿ']+")
+# The most frequent English words; real English text of three or more words contains some.
+_ENGLISH = set(
+    [
+        "i",
+        "me",
+        "my",
+        "you",
+        "your",
+        "we",
+        "he",
+        "she",
+        "it",
+        "they",
+        "is",
+        "am",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "and",
+        "or",
+        "but",
+        "so",
+        "if",
+        "the",
+        "a",
+        "an",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "about",
+        "this",
+        "that",
+        "what",
+        "how",
+        "why",
+        "when",
+        "can",
+        "can't",
+        "don't",
+        "i'm",
+        "it's",
+        "feel",
+        "so",
+        "very",
+        "just",
+        "really",
+        "all",
+    ]
+)
+
+
+def _language(text: str) -> str:
+    """zh, en, or other: the lexicons exist for two languages only, so guessing helps nobody."""
+    if _KANA_HANGUL.search(text) or not _CJK_OR_LATIN.search(text):
+        return "other"
+    lang = detect_lang(text)
+    if lang == "en":
+        words = [w.lower() for w in _LATIN_WORDS.findall(text)]
+        if any(not w.isascii() for w in words) or (len(words) >= 3 and not _ENGLISH & set(words)):
+            return "other"
+    return lang
 
 
 @dataclass
@@ -59,7 +137,7 @@ def analyze_text(
     """
     text = (text or "").strip()
     if lang in (None, "auto"):
-        lang = detect_lang(text) if _CJK_OR_LATIN.search(text) else "other"
+        lang = _language(text)
     if not text or lang not in ("zh", "en"):
         return from_scores({}, lang=lang or "other", source="none")
     weights, keywords = lexicon_scores(text, lang)

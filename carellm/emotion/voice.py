@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from carellm.config import MediaLimits
-from carellm.media import INPUT_SAMPLE_RATE, Source, load_audio
+from carellm.errors import MediaError
+from carellm.media import INPUT_SAMPLE_RATE, Source, load_audio, media_kind_for
 
 # (mean, spread) of each feature in ordinary adult conversational speech.
 NORMS = {"rate": (4.0, 1.2), "pitch_sd_st": (2.5, 1.0), "energy_db": (-26.0, 6.0), "pitch_st": (6.0, 4.0)}
@@ -126,6 +128,10 @@ def analyze_voice(
     audio: Source | np.ndarray, limits: MediaLimits | None = None, sample_rate: int | None = None
 ) -> VoiceEmotion:
     """Prosody and an arousal estimate for one recording (file path, bytes or 16 kHz array)."""
+    if isinstance(audio, str | Path) and media_kind_for(audio) == "video":
+        raise MediaError(
+            f"{Path(audio).name} is a video file.", "Give an audio recording (wav, flac, mp3, ogg, webm)."
+        )
     samples = load_audio(audio, limits or MediaLimits(), sample_rate=sample_rate)
     flags: list[str] = []
     clipped = float(np.mean(np.abs(samples) >= 0.99))

@@ -52,8 +52,13 @@ def test_empty_or_unsupported_text_is_neutral_not_a_crash(text):
     assert result.primary == "neutral" and result.source == "none"
 
 
-def test_unsupported_language_is_reported_as_other():
-    assert analyze_text("Я очень грустный").lang == "other"
+@pytest.mark.parametrize(
+    "text",
+    ["Я очень грустный", "Ich habe große Angst vor morgen", "Estoy muy triste y solo", "とても悲しいです"],
+)
+def test_unsupported_language_is_reported_as_other(text):
+    result = analyze_text(text)
+    assert result.lang == "other" and result.primary == "neutral"
 
 
 def test_accuracy_on_the_labelled_set():

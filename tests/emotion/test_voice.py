@@ -49,6 +49,10 @@ def test_not_audio_and_too_long_are_clear_errors(tmp_path, voices):
     fake.write_text("hello")
     with pytest.raises(MediaError):
         analyze_voice(fake)
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    with pytest.raises(MediaError, match="is a video file"):
+        analyze_voice(video)
     with pytest.raises(MediaTooLargeError, match="CARELLM_MEDIA_MAX_AUDIO_SECONDS"):
         analyze_voice(voices["calm"], MediaLimits(max_audio_seconds=1))
 
