@@ -32,6 +32,9 @@ def sentence_encoder():
     """A SentenceTransformer on CPU, loaded from the installed package, never from the hub."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar in the middle of a chat reply helps nobody
 
     return SentenceTransformer(str(encoder_path()), device="cpu")
 
