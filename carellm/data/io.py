@@ -117,8 +117,13 @@ class Rejects(JsonlWriter):
         self.reasons: Counter[str] = Counter()
 
     def reject(
-        self, reason: str, *, line: int | None = None, record: int | None = None,
-        record_id: str | None = None, detail: str = "",
+        self,
+        reason: str,
+        *,
+        line: int | None = None,
+        record: int | None = None,
+        record_id: str | None = None,
+        detail: str = "",
     ) -> None:
         """Never pass message text in `detail`: the rejects file must not hold user words."""
         self.reasons[reason] += 1

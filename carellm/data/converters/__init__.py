@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from carellm.data.converters import amod, empathetic_dialogues, esconv, goemotions, mapped, soulchat
 from carellm.data.converters.base import Item, Record, Reject, read_json_records
 from carellm.data.converters.hub import hub_rows, looks_like_hub_id
@@ -32,7 +34,9 @@ class ConvertReport:
 def _file_items(fmt: str, path: Path, licence: str, encoding: str, mapping: Path | None) -> Iterator[Item]:
     if fmt == "mapped":
         if mapping is None:
-            raise InputError("--format mapped needs --map MAP.yaml.", "See the mapping example in docs/data.md.")
+            raise InputError(
+                "--format mapped needs --map MAP.yaml.", "See the mapping example in docs/data.md."
+            )
         spec = mapped.load_mapping(mapping)
         array, rows = mapped.read_rows(path, spec, encoding)
         return mapped.records(rows, spec, array)
@@ -40,7 +44,9 @@ def _file_items(fmt: str, path: Path, licence: str, encoding: str, mapping: Path
         return empathetic_dialogues.records(empathetic_dialogues.read_rows(path, encoding), licence)
     if fmt == "goemotions":
         shape, rows = goemotions.read_rows(path, encoding)
-        return goemotions.tsv_records(rows, licence) if shape == "tsv" else goemotions.raw_records(rows, licence)
+        return (
+            goemotions.tsv_records(rows, licence) if shape == "tsv" else goemotions.raw_records(rows, licence)
+        )
     array, rows = read_json_records(path, encoding)
     module = {"soulchat": soulchat, "amod": amod, "esconv": esconv}[fmt]
     return module.records(rows, licence, array)
@@ -60,8 +66,9 @@ def _hub_items(fmt: str, dataset_id: str, licence: str) -> Iterator[Item]:
     raise InputError("--format mapped reads local files only.", "Download the data and pass its path.")
 
 
-def items(fmt: str, source: str, *, licence: str | None = None, encoding: str = "auto",
-          mapping: Path | None = None) -> Iterator[Item]:
+def items(
+    fmt: str, source: str, *, licence: str | None = None, encoding: str = "auto", mapping: Path | None = None
+) -> Iterator[Item]:
     """Records and rejects from a local path or, online, a hub dataset id."""
     if fmt not in FORMATS:
         raise InputError(f"Unknown format {fmt!r}.", f"Use one of: {', '.join(FORMATS)}.")
@@ -96,7 +103,8 @@ def convert_file(
         report.written, report.rejected = writer.count, rejects.reasons
     if report.written == 0 and report.rejected:
         raise InputError(
-            f"No record of {source} converted ({sum(report.rejected.values())} rejected; see {rejects_path}).",
+            f"No record of {source} converted "
+            f"({sum(report.rejected.values())} rejected; see {rejects_path}).",
             f"Does --format {fmt} match the file? Top reason: {report.rejected.most_common(1)[0][0]}.",
         )
     return report
@@ -105,9 +113,9 @@ def convert_file(
 def _write_valid(item: Record, writer: JsonlWriter, rejects: Rejects) -> None:
     try:
         conv = Conversation.model_validate(item.data)
-    except Exception as exc:  # pydantic ValidationError: name the field, never the text
-        errors = getattr(exc, "errors", lambda: [{"loc": (), "msg": str(exc)}])()
-        loc = ".".join(str(p) for p in errors[0]["loc"])
-        rejects.reject("schema", line=item.line, record=item.record, detail=f"{loc}: {errors[0]['msg']}")
+    except ValidationError as exc:  # name the field, never the text
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        rejects.reject("schema", line=item.line, record=item.record, detail=f"{loc}: {first['msg']}")
         return
     writer.write(conv.to_json_dict())

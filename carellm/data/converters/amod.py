@@ -30,7 +30,10 @@ def records(rows: Iterable[tuple[int, Any]], licence: str, array: bool) -> Itera
                 "source": "amod",
                 "license": licence,
                 "lang": "en",
-                "messages": [{"role": "user", "content": context}, {"role": "assistant", "content": response}],
+                "messages": [
+                    {"role": "user", "content": context},
+                    {"role": "assistant", "content": response},
+                ],
             },
             **at,
         )

@@ -31,8 +31,11 @@ def read_rows(path: Path, encoding: str) -> Iterator[tuple[int, Any]]:
         header = header_line.split(",")
         missing = [c for c in COLUMNS if c not in header]
         if missing:
-            hint = "The file is tab-separated; EmpatheticDialogues files are comma-separated." if (
-                "\t" in header_line) else "Is this an EmpatheticDialogues train/valid/test.csv?"
+            hint = (
+                "The file is tab-separated; EmpatheticDialogues files are comma-separated."
+                if ("\t" in header_line)
+                else "Is this an EmpatheticDialogues train/valid/test.csv?"
+            )
             raise InputError(f"{path}: missing columns {', '.join(missing)} in the header.", hint)
         pos = [header.index(c) for c in COLUMNS]
         width = max(pos) + 1

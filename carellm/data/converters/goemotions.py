@@ -18,10 +18,34 @@ from carellm.errors import InputError
 
 # emotions.txt order: a TSV label id is an index into this list.
 EMOTIONS = (
-    "admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion", "curiosity",
-    "desire", "disappointment", "disapproval", "disgust", "embarrassment", "excitement", "fear",
-    "gratitude", "grief", "joy", "love", "nervousness", "optimism", "pride", "realization", "relief",
-    "remorse", "sadness", "surprise", "neutral",
+    "admiration",
+    "amusement",
+    "anger",
+    "annoyance",
+    "approval",
+    "caring",
+    "confusion",
+    "curiosity",
+    "desire",
+    "disappointment",
+    "disapproval",
+    "disgust",
+    "embarrassment",
+    "excitement",
+    "fear",
+    "gratitude",
+    "grief",
+    "joy",
+    "love",
+    "nervousness",
+    "optimism",
+    "pride",
+    "realization",
+    "relief",
+    "remorse",
+    "sadness",
+    "surprise",
+    "neutral",
 )
 RAW_COLUMNS = ("text", "id", "rater_id", "example_very_unclear", *EMOTIONS)
 
@@ -101,6 +125,8 @@ def raw_records(rows: Iterable[tuple[int, Any]], licence: str, min_agree: int = 
     for comment_id, entry in comments.items():
         labels = [e for e, n in zip(EMOTIONS, entry["votes"], strict=False) if n >= min_agree]
         if not labels:
-            yield Reject("no rater agreement", line=entry["line"], detail=f"no emotion chosen by {min_agree} raters")
+            yield Reject(
+                "no rater agreement", line=entry["line"], detail=f"no emotion chosen by {min_agree} raters"
+            )
             continue
         yield _record(comment_id, entry["text"], labels, licence, line=entry["line"])

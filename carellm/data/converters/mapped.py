@@ -55,8 +55,18 @@ class Mapping(BaseModel):
         return self
 
     def columns(self) -> list[str]:
-        names = [self.conversation_id, self.turn_order, self.role, self.content, self.id, self.user,
-                 self.assistant, self.system, *self.labels.values(), *self.meta]
+        names = [
+            self.conversation_id,
+            self.turn_order,
+            self.role,
+            self.content,
+            self.id,
+            self.user,
+            self.assistant,
+            self.system,
+            *self.labels.values(),
+            *self.meta,
+        ]
         return [n for n in names if n]
 
 
@@ -92,8 +102,11 @@ def _csv_rows(path: Path, mapping: Mapping, encoding: str, delimiter: str) -> It
         missing = [c for c in mapping.columns() if c not in header]
         if missing:
             other = "\t" if delimiter == "," else ","
-            hint = (f"The header looks {'tab' if other == chr(9) else 'comma'}-separated: set `format:`."
-                    if header and other in header[0] else "Fix the column names in the mapping.")
+            hint = (
+                f"The header looks {'tab' if other == chr(9) else 'comma'}-separated: set `format:`."
+                if header and other in header[0]
+                else "Fix the column names in the mapping."
+            )
             raise InputError(f"{path}: missing columns {', '.join(missing)}.", hint)
         for row in reader:
             yield reader.line_num, row
@@ -175,8 +188,11 @@ def _turn_records(rows: Iterator[tuple[int, Any]], mapping: Mapping, key: str) -
             raw_role = str(row[mapping.role])
             role = mapping.roles.get(raw_role, raw_role)
             if role not in {"user", "assistant", "system"}:
-                yield Reject("unknown role", detail=f"{raw_role!r} at {key} {index}; add it to `roles:`",
-                             **{key: first})
+                yield Reject(
+                    "unknown role",
+                    detail=f"{raw_role!r} at {key} {index}; add it to `roles:`",
+                    **{key: first},
+                )
                 return
             messages.append({"role": role, "content": str(row[mapping.content] or "")})
         yield Record(_base(mapping, conv_id, group[0][1], messages), **{key: first})
