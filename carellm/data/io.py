@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from carellm.data.schema import Conversation, parse_conversation
 from carellm.errors import InputError
 
 _SNIFF_BYTES = 1 << 16
@@ -137,3 +138,27 @@ class Rejects(JsonlWriter):
         if detail:
             entry["detail"] = detail
         self.write(entry)
+
+
+def read_conversations(path: Path) -> Iterator[Conversation]:
+    """Validated conversations of a schema JSONL file; the first bad line stops with its number.
+
+    Exporters, stats and mix expect converted (ideally cleaned) input, so a bad line here
+    is a usage error rather than a record to reject.
+    """
+    for lineno, obj in iter_jsonl(require_file(path)):
+        if isinstance(obj, InvalidJson):
+            raise InputError(f"{path}, line {lineno}: {obj}.", "Run `carellm data clean` on the file first.")
+        yield parse_conversation(obj, f"{path}, line {lineno}")
+
+
+def dataset_files(path: Path) -> list[Path]:
+    """A schema JSONL file, or every split file of a `clean` output folder."""
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.jsonl") if p.name != "rejects.jsonl")
+        if not files:
+            raise InputError(
+                f"{path}: no .jsonl files in this folder.", "Pass a file or a `clean` output folder."
+            )
+        return files
+    return [require_file(path)]
