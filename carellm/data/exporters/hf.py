@@ -14,6 +14,7 @@ from typing import Any
 
 from carellm.data.exporters.common import ExportReport
 from carellm.data.io import read_conversations
+from carellm.errors import InputError
 
 
 def _features():
@@ -76,13 +77,16 @@ def export(files: list[Path], out_dir: Path) -> ExportReport:
     with tempfile.TemporaryDirectory(prefix="carellm-hf-") as cache:
         for path in files:
             if _is_empty(path):
-                ds = Dataset.from_dict({name: [] for name in features}, features=features)
-            else:
-                ds = Dataset.from_generator(_rows, gen_kwargs={"path": path}, features=features, cache_dir=cache)
+                # datasets cannot reload an empty split from save_to_disk: leave it out, say so.
+                report.skipped[f"empty split {path.stem}"] += 1
+                continue
+            ds = Dataset.from_generator(_rows, gen_kwargs={"path": path}, features=features, cache_dir=cache)
             ds.to_parquet(str(out_dir / f"{path.stem}.parquet"))
             report.files.append(f"{path.stem}.parquet")
             report.written += len(ds)
             splits[path.stem] = ds
+        if not splits:
+            raise InputError("Nothing to export: every input file is empty.", "Check the clean report.")
         DatasetDict(splits).save_to_disk(str(out_dir / "dataset"))
     report.files.append("dataset/")
     return report
