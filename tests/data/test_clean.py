@@ -11,7 +11,13 @@ from carellm.data.split import assign_split
 
 
 def conv(i, msgs, **kw):
-    return {"id": str(i), "source": "t", "license": "mit", "messages": [{"role": r, "content": c} for r, c in msgs], **kw}
+    return {
+        "id": str(i),
+        "source": "t",
+        "license": "mit",
+        "messages": [{"role": r, "content": c} for r, c in msgs],
+        **kw,
+    }
 
 
 def clean(tmp_path: Path, records: list[dict], **settings):
@@ -20,7 +26,11 @@ def clean(tmp_path: Path, records: list[dict], **settings):
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
     report = clean_file(src, tmp_path / "out", CleanSettings(**settings))
-    kept = [json.loads(x) for s in ("train", "validation", "test") for x in (tmp_path / "out" / f"{s}.jsonl").open()]
+    kept = [
+        json.loads(x)
+        for s in ("train", "validation", "test")
+        for x in (tmp_path / "out" / f"{s}.jsonl").open()
+    ]
     rejects = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").open()]
     return report, kept, rejects
 
@@ -41,13 +51,17 @@ def test_split_is_deterministic_and_roughly_proportional():
 
 
 def test_consecutive_turns_merged_and_leading_assistant_dropped(tmp_path):
-    report, kept, _ = clean(tmp_path, [conv(1, [("assistant", "Hi"), ("user", "a"), ("user", "b"), ("assistant", "ok")])])
+    report, kept, _ = clean(
+        tmp_path, [conv(1, [("assistant", "Hi"), ("user", "a"), ("user", "b"), ("assistant", "ok")])]
+    )
     assert [m["content"] for m in kept[0]["messages"]] == ["a\nb", "ok"]
     assert report.repairs == {"merged_turns": 1, "dropped_leading_assistant": 1}
 
 
 def test_no_repair_rejects_non_alternating(tmp_path):
-    _, kept, rejects = clean(tmp_path, [conv(1, [("user", "a"), ("user", "b"), ("assistant", "ok")])], repair_roles=False)
+    _, kept, rejects = clean(
+        tmp_path, [conv(1, [("user", "a"), ("user", "b"), ("assistant", "ok")])], repair_roles=False
+    )
     assert kept == [] and rejects == [{"reason": "roles do not alternate", "line": 1, "id": "1"}]
 
 
@@ -65,14 +79,19 @@ def test_exact_and_near_duplicates_rejected(tmp_path):
 
 
 def test_language_detected_and_filtered(tmp_path):
-    records = [conv(1, [("user", "我很难过"), ("assistant", "我在这里陪你")]), conv(2, [("user", "I am sad"), ("assistant", "I hear you")])]
+    records = [
+        conv(1, [("user", "我很难过"), ("assistant", "我在这里陪你")]),
+        conv(2, [("user", "I am sad"), ("assistant", "I hear you")]),
+    ]
     _, kept, rejects = clean(tmp_path, records, langs=["zh"])
     assert [(c["id"], c["lang"]) for c in kept] == [("1", "zh")]
     assert rejects[0]["reason"] == "language not wanted"
 
 
 def test_invisible_characters_and_empty_turns_removed(tmp_path):
-    report, kept, _ = clean(tmp_path, [conv(1, [("user", "he\u200bllo  there"), ("assistant", " "), ("assistant", "hi")])])
+    report, kept, _ = clean(
+        tmp_path, [conv(1, [("user", "he\u200bllo  there"), ("assistant", " "), ("assistant", "hi")])]
+    )
     assert [m["content"] for m in kept[0]["messages"]] == ["hello there", "hi"]
     assert report.repairs["dropped_empty_turns"] == 1
 
@@ -85,5 +104,7 @@ def test_bad_lines_go_to_rejects_not_silently_dropped(tmp_path):
 
 
 def test_overlong_turn_rejected(tmp_path):
-    _, kept, rejects = clean(tmp_path, [conv(1, [("user", "x" * 50), ("assistant", "ok")])], max_turn_chars=10)
+    _, kept, rejects = clean(
+        tmp_path, [conv(1, [("user", "x" * 50), ("assistant", "ok")])], max_turn_chars=10
+    )
     assert kept == [] and rejects[0]["reason"] == "overlong turn"

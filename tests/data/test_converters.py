@@ -24,7 +24,9 @@ def test_soulchat_keeps_topic_as_scene_and_rejects_turn_without_content(tmp_path
     out, rej = run(tmp_path, "soulchat", "soulchat.jsonl")
     assert [c["id"] for c in out] == ["soulchat-0", "soulchat-1"]
     assert out[0]["labels"]["scene"] == "成长" and out[0]["license"] == "apache-2.0"
-    assert rej == [{"reason": "bad messages", "line": 3, "detail": "need a list of {role: user|assistant, content}"}]
+    assert rej == [
+        {"reason": "bad messages", "line": 3, "detail": "need a list of {role: user|assistant, content}"}
+    ]
 
 
 def test_empathetic_dialogues_groups_by_conv_and_unescapes_commas(tmp_path):
@@ -62,7 +64,9 @@ def test_esconv_carries_strategy_problem_and_situation(tmp_path):
 
 
 def test_mapped_turn_rows_from_csv(tmp_path):
-    (tmp_path / "d.csv").write_text("cid,idx,who,text,mood\n7,2,therapist,How are you?,ok\n7,1,client,Hi,sad\n")
+    (tmp_path / "d.csv").write_text(
+        "cid,idx,who,text,mood\n7,2,therapist,How are you?,ok\n7,1,client,Hi,sad\n"
+    )
     (tmp_path / "m.yaml").write_text(
         "source: snap\nlicense: research-only\nlang: en\nconversation_id: cid\nturn_order: idx\n"
         "role: who\ncontent: text\nroles: {client: user, therapist: assistant}\nlabels: {emotion: mood}\n"
