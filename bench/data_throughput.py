@@ -17,12 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = (
-    "i feel really sad today because my friend moved away and work has been hard lately so "
-    "that sounds tough have you talked to anyone about it yes my sister helped a little but "
-    "nights are lonely what do you usually do when stress builds up maybe walk the dog or call "
-    "mom sometimes music helps too we went to the beach last summer and it was wonderful"
-).split()
+WORDS = ["i", "feel", "really", "sad", "today", "because", "my", "friend", "moved", "away", "and", "work", "has", "been", "hard", "lately", "so", "that", "sounds", "tough", "have", "you", "talked", "to", "anyone", "about", "it", "yes", "my", "sister", "helped", "a", "little", "but", "nights", "are", "lonely", "what", "do", "you", "usually", "do", "when", "stress", "builds", "up", "maybe", "walk", "the", "dog", "or", "call", "mom", "sometimes", "music", "helps", "too", "we", "went", "to", "the", "beach", "last", "summer", "and", "it", "was", "wonderful"]
 EMOTIONS = ("sad", "afraid", "proud", "lonely", "grateful", "anxious", "excited", "angry")
 
 PIPELINE = """
@@ -89,7 +84,7 @@ def main() -> None:
         utterances = generate(src, n)
         floor_s, floor_rss = child(FLOOR, str(src))
         out, rss = child(PIPELINE, str(src), str(work))
-        convert_s, clean_s, read, kept, kept_utts = out.split()
+        convert_s, clean_s, read, kept, _kept_utts = out.split()
         total = float(convert_s) + float(clean_s)
         print(
             json.dumps(
