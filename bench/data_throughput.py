@@ -17,7 +17,25 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = ["i", "feel", "really", "sad", "today", "because", "my", "friend", "moved", "away", "and", "work", "has", "been", "hard", "lately", "so", "that", "sounds", "tough", "have", "you", "talked", "to", "anyone", "about", "it", "yes", "my", "sister", "helped", "a", "little", "but", "nights", "are", "lonely", "what", "do", "you", "usually", "do", "when", "stress", "builds", "up", "maybe", "walk", "the", "dog", "or", "call", "mom", "sometimes", "music", "helps", "too", "we", "went", "to", "the", "beach", "last", "summer", "and", "it", "was", "wonderful"]
+_SYLLABLES = (
+    "ka",
+    "lo",
+    "mi",
+    "ren",
+    "tsu",
+    "vel",
+    "dor",
+    "an",
+    "qui",
+    "sha",
+    "pe",
+    "tor",
+    "lin",
+    "bu",
+    "xe",
+)
+# 3,000 pseudo-words: varied enough that random conversations are not near-duplicates.
+WORDS = sorted({"".join(random.Random(i).choices(_SYLLABLES, k=3)) for i in range(6000)})
 EMOTIONS = ("sad", "afraid", "proud", "lonely", "grateful", "anxious", "excited", "angry")
 
 PIPELINE = """
