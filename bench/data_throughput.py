@@ -17,25 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-_SYLLABLES = (
-    "ka",
-    "lo",
-    "mi",
-    "ren",
-    "tsu",
-    "vel",
-    "dor",
-    "an",
-    "qui",
-    "sha",
-    "pe",
-    "tor",
-    "lin",
-    "bu",
-    "xe",
-)
-# 3,000 pseudo-words: varied enough that random conversations are not near-duplicates.
-WORDS = sorted({"".join(random.Random(i).choices(_SYLLABLES, k=3)) for i in range(6000)})
+# 3,000 random-letter words: varied enough that random conversations are not near-duplicates
+# (a small syllable inventory makes every text share most character 5-grams).
+WORDS = ["".join(random.Random(i).choices("abcdefghijklmnopqrstuvwxyz", k=3 + i % 6)) for i in range(3000)]
 EMOTIONS = ("sad", "afraid", "proud", "lonely", "grateful", "anxious", "excited", "angry")
 
 PIPELINE = """
