@@ -1,7 +1,7 @@
 """PII scrubbing to typed placeholders, for zh and en text.
 
 One combined regex so each message is scanned once. Patterns and their limits are
-described in docs/data.md (data card: built by hand, checked on tests/data/data/pii_cases).
+described in docs/data.md (data card: built by hand, checked on tests/data/datasets/pii_cases).
 """
 
 from __future__ import annotations

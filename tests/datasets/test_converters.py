@@ -10,7 +10,7 @@ import pytest
 from carellm.data.converters import convert_file
 from carellm.errors import InputError
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data" / "datasets"
 
 
 def run(tmp_path: Path, fmt: str, name: str, **kw) -> tuple[list[dict], list[dict]]:

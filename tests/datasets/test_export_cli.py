@@ -13,7 +13,7 @@ from carellm.data.exporters import export
 from carellm.data.mix import mix
 from carellm.errors import InputError
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data" / "datasets"
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
