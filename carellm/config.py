@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     temperature: float = Field(0.7, ge=0.0, le=2.0)
     top_p: float = Field(0.9, gt=0.0, le=1.0)
     context_tokens: int = Field(6144, ge=256)
+    # Longest spoken reply; the talker normally stops by itself, this bounds a run-away one.
+    max_speech_seconds: float = Field(60.0, gt=0, le=600)
     seed: int | None = None
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("carellm")))
     log_message_text: bool = False

@@ -66,4 +66,5 @@ def omni_backend(tiny_model_dir):
     from carellm.backends.omni import OmniBackend
     from carellm.config import Settings
 
-    return OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0))
+    # Random talker weights never emit end-of-speech: bound spoken replies to keep tests fast.
+    return OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0, max_speech_seconds=4))

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # emits per text token (upper bound), used for context budgeting and the talker's length cap.
 AUDIO_TOKENS_PER_SECOND = 25
 TALKER_CODES_PER_TOKEN = 25
+TALKER_CODES_PER_SECOND = 50  # token2wav turns 150 codes into 3.0 s of 24 kHz audio
 MEDIA_KWARGS = ("image_grid_thw", "video_grid_thw", "video_second_per_grid")
 
 
@@ -372,7 +373,11 @@ class OmniBackend:
         if "feature_attention_mask" in inputs:
             talker_kwargs["audio_feature_lengths"] = inputs["feature_attention_mask"].sum(dim=1)
         eos = [talker.codec_pad_token, talker.codec_eos_token]  # as generate's default [8292, 8294]
-        max_codes = min(4096, TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100)
+        max_codes = min(
+            4096,
+            TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100,
+            max(1, int(TALKER_CODES_PER_SECOND * self.settings.max_speech_seconds)),
+        )
         talker_inputs = dict(
             input_ids=talker_ids,
             input_text_ids=talker_text_ids,
