@@ -22,8 +22,14 @@ from carellm.store.store import Store, db_error
 DAY_S = 86_400.0
 
 __all__ = [
-    "EncryptionKeyError", "FallbackRecorder", "Store", "StoreError", "StoreSettings", "open_store", "store_url",
-]  # fmt: skip
+    "EncryptionKeyError",
+    "FallbackRecorder",
+    "Store",
+    "StoreError",
+    "StoreSettings",
+    "open_store",
+    "store_url",
+]
 
 
 def store_url(settings: Settings, store_settings: StoreSettings | None = None) -> str:

@@ -81,9 +81,7 @@ def read_key_file(path: Path) -> bytes:
     except OSError as exc:
         raise EncryptionKeyError(f"Cannot read the key file {path}: {exc.strerror}.", KEY_HINT) from None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise EncryptionKeyError(
-            f"The key file {path} is readable by other users.", f"Run: chmod 600 {path}"
-        )
+        raise EncryptionKeyError(f"The key file {path} is readable by other users.", f"Run: chmod 600 {path}")
     return parse_key(text)
 
 
@@ -106,7 +104,9 @@ def write_key_file(path: Path) -> Path:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise EncryptionKeyError(f"{path} already exists.", "Choose a new path; keys are never overwritten.") from None
+        raise EncryptionKeyError(
+            f"{path} already exists.", "Choose a new path; keys are never overwritten."
+        ) from None
     with os.fdopen(fd, "w") as fh:
         fh.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
     return path

@@ -42,12 +42,14 @@ def make_engine(url: str) -> Engine:
         return engine
     if backend == "postgresql":
         return create_engine(parsed, hide_parameters=True, pool_pre_ping=True)
-    raise ConfigError(f"Unsupported database {backend!r}.", "Use sqlite:// or postgresql:// in CARELLM_DB_URL.")
+    raise ConfigError(
+        f"Unsupported database {backend!r}.", "Use sqlite:// or postgresql:// in CARELLM_DB_URL."
+    )
 
 
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_conn, _record) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
@@ -58,8 +60,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # noqa: ANN001
+    def _on_begin(conn) -> None:
         # Take the write lock up front: a deferred transaction that later writes can fail with
         # SQLITE_BUSY without waiting when another process wrote in between.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-

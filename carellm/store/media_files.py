@@ -44,7 +44,8 @@ class MediaFiles:
         except OSError as exc:
             self.remove([stored], verify=False)
             raise StoreError(
-                f"Could not store an attachment: {exc.strerror}.", f"Check free space and permissions of {self.root}."
+                f"Could not store an attachment: {exc.strerror}.",
+                f"Check free space and permissions of {self.root}.",
             ) from None
         return stored
 
@@ -71,7 +72,9 @@ class MediaFiles:
                 pass
             except OSError as exc:
                 if verify:
-                    raise StoreError(f"Could not delete {path}: {exc.strerror}.", "Delete it by hand.") from None
+                    raise StoreError(
+                        f"Could not delete {path}: {exc.strerror}.", "Delete it by hand."
+                    ) from None
             if verify and path.exists():
                 raise StoreError(f"{path} still exists after deletion.", "Delete it by hand.")
         if removed and self.root.is_dir():

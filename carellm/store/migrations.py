@@ -12,8 +12,8 @@ import time
 
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 
-from carellm.store.schema import LATEST, MIGRATIONS, schema_migrations
 from carellm.store.errors import StoreError
+from carellm.store.schema import LATEST, MIGRATIONS, schema_migrations
 
 log = logging.getLogger(__name__)
 _PG_LOCK_ID = 0x6361726531  # "care1": any constant shared by all CareLLM processes

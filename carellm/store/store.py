@@ -53,7 +53,9 @@ class Store:
             "user_level": turn.user_gate.level,
             "user_categories": json.dumps(turn.user_gate.categories),
             "reply_reason": turn.reply_gate.reason,
-            "emotion": None if emotion is None else self._seal(json.dumps(emotion, default=str), f"{ctx}:emotion"),
+            "emotion": None
+            if emotion is None
+            else self._seal(json.dumps(emotion, default=str), f"{ctx}:emotion"),
             "started_at": turn.started_at,
             "finished_at": turn.finished_at,
             "audio_seconds": turn.audio_seconds,
@@ -63,11 +65,17 @@ class Store:
         media_rows = []
         for position, (name, copy) in enumerate(zip(turn.media, stored, strict=True)):
             kinds.append(kind_of(name, kinds))
-            media_rows.append({
-                "session_id": turn.session_id, "turn_index": turn.turn_index, "position": position,
-                "kind": kinds[-1], "name": self._seal(name, f"{ctx}:media:{position}"), "stored": copy,
-                "sealed": sealed,
-            })  # fmt: skip
+            media_rows.append(
+                {
+                    "session_id": turn.session_id,
+                    "turn_index": turn.turn_index,
+                    "position": position,
+                    "kind": kinds[-1],
+                    "name": self._seal(name, f"{ctx}:media:{position}"),
+                    "stored": copy,
+                    "sealed": sealed,
+                }
+            )
         try:
             with self.engine.begin() as conn:
                 self._touch_session(conn, turn.session_id, turn.lang, turn.finished_at)
@@ -82,11 +90,15 @@ class Store:
     def record_risk_event(self, event: RiskEvent) -> None:
         """Risk events carry no session id (the safety layer is shared by sessions); text only if kept."""
         row = {
-            "at": event.at, "level": event.level, "categories": json.dumps(event.categories),
-            "source": event.source, "lang": event.lang, "reasons": json.dumps(event.reasons),
+            "at": event.at,
+            "level": event.level,
+            "categories": json.dumps(event.categories),
+            "source": event.source,
+            "lang": event.lang,
+            "reasons": json.dumps(event.reasons),
             "text": None if event.text is None else self._seal(event.text, f"risk:{event.at!r}"),
             "sealed": self.cipher is not None,
-        }  # fmt: skip
+        }
         self._write("save a risk event", lambda conn: conn.execute(t.risk_events.insert().values(row)))
 
     def save_feedback(self, session_id: str, turn_index: int, rating: int, comment: str = "") -> None:
@@ -97,11 +109,19 @@ class Store:
         def write(conn: Connection) -> None:
             key = (t.turns.c.session_id == session_id) & (t.turns.c.turn_index == turn_index)
             if conn.execute(select(t.turns.c.turn_index).where(key)).first() is None:
-                raise InputError(f"Session {session_id} has no turn {turn_index}.", "Rate a reply that was stored.")
-            conn.execute(t.feedback.insert().values(
-                session_id=session_id, turn_index=turn_index, rating=rating, at=time.time(),
-                comment=self._seal(comment, f"feedback:{session_id}:{turn_index}"), sealed=self.cipher is not None,
-            ))  # fmt: skip
+                raise InputError(
+                    f"Session {session_id} has no turn {turn_index}.", "Rate a reply that was stored."
+                )
+            conn.execute(
+                t.feedback.insert().values(
+                    session_id=session_id,
+                    turn_index=turn_index,
+                    rating=rating,
+                    at=time.time(),
+                    comment=self._seal(comment, f"feedback:{session_id}:{turn_index}"),
+                    sealed=self.cipher is not None,
+                )
+            )
 
         self._write("save feedback", write)
 
@@ -124,7 +144,9 @@ class Store:
                 select(t.turns).where(t.turns.c.session_id == session_id).order_by(t.turns.c.turn_index)
             ).all()
             media = conn.execute(
-                select(t.media).where(t.media.c.session_id == session_id).order_by(t.media.c.turn_index, t.media.c.position)
+                select(t.media)
+                .where(t.media.c.session_id == session_id)
+                .order_by(t.media.c.turn_index, t.media.c.position)
             ).all()
             return turns, media
 
@@ -137,42 +159,70 @@ class Store:
         out = []
         for r in rows:
             ctx = f"turn:{session_id}:{r.turn_index}"
-            emotion = None if r.emotion is None else json.loads(self._open(r.emotion, r.sealed, f"{ctx}:emotion"))
-            out.append(StoredTurn(
-                index=r.turn_index, lang=r.lang,
-                user_text=self._open(r.user_text, r.sealed, f"{ctx}:user_text"),
-                reply_text=self._open(r.reply_text, r.sealed, f"{ctx}:reply_text"),
-                model_text=self._open(r.model_text, r.sealed, f"{ctx}:model_text"),
-                user_level=r.user_level, user_categories=json.loads(r.user_categories), reply_reason=r.reply_reason,
-                emotion=emotion, started_at=r.started_at, finished_at=r.finished_at, audio_seconds=r.audio_seconds,
-                media=media.get(r.turn_index, []),
-            ))  # fmt: skip
+            emotion = (
+                None if r.emotion is None else json.loads(self._open(r.emotion, r.sealed, f"{ctx}:emotion"))
+            )
+            out.append(
+                StoredTurn(
+                    index=r.turn_index,
+                    lang=r.lang,
+                    user_text=self._open(r.user_text, r.sealed, f"{ctx}:user_text"),
+                    reply_text=self._open(r.reply_text, r.sealed, f"{ctx}:reply_text"),
+                    model_text=self._open(r.model_text, r.sealed, f"{ctx}:model_text"),
+                    user_level=r.user_level,
+                    user_categories=json.loads(r.user_categories),
+                    reply_reason=r.reply_reason,
+                    emotion=emotion,
+                    started_at=r.started_at,
+                    finished_at=r.finished_at,
+                    audio_seconds=r.audio_seconds,
+                    media=media.get(r.turn_index, []),
+                )
+            )
         return out
 
     def feedback(self, session_id: str) -> list[Feedback]:
         query = select(t.feedback).where(t.feedback.c.session_id == session_id).order_by(t.feedback.c.id)
         rows = self._read("read feedback", lambda conn: conn.execute(query).all())
         return [
-            Feedback(r.turn_index, r.rating, self._open(r.comment, r.sealed, f"feedback:{session_id}:{r.turn_index}"), r.at)
+            Feedback(
+                r.turn_index,
+                r.rating,
+                self._open(r.comment, r.sealed, f"feedback:{session_id}:{r.turn_index}"),
+                r.at,
+            )
             for r in rows
         ]
 
     def risk_events(self) -> list[RiskEvent]:
-        rows = self._read("read risk events", lambda conn: conn.execute(select(t.risk_events).order_by(t.risk_events.c.id)).all())
+        rows = self._read(
+            "read risk events",
+            lambda conn: conn.execute(select(t.risk_events).order_by(t.risk_events.c.id)).all(),
+        )
         return [
             RiskEvent(
-                r.level, json.loads(r.categories), r.source, r.lang, r.at,
-                None if r.text is None else self._open(r.text, r.sealed, f"risk:{r.at!r}"), json.loads(r.reasons),
-            )  # fmt: skip
+                r.level,
+                json.loads(r.categories),
+                r.source,
+                r.lang,
+                r.at,
+                None if r.text is None else self._open(r.text, r.sealed, f"risk:{r.at!r}"),
+                json.loads(r.reasons),
+            )
             for r in rows
         ]
 
     def transcript(self, session_id: str) -> list[dict]:
-        """The same rows as `Session.transcript()`; media point at the stored copies when readable as files."""
+        """The same rows as `Session.transcript()`; media name the stored copies (if unencrypted)."""
         turns = self.require(session_id)
         rows: list[dict[str, Any]] = []
         for turn in turns:
-            row: dict[str, Any] = {"role": "user", "text": turn.user_text, "lang": turn.lang, "safety_level": turn.user_level}
+            row: dict[str, Any] = {
+                "role": "user",
+                "text": turn.user_text,
+                "lang": turn.lang,
+                "safety_level": turn.user_level,
+            }
             files = [str(m.path) if m.path and not m.sealed else m.name for m in turn.media]
             if files:
                 row["media"] = files
@@ -203,7 +253,9 @@ class Store:
                 for m in turn.media
                 if m.path is not None and m.path.is_file()
             ]
-            exchanges.append(Exchange(Message("user", turn.user_text, items), turn.reply_text, turn.user_level))
+            exchanges.append(
+                Exchange(Message("user", turn.user_text, items), turn.reply_text, turn.user_level)
+            )
         if exchanges:
             session.resume(exchanges)
         return session
@@ -215,9 +267,15 @@ class Store:
         def remove(conn: Connection) -> list[str]:
             if conn.execute(select(t.sessions.c.id).where(t.sessions.c.id == session_id)).first() is None:
                 raise InputError(f"No stored session {session_id}.", "See `carellm sessions list`.")
-            stored = conn.execute(
-                select(t.media.c.stored).where(t.media.c.session_id == session_id, t.media.c.stored.is_not(None))
-            ).scalars().all()
+            stored = (
+                conn.execute(
+                    select(t.media.c.stored).where(
+                        t.media.c.session_id == session_id, t.media.c.stored.is_not(None)
+                    )
+                )
+                .scalars()
+                .all()
+            )
             conn.execute(delete(t.sessions).where(t.sessions.c.id == session_id))  # cascades
             return list(stored)
 
@@ -230,11 +288,18 @@ class Store:
     def purge(self, older_than_s: float) -> list[str]:
         """Delete sessions idle for longer than `older_than_s` seconds, and risk events as old."""
         cutoff = time.time() - older_than_s
-        old = self._read("find old sessions", lambda conn: conn.execute(
-            select(t.sessions.c.id).where(t.sessions.c.updated_at < cutoff)).scalars().all())  # fmt: skip
+        old = self._read(
+            "find old sessions",
+            lambda conn: (
+                conn.execute(select(t.sessions.c.id).where(t.sessions.c.updated_at < cutoff)).scalars().all()
+            ),
+        )
         for session_id in old:
             self.delete(session_id)
-        self._write("purge risk events", lambda conn: conn.execute(delete(t.risk_events).where(t.risk_events.c.at < cutoff)))
+        self._write(
+            "purge risk events",
+            lambda conn: conn.execute(delete(t.risk_events).where(t.risk_events.c.at < cutoff)),
+        )
         self._flush_deleted()
         return list(old)
 
@@ -266,7 +331,9 @@ class Store:
         def check(conn: Connection) -> None:
             stored = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "key_check")).scalar()
             if stored is None:
-                conn.execute(t.meta.insert().values(key="key_check", value=cipher.seal_text(KEY_CHECK, "key-check")))
+                conn.execute(
+                    t.meta.insert().values(key="key_check", value=cipher.seal_text(KEY_CHECK, "key-check"))
+                )
             elif cipher.open_text(stored, "key-check") != KEY_CHECK:  # pragma: no cover - GCM fails first
                 raise EncryptionKeyError("Wrong encryption key.", KEY_HINT)
 
