@@ -17,7 +17,7 @@ from carellm.store.media_files import MediaFiles
 from carellm.store.migrations import migrate
 from carellm.store.recorder import FallbackRecorder
 from carellm.store.settings import StoreSettings
-from carellm.store.store import Store, db_error
+from carellm.store.store import Store, check_session_id, db_error
 
 DAY_S = 86_400.0
 
@@ -27,6 +27,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreSettings",
+    "check_session_id",
     "open_store",
     "store_url",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from carellm.counseling.session import Session
 
 log = logging.getLogger(__name__)
+_SESSION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 KEY_CHECK = "carellm-key-check"
 
 
@@ -245,6 +247,7 @@ class Store:
         from carellm.counseling.history import Exchange
         from carellm.media import MediaItem
 
+        check_session_id(session_id)
         session = counselor.session(recorder=recorder or self, session_id=session_id, **options)
         exchanges = []
         for turn in self.turns(session_id):
@@ -353,6 +356,13 @@ class Store:
             raise db_error(action, exc) from None
 
     _read = _write  # reads run in a transaction too, for a consistent view
+
+
+def check_session_id(session_id: str) -> None:
+    if not _SESSION_ID.match(session_id):
+        raise InputError(
+            f"Session id {session_id!r} is not usable.", "Use up to 64 letters, digits, '.', '_' or '-'."
+        )
 
 
 def _insert_for(conn: Connection) -> Any:
