@@ -114,10 +114,6 @@ def counselor(omni_backend, tiny_model_dir):
     return Counselor(omni_backend, Settings(model=str(tiny_model_dir), max_new_tokens=12, seed=0))
 
 
-KEY = "a" * 64  # a valid 32-byte hex key for tests; real keys come from `carellm sessions keygen`
-OTHER_KEY = "b" * 64
-
-
 def turn_record(session_id: str, index: int, text: str = "", media: list[str] | None = None):
     """A TurnRecord as the session builds it, for tests that need many turns without a model."""
     from carellm.counseling.hooks import GateDecision, TurnRecord
