@@ -41,7 +41,31 @@ class Store:
     # ------------------------------------------------------------------ writing
     def record(self, turn: TurnRecord) -> None:
         """Commit one turn (and copies of its media) durably; raises StoreError if it could not."""
-        stored = [self.files.save(name) for name in turn.media]
+        self.record_many([turn])
+
+    def record_many(self, turns: list[TurnRecord]) -> None:
+        """Commit several turns in one transaction (imports, benchmarks): all or none."""
+        stored: list[str] = []
+        rows, media_rows = [], []
+        for turn in turns:
+            copies = [self.files.save(name) for name in turn.media]
+            stored += [c for c in copies if c]
+            row, media = self._turn_rows(turn, copies)
+            rows.append(row)
+            media_rows += media
+        try:
+            with self.engine.begin() as conn:
+                for turn in turns:
+                    self._touch_session(conn, turn.session_id, turn.lang, turn.finished_at)
+                conn.execute(t.turns.insert(), rows)
+                if media_rows:
+                    conn.execute(t.media.insert(), media_rows)
+        except SQLAlchemyError as exc:
+            self.files.remove(stored, verify=False)
+            raise db_error("save this turn", exc) from None
+        log.debug("stored %d turn(s)", len(turns))
+
+    def _turn_rows(self, turn: TurnRecord, copies: list[str | None]) -> tuple[dict, list[dict]]:
         sealed = self.cipher is not None
         ctx = f"turn:{turn.session_id}:{turn.turn_index}"
         emotion = getattr(turn.emotion, "to_dict", lambda: turn.emotion)()
@@ -65,7 +89,7 @@ class Store:
         }
         kinds: list = []
         media_rows = []
-        for position, (name, copy) in enumerate(zip(turn.media, stored, strict=True)):
+        for position, (name, copy) in enumerate(zip(turn.media, copies, strict=True)):
             kinds.append(kind_of(name, kinds))
             media_rows.append(
                 {
@@ -78,16 +102,7 @@ class Store:
                     "sealed": sealed,
                 }
             )
-        try:
-            with self.engine.begin() as conn:
-                self._touch_session(conn, turn.session_id, turn.lang, turn.finished_at)
-                conn.execute(t.turns.insert().values(row))
-                if media_rows:
-                    conn.execute(t.media.insert(), media_rows)
-        except SQLAlchemyError as exc:
-            self.files.remove([s for s in stored if s], verify=False)
-            raise db_error("save this turn", exc) from None
-        log.debug("stored turn %d of session %s", turn.turn_index, turn.session_id)
+        return row, media_rows
 
     def record_risk_event(self, event: RiskEvent) -> None:
         """Risk events carry no session id (the safety layer is shared by sessions); text only if kept."""
