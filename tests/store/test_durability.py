@@ -105,5 +105,5 @@ def test_chat_on_a_read_only_database_warns_and_still_answers(tmp_path, data_dir
         cwd=REPO, env=env, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert "readonly" in out.stdout and "in memory only" in out.stdout
+    assert "readonly database" in out.stdout and "goes on in memory" in out.stdout
     assert "carellm>" in out.stdout and "Traceback" not in out.stderr
