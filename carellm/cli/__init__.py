@@ -25,7 +25,7 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from carellm.cli import chat, data, dev, doctor, emotion, safety, serve
+    from carellm.cli import chat, data, dev, doctor, emotion, safety, serve, sessions
 
     app.command("chat")(chat.chat)
     app.command("doctor")(doctor.doctor)
@@ -34,6 +34,7 @@ def _register() -> None:
     app.add_typer(emotion.app, name="emotion")
     app.add_typer(serve.app, name="serve")
     app.add_typer(data.app, name="data")
+    app.add_typer(sessions.app, name="sessions")
 
 
 _register()

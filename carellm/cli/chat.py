@@ -22,6 +22,7 @@ HELP = """Commands:
   /voice on|off       spoken replies on or off (saved as WAV files)
   /voice Chelsie|Ethan  choose the voice
   /save FILE          save the conversation as JSONL
+  /sessions           list stored sessions (start with --session ID to store this one)
   /reset              start a new session
   /help               this help
   /quit               leave"""
@@ -30,8 +31,9 @@ HELP = """Commands:
 class ChatREPL:
     """Holds the pending attachments and turns slash commands into session calls."""
 
-    def __init__(self, session, audio_dir: Path) -> None:
+    def __init__(self, session, audio_dir: Path, store=None) -> None:
         self.session = session
+        self.store = store
         self.audio_dir = audio_dir
         self.pending: dict[str, list[str]] = {"audio": [], "image": [], "video": []}
         self.video_audio = False
@@ -84,6 +86,11 @@ class ChatREPL:
                 raise InputError("Usage: /save FILE", "For example: /save session.jsonl")
             path = self.session.save(args[0])
             console.print(f"Saved {self.session.turns} turns to {path}")
+        elif name == "/sessions":
+            from carellm.cli.sessions import sessions_table
+            from carellm.store import open_store
+
+            console.print(sessions_table(self.store or open_store(self.session.settings)))
         elif name == "/reset":
             self.session.reset()
             self.pending = {k: [] for k in self.pending}
@@ -174,15 +181,44 @@ def write_wav(path: Path, audio) -> Path:
     return path
 
 
-def open_session(settings: Settings, speak: bool):
+def open_session(settings: Settings, speak: bool, session_id: str | None = None):
+    """A new session, or with `session_id` the stored one (resumed, every turn saved); and its store."""
     from carellm.counseling.counselor import Counselor
     from carellm.dev.tiny_model import is_tiny_model
 
+    if session_id:
+        from carellm.store import check_session_id
+
+        check_session_id(session_id)
+    store = open_chat_store(settings) if session_id else None
     with console.status(f"Loading {settings.model} ..."):
         counselor = Counselor.load(settings=settings)
     if is_tiny_model(settings.model):
         console.print("[yellow]This is a tiny RANDOM test model: its replies are noise.[/]")
-    return counselor.session(speak=speak)
+    if not session_id:
+        return counselor.session(speak=speak), None
+    from carellm.store import FallbackRecorder
+
+    recorder = FallbackRecorder(store, warn=lambda text: console.print(f"[bold yellow]Warning:[/] {text}"))
+    if hasattr(counselor.gate, "events"):
+        counselor.gate.events = recorder  # risk events go to the store too
+    if store is None:
+        return counselor.session(speak=speak, recorder=recorder, session_id=session_id), None
+    session = store.resume(counselor, session_id, recorder=recorder, speak=speak)
+    state = f"resumed with {session.turns} turns" if session.turns else "new"
+    console.print(f"Session {session_id}: {state}.")
+    return session, store
+
+
+def open_chat_store(settings: Settings):
+    """The store, or None with a warning when the database cannot be used (the chat goes on in memory)."""
+    from carellm.store import StoreError, open_store
+
+    try:
+        return open_store(settings)
+    except StoreError as exc:
+        console.print(f"[bold yellow]Warning:[/] {exc.message} This conversation is kept in memory only.")
+        return None
 
 
 def chat(
@@ -205,6 +241,11 @@ def chat(
     fast: bool | None = typer.Option(
         None, "--fast/--no-fast", help="CUDA-graph decode (default on GPU); --no-fast uses plain generate."
     ),
+    session_id: str | None = typer.Option(
+        None,
+        "--session",
+        help="Resume this stored session, or start a new one with this id; every turn is saved.",
+    ),
 ) -> None:
     """Talk with CareLLM. Research use only: not a therapist, not a medical device."""
     if message is None and (audio or image or video or speak):
@@ -225,10 +266,10 @@ def chat(
         fast=fast,
     )
     if message is None:
-        session = open_session(settings, speak=False)
-        ChatREPL(session, settings.data_dir / "audio").run()
+        session, store = open_session(settings, speak=False, session_id=session_id)
+        ChatREPL(session, settings.data_dir / "audio", store).run()
         return
-    session = open_session(settings, speak=speak is not None)
+    session, _ = open_session(settings, speak=speak is not None, session_id=session_id)
     show_disclaimer(session.disclaimer)
     reply = stream_turn(
         session,

@@ -1,0 +1,114 @@
+"""The tables, in SQLAlchemy Core so one definition serves SQLite and PostgreSQL.
+
+Times are Unix seconds (float). Columns marked "sealed" hold ciphertext when the row's
+`sealed` flag is set (encryption on), plain text otherwise.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", Float, nullable=False),
+)
+
+# ---- version 1: sessions, turns, media
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False, index=True),
+    Column("lang", String(8)),
+)
+
+turns = Table(
+    "turns",
+    metadata,
+    Column("session_id", String(64), ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("turn_index", Integer, primary_key=True, autoincrement=False),
+    Column("lang", String(8), nullable=False),
+    Column("user_text", Text, nullable=False),  # sealed
+    Column("reply_text", Text, nullable=False),  # sealed
+    Column("model_text", Text, nullable=False),  # sealed
+    Column("user_level", String(16), nullable=False),
+    Column("user_categories", Text, nullable=False),  # JSON list
+    Column("reply_reason", Text, nullable=False),
+    Column("emotion", Text),  # sealed JSON (it lists words from the message)
+    Column("started_at", Float, nullable=False),
+    Column("finished_at", Float, nullable=False),
+    Column("audio_seconds", Float, nullable=False),
+    Column("sealed", Boolean, nullable=False),
+)
+
+media = Table(
+    "media",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", String(64), nullable=False),
+    Column("turn_index", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("name", Text, nullable=False),  # sealed: the original path the user attached
+    Column("stored", String(80)),  # random file name under <data_dir>/media, None when not copied
+    Column("sealed", Boolean, nullable=False),
+    ForeignKeyConstraint(
+        ["session_id", "turn_index"], ["turns.session_id", "turns.turn_index"], ondelete="CASCADE"
+    ),
+)
+
+# ---- version 2: risk events, feedback, store metadata (the encryption key check)
+risk_events = Table(
+    "risk_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", Float, nullable=False, index=True),
+    Column("level", String(16), nullable=False),
+    Column("categories", Text, nullable=False),  # JSON list
+    Column("source", String(8), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("text", Text),  # sealed; only when the safety layer was asked to keep text
+    Column("reasons", Text, nullable=False),  # JSON list
+    Column("sealed", Boolean, nullable=False),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", String(64), ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("turn_index", Integer, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("comment", Text, nullable=False),  # sealed
+    Column("at", Float, nullable=False),
+    Column("sealed", Boolean, nullable=False),
+)
+
+meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+MIGRATIONS: dict[int, list[Table]] = {
+    1: [sessions, turns, media],
+    2: [risk_events, feedback, meta],
+}
+LATEST = max(MIGRATIONS)

@@ -1,0 +1,397 @@
+"""The session store: every turn, risk event and piece of feedback, committed before the user sees "done".
+
+`Store` implements the session's `TurnRecorder` and the safety layer's `SafetyEventSink`, so
+interfaces plug it in without either layer knowing about databases.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from carellm.counseling.hooks import TurnRecord
+from carellm.errors import InputError
+from carellm.safety.events import RiskEvent
+from carellm.store import schema as t
+from carellm.store.crypto import KEY_HINT, Cipher
+from carellm.store.errors import EncryptionKeyError, StoreError
+from carellm.store.media_files import MediaFiles, kind_of
+from carellm.store.records import Feedback, SessionInfo, StoredMedia, StoredTurn
+
+if TYPE_CHECKING:
+    from carellm.counseling.counselor import Counselor
+    from carellm.counseling.session import Session
+
+log = logging.getLogger(__name__)
+_SESSION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+KEY_CHECK = "carellm-key-check"
+
+
+class Store:
+    def __init__(self, engine: Engine, files: MediaFiles, cipher: Cipher | None) -> None:
+        self.engine, self.files, self.cipher = engine, files, cipher
+        self._check_key()
+
+    # ------------------------------------------------------------------ writing
+    def record(self, turn: TurnRecord) -> None:
+        """Commit one turn (and copies of its media) durably; raises StoreError if it could not."""
+        self.record_many([turn])
+
+    def record_many(self, turns: list[TurnRecord]) -> None:
+        """Commit several turns in one transaction (imports, benchmarks): all or none."""
+        stored: list[str] = []
+        rows, media_rows = [], []
+        for turn in turns:
+            copies = [self.files.save(name) for name in turn.media]
+            stored += [c for c in copies if c]
+            row, media = self._turn_rows(turn, copies)
+            rows.append(row)
+            media_rows += media
+        try:
+            with self.engine.begin() as conn:
+                for turn in turns:
+                    self._touch_session(conn, turn.session_id, turn.lang, turn.finished_at)
+                conn.execute(t.turns.insert(), rows)
+                if media_rows:
+                    conn.execute(t.media.insert(), media_rows)
+        except SQLAlchemyError as exc:
+            self.files.remove(stored, verify=False)
+            raise db_error("save this turn", exc) from None
+        log.debug("stored %d turn(s)", len(turns))
+
+    def _turn_rows(self, turn: TurnRecord, copies: list[str | None]) -> tuple[dict, list[dict]]:
+        sealed = self.cipher is not None
+        ctx = f"turn:{turn.session_id}:{turn.turn_index}"
+        emotion = getattr(turn.emotion, "to_dict", lambda: turn.emotion)()
+        row = {
+            "session_id": turn.session_id,
+            "turn_index": turn.turn_index,
+            "lang": turn.lang,
+            "user_text": self._seal(turn.user_text, f"{ctx}:user_text"),
+            "reply_text": self._seal(turn.reply_text, f"{ctx}:reply_text"),
+            "model_text": self._seal(turn.model_text, f"{ctx}:model_text"),
+            "user_level": turn.user_gate.level,
+            "user_categories": json.dumps(turn.user_gate.categories),
+            "reply_reason": turn.reply_gate.reason,
+            "emotion": None
+            if emotion is None
+            else self._seal(json.dumps(emotion, default=str), f"{ctx}:emotion"),
+            "started_at": turn.started_at,
+            "finished_at": turn.finished_at,
+            "audio_seconds": turn.audio_seconds,
+            "sealed": sealed,
+        }
+        kinds: list = []
+        media_rows = []
+        for position, (name, copy) in enumerate(zip(turn.media, copies, strict=True)):
+            kinds.append(kind_of(name, kinds))
+            media_rows.append(
+                {
+                    "session_id": turn.session_id,
+                    "turn_index": turn.turn_index,
+                    "position": position,
+                    "kind": kinds[-1],
+                    "name": self._seal(name, f"{ctx}:media:{position}"),
+                    "stored": copy,
+                    "sealed": sealed,
+                }
+            )
+        return row, media_rows
+
+    def record_risk_event(self, event: RiskEvent) -> None:
+        """Risk events carry no session id (the safety layer is shared by sessions); text only if kept."""
+        row = {
+            "at": event.at,
+            "level": event.level,
+            "categories": json.dumps(event.categories),
+            "source": event.source,
+            "lang": event.lang,
+            "reasons": json.dumps(event.reasons),
+            "text": None if event.text is None else self._seal(event.text, f"risk:{event.at!r}"),
+            "sealed": self.cipher is not None,
+        }
+        self._write("save a risk event", lambda conn: conn.execute(t.risk_events.insert().values(row)))
+
+    def save_feedback(self, session_id: str, turn_index: int, rating: int, comment: str = "") -> None:
+        """A rating of one reply: -1 (bad) or 1 (good), or 1-5 stars."""
+        if not -1 <= rating <= 5:
+            raise InputError(f"Rating {rating} is out of range.", "Use -1 or 1 (thumbs), or 1 to 5 (stars).")
+
+        def write(conn: Connection) -> None:
+            key = (t.turns.c.session_id == session_id) & (t.turns.c.turn_index == turn_index)
+            if conn.execute(select(t.turns.c.turn_index).where(key)).first() is None:
+                raise InputError(
+                    f"Session {session_id} has no turn {turn_index}.", "Rate a reply that was stored."
+                )
+            conn.execute(
+                t.feedback.insert().values(
+                    session_id=session_id,
+                    turn_index=turn_index,
+                    rating=rating,
+                    at=time.time(),
+                    comment=self._seal(comment, f"feedback:{session_id}:{turn_index}"),
+                    sealed=self.cipher is not None,
+                )
+            )
+
+        self._write("save feedback", write)
+
+    # ------------------------------------------------------------------ reading
+    def sessions(self) -> list[SessionInfo]:
+        """All sessions, most recently active first."""
+        count = select(func.count()).where(t.turns.c.session_id == t.sessions.c.id).scalar_subquery()
+        query = select(t.sessions, count.label("turns")).order_by(t.sessions.c.updated_at.desc())
+        rows = self._read("list sessions", lambda conn: conn.execute(query).all())
+        return [SessionInfo(r.id, r.created_at, r.updated_at, r.lang, r.turns) for r in rows]
+
+    def session(self, session_id: str) -> SessionInfo | None:
+        return next((s for s in self.sessions() if s.id == session_id), None)
+
+    def turns(self, session_id: str) -> list[StoredTurn]:
+        """The session's turns in order (empty when it does not exist)."""
+
+        def read(conn: Connection) -> tuple[list, list]:
+            turns = conn.execute(
+                select(t.turns).where(t.turns.c.session_id == session_id).order_by(t.turns.c.turn_index)
+            ).all()
+            media = conn.execute(
+                select(t.media)
+                .where(t.media.c.session_id == session_id)
+                .order_by(t.media.c.turn_index, t.media.c.position)
+            ).all()
+            return turns, media
+
+        rows, media_rows = self._read("read the session", read)
+        media: dict[int, list[StoredMedia]] = {}
+        for m in media_rows:
+            name = self._open(m.name, m.sealed, f"turn:{session_id}:{m.turn_index}:media:{m.position}")
+            path = self.files.path(m.stored) if m.stored else None
+            media.setdefault(m.turn_index, []).append(StoredMedia(m.kind, name, path, m.sealed))
+        out = []
+        for r in rows:
+            ctx = f"turn:{session_id}:{r.turn_index}"
+            emotion = (
+                None if r.emotion is None else json.loads(self._open(r.emotion, r.sealed, f"{ctx}:emotion"))
+            )
+            out.append(
+                StoredTurn(
+                    index=r.turn_index,
+                    lang=r.lang,
+                    user_text=self._open(r.user_text, r.sealed, f"{ctx}:user_text"),
+                    reply_text=self._open(r.reply_text, r.sealed, f"{ctx}:reply_text"),
+                    model_text=self._open(r.model_text, r.sealed, f"{ctx}:model_text"),
+                    user_level=r.user_level,
+                    user_categories=json.loads(r.user_categories),
+                    reply_reason=r.reply_reason,
+                    emotion=emotion,
+                    started_at=r.started_at,
+                    finished_at=r.finished_at,
+                    audio_seconds=r.audio_seconds,
+                    media=media.get(r.turn_index, []),
+                )
+            )
+        return out
+
+    def feedback(self, session_id: str) -> list[Feedback]:
+        query = select(t.feedback).where(t.feedback.c.session_id == session_id).order_by(t.feedback.c.id)
+        rows = self._read("read feedback", lambda conn: conn.execute(query).all())
+        return [
+            Feedback(
+                r.turn_index,
+                r.rating,
+                self._open(r.comment, r.sealed, f"feedback:{session_id}:{r.turn_index}"),
+                r.at,
+            )
+            for r in rows
+        ]
+
+    def risk_events(self) -> list[RiskEvent]:
+        rows = self._read(
+            "read risk events",
+            lambda conn: conn.execute(select(t.risk_events).order_by(t.risk_events.c.id)).all(),
+        )
+        return [
+            RiskEvent(
+                r.level,
+                json.loads(r.categories),
+                r.source,
+                r.lang,
+                r.at,
+                None if r.text is None else self._open(r.text, r.sealed, f"risk:{r.at!r}"),
+                json.loads(r.reasons),
+            )
+            for r in rows
+        ]
+
+    def transcript(self, session_id: str) -> list[dict]:
+        """The same rows as `Session.transcript()`; media name the stored copies (if unencrypted)."""
+        turns = self.require(session_id)
+        rows: list[dict[str, Any]] = []
+        for turn in turns:
+            row: dict[str, Any] = {
+                "role": "user",
+                "text": turn.user_text,
+                "lang": turn.lang,
+                "safety_level": turn.user_level,
+            }
+            files = [str(m.path) if m.path and not m.sealed else m.name for m in turn.media]
+            if files:
+                row["media"] = files
+                audio = [f for f, m in zip(files, turn.media, strict=True) if m.kind == "audio"]
+                if audio:
+                    row["audio"] = audio[0]
+            rows.append(row)
+            rows.append({"role": "assistant", "text": turn.reply_text, "lang": turn.lang})
+        return rows
+
+    def require(self, session_id: str) -> list[StoredTurn]:
+        turns = self.turns(session_id)
+        if not turns and self.session(session_id) is None:
+            raise InputError(f"No stored session {session_id}.", "See `carellm sessions list`.")
+        return turns
+
+    def resume(self, counselor: Counselor, session_id: str, recorder: Any = None, **options: Any) -> Session:
+        """That session with its stored turns as history, or a new session with that id."""
+        from carellm.backends.base import Message
+        from carellm.counseling.history import Exchange
+        from carellm.media import MediaItem
+
+        check_session_id(session_id)
+        session = counselor.session(recorder=recorder or self, session_id=session_id, **options)
+        exchanges = []
+        for turn in self.turns(session_id):
+            items = [
+                MediaItem(m.kind, self.files.read(m.path.name, True) if m.sealed else m.path, name=m.name)  # type: ignore[arg-type]
+                for m in turn.media
+                if m.path is not None and m.path.is_file()
+            ]
+            exchanges.append(
+                Exchange(Message("user", turn.user_text, items), turn.reply_text, turn.user_level)
+            )
+        if exchanges:
+            session.resume(exchanges)
+        return session
+
+    # ------------------------------------------------------------------ deleting
+    def delete(self, session_id: str) -> int:
+        """Delete a session, its turns, feedback and media files (verified gone). Returns files removed."""
+
+        def remove(conn: Connection) -> list[str]:
+            if conn.execute(select(t.sessions.c.id).where(t.sessions.c.id == session_id)).first() is None:
+                raise InputError(f"No stored session {session_id}.", "See `carellm sessions list`.")
+            stored = (
+                conn.execute(
+                    select(t.media.c.stored).where(
+                        t.media.c.session_id == session_id, t.media.c.stored.is_not(None)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            conn.execute(delete(t.sessions).where(t.sessions.c.id == session_id))  # cascades
+            return list(stored)
+
+        stored = self._write("delete the session", remove)
+        removed = self.files.remove(stored)
+        self._flush_deleted()
+        log.info("deleted session %s (%d media files)", session_id, removed)
+        return removed
+
+    def purge(self, older_than_s: float) -> list[str]:
+        """Delete sessions idle for longer than `older_than_s` seconds, and risk events as old."""
+        cutoff = time.time() - older_than_s
+        old = self._read(
+            "find old sessions",
+            lambda conn: (
+                conn.execute(select(t.sessions.c.id).where(t.sessions.c.updated_at < cutoff)).scalars().all()
+            ),
+        )
+        for session_id in old:
+            self.delete(session_id)
+        self._write(
+            "purge risk events",
+            lambda conn: conn.execute(delete(t.risk_events).where(t.risk_events.c.at < cutoff)),
+        )
+        self._flush_deleted()
+        return list(old)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ helpers
+    def _touch_session(self, conn: Connection, session_id: str, lang: str, at: float) -> None:
+        insert = _insert_for(conn)(t.sessions).values(id=session_id, created_at=at, updated_at=at, lang=lang)
+        conn.execute(insert.on_conflict_do_nothing(index_elements=["id"]))
+        conn.execute(update(t.sessions).where(t.sessions.c.id == session_id).values(updated_at=at, lang=lang))
+
+    def _seal(self, text: str, context: str) -> str:
+        return self.cipher.seal_text(text, context) if self.cipher else text
+
+    def _open(self, value: str, sealed: bool, context: str) -> str:
+        if not sealed:
+            return value
+        if self.cipher is None:
+            raise EncryptionKeyError("This data is encrypted and no key is set.", KEY_HINT)
+        return self.cipher.open_text(value, context)
+
+    def _check_key(self) -> None:
+        """Fail at open, not at the first read, when the key is not the one the store was sealed with."""
+        if self.cipher is None:
+            return
+        cipher = self.cipher
+
+        def check(conn: Connection) -> None:
+            stored = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "key_check")).scalar()
+            if stored is None:
+                conn.execute(
+                    t.meta.insert().values(key="key_check", value=cipher.seal_text(KEY_CHECK, "key-check"))
+                )
+            elif cipher.open_text(stored, "key-check") != KEY_CHECK:  # pragma: no cover - GCM fails first
+                raise EncryptionKeyError("Wrong encryption key.", KEY_HINT)
+
+        self._write("check the encryption key", check)
+
+    def _flush_deleted(self) -> None:
+        """SQLite: fold the WAL into the main file so deleted rows do not linger in the log."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:  # outside a transaction, or it cannot truncate
+                conn.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+
+    def _write(self, action: str, fn: Any) -> Any:
+        try:
+            with self.engine.begin() as conn:
+                return fn(conn)
+        except SQLAlchemyError as exc:
+            raise db_error(action, exc) from None
+
+    _read = _write  # reads run in a transaction too, for a consistent view
+
+
+def check_session_id(session_id: str) -> None:
+    if not _SESSION_ID.match(session_id):
+        raise InputError(
+            f"Session id {session_id!r} is not usable.", "Use up to 64 letters, digits, '.', '_' or '-'."
+        )
+
+
+def _insert_for(conn: Connection) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def db_error(action: str, exc: SQLAlchemyError) -> StoreError:
+    """A clear message from a driver error; parameters (message text) never appear in it."""
+    reason = str(getattr(exc, "orig", None) or exc.__class__.__name__).strip().splitlines()[0]
+    return StoreError(
+        f"Could not {action}: {reason}.",
+        "Check free disk space, that the database is writable and reachable (CARELLM_DB_URL).",
+    )

@@ -1,0 +1,60 @@
+"""Schema migrations: from an empty database, from the previous version, and refusing a newer one."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import inspect, text
+
+from carellm.store import StoreError, schema
+from carellm.store.engine import make_engine
+from carellm.store.migrations import current_version, migrate
+
+
+def test_an_empty_database_is_brought_to_the_latest_version(open_db):
+    store = open_db()
+    with store.engine.connect() as conn:
+        assert current_version(conn) == schema.LATEST
+        tables = set(inspect(conn).get_table_names())
+    assert {table.name for step in schema.MIGRATIONS.values() for table in step} <= tables
+
+
+def test_a_version_1_database_keeps_its_turns_when_upgraded(db_url, open_db):
+    engine = make_engine(db_url)
+    assert migrate(engine, target=1) == 1
+    now = time.time()
+    with engine.begin() as conn:
+        conn.execute(schema.sessions.insert().values(id="v1", created_at=now, updated_at=now, lang="en"))
+        conn.execute(schema.turns.insert().values(
+            session_id="v1", turn_index=0, lang="en", user_text="hello from v1",
+            reply_text="hi", model_text="hi",
+            user_level="none", user_categories="[]", reply_reason="", emotion=None, started_at=now,
+            finished_at=now, audio_seconds=0.0, sealed=False,
+        ))  # fmt: skip
+    engine.dispose()
+    store = open_db()
+    assert store.transcript("v1")[0]["text"] == "hello from v1"
+    store.save_feedback("v1", 0, 1, "feedback needs version 2")
+    with store.engine.connect() as conn:
+        assert current_version(conn) == 2
+
+
+def test_migrating_twice_changes_nothing(db_url):
+    engine = make_engine(db_url)
+    assert migrate(engine) == migrate(engine) == schema.LATEST
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM schema_migrations")).scalar() == schema.LATEST
+    engine.dispose()
+
+
+def test_a_database_from_a_newer_carellm_is_refused(db_url, open_db):
+    engine = make_engine(db_url)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            schema.schema_migrations.insert().values(version=schema.LATEST + 1, applied_at=time.time())
+        )
+    engine.dispose()
+    with pytest.raises(StoreError, match="schema version"):
+        open_db()
