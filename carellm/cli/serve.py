@@ -108,10 +108,14 @@ def run_server(settings, serve_settings) -> None:
 
     from carellm.counseling.counselor import Counselor
     from carellm.serve.app import create_app
+    from carellm.store.recorder import open_recorder
 
     with console.status(f"Loading {settings.model} ..."):
         counselor = Counselor.load(settings=settings)
-    app = create_app(counselor, serve_settings)
+    # Every served turn and risk event goes to the session store (CARELLM_DB_URL; SQLite by default).
+    recorder = open_recorder(settings, warn=lambda text: console.print(f"[bold yellow]Warning:[/] {text}"))
+    counselor.gate.events = recorder
+    app = create_app(counselor, serve_settings, recorder=recorder)
     auth = "API keys required" if serve_settings.all_api_keys() else "no API keys"
     console.print(
         f"CareLLM serving '{serve_settings.served_model_name or settings.model}' on "

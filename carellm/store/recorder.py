@@ -61,3 +61,15 @@ class FallbackRecorder:
         if not self._warned:
             self.warn(message)
             self._warned = True
+
+
+def open_recorder(settings, warn: Callable[[str], None]) -> FallbackRecorder:
+    """A recorder over the configured store; if the database cannot be opened, in memory with a warning."""
+    from carellm.store import open_store
+
+    try:
+        store = open_store(settings)
+    except StoreError as exc:
+        warn(f"{exc.message} Conversations are kept in memory only.")
+        store = None
+    return FallbackRecorder(store, warn)

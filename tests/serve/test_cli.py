@@ -31,12 +31,12 @@ def test_a_public_address_without_keys_is_refused_cleanly():
     assert "Traceback" not in result.stderr
 
 
-def test_serve_answers_the_openai_client(tiny_model_dir):
-    pytest.importorskip("carellm.safety.gate", reason="Counselor.load needs the safety layer (safety branch)")
+def test_serve_answers_the_openai_client_and_stores_the_turn(tiny_model_dir, tmp_path):
     port = _free_port()
     args = ["serve", "--model", str(tiny_model_dir), "--port", str(port), "--api-key", "cli-key"]
+    env = {**ENV, "CARELLM_DATA_DIR": str(tmp_path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "carellm", *args], env=ENV, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "carellm", *args], env=env, stderr=subprocess.PIPE, text=True
     )
     try:
         deadline = time.monotonic() + 120
@@ -57,6 +57,11 @@ def test_serve_answers_the_openai_client(tiny_model_dir):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    from carellm.config import Settings
+    from carellm.store import open_store
+
+    stored = open_store(Settings(data_dir=tmp_path)).sessions()
+    assert len(stored) == 1
 
 
 def test_chat_uses_a_remote_server_with_backend_openai(server, api_key):
