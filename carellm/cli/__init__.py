@@ -25,7 +25,7 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from carellm.cli import chat, dev, doctor, emotion, safety, serve
+    from carellm.cli import chat, dev, doctor, emotion, safety, serve, web
 
     app.command("chat")(chat.chat)
     app.command("doctor")(doctor.doctor)
@@ -33,6 +33,7 @@ def _register() -> None:
     app.add_typer(safety.app, name="safety")
     app.add_typer(emotion.app, name="emotion")
     app.add_typer(serve.app, name="serve")
+    app.command("web")(web.web)
 
 
 _register()

@@ -1,295 +1,293 @@
-"""The Gradio page: components and wiring only. What happens on each event lives in turns.py.
-
-`build_app(counselor, settings)` is the one factory: `carellm web`, the Spaces `app.py` and
-the browser tests all call it, then `launch_app` with the page's CSS and limits.
-"""
+"""The Gradio page: layout and event wiring only. Every decision is made by `WebConversation`
+and the counseling session behind it; this module turns their results into component updates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import gradio as gr
 
-from carellm.config import VOICES, Settings
-from carellm.counseling.disclaimer import disclaimer
+from carellm.config import Settings
+from carellm.counseling.counselor import Counselor
 from carellm.errors import CareLLMError
-from carellm.web import turns
+from carellm.web import views
+from carellm.web.conversation import WebConversation
 from carellm.web.feedback import FeedbackSink, JsonlFeedbackSink
 from carellm.web.settings import WebSettings
-from carellm.web.strings import LANG_CHOICES, t, ui_lang
+from carellm.web.strings import t, ui_lang_from_header
 
-CSS = """
-#notice {background: #fff8e1; border-left: 4px solid #f0b400; padding: 6px 12px; border-radius: 6px}
-#notice p {margin: 0; font-size: 0.9em}
-#disclaimer {border: 2px solid #f0b400; border-radius: 8px; padding: 12px}
-#crisis-panel {border: 3px solid #c62828; background: #ffebee; color: #3b0000;
-  border-radius: 8px; padding: 8px 16px}
-#crisis-panel * {color: #3b0000}
-#status:empty {display: none}
-#status {color: #8a1c1c}
-#chat {min-height: 320px}
-@media (max-width: 640px) {
-  #chat {height: 55vh !important}
-  #header h1 {font-size: 1.4em}
-}
-"""
+log = logging.getLogger(__name__)
+VOICES = ["Chelsie", "Ethan"]
+
+
+def default_feedback_sink(settings: Settings, web: WebSettings) -> FeedbackSink:
+    return JsonlFeedbackSink(web.feedback_file or settings.data_dir / "feedback" / "web.jsonl")
 
 
 def build_app(
-    counselor,
+    counselor: Counselor,
     settings: Settings | None = None,
+    web: WebSettings | None = None,
     *,
     feedback: FeedbackSink | None = None,
-    ui_language: str = "en",
     gpu: Callable[[Callable], Callable] | None = None,
 ) -> gr.Blocks:
-    """The CareLLM page for `counselor`.
-
-    feedback: where thumbs and comments go (default: a JSONL file under settings.data_dir).
-    gpu: a decorator for the function that runs the model (Spaces' `spaces.GPU`), or None.
-    """
+    """The whole page for `counselor`. `gpu` wraps the turn handler (the Spaces GPU decorator)."""
     settings = settings or counselor.settings
-    sink = feedback or JsonlFeedbackSink.in_data_dir(settings.data_dir)
-    locale = settings.locale
-    lang0 = ui_lang(ui_language)
-    can_speak = bool(getattr(counselor.backend, "can_speak", False))
+    web = web or WebSettings()
+    sink = feedback or default_feedback_sink(settings, web)
+    fixed_lang = None if web.ui_lang == "auto" else web.ui_lang
+    start_lang = fixed_lang or "en"
+    from carellm.dev.tiny_model import is_tiny_model
 
-    def tab_of(tab: turns.TabState | None) -> turns.TabState:
-        return tab or turns.new_tab(counselor, voice=settings.voice)
+    tiny = is_tiny_model(settings.model)
+    can_speak = bool(counselor.backend.can_speak)
 
-    with gr.Blocks(title="CareLLM", fill_width=False) as demo:
-        tab_state = gr.State(None, delete_callback=_close_tab)
-        with gr.Row(elem_id="header"):
-            title = gr.Markdown(f"# {t('title', lang0)}\n{t('subtitle', lang0)}")
-            lang = gr.Radio(
-                LANG_CHOICES, value=lang0, label=t("ui_language", lang0), elem_id="ui-lang", scale=0,
-                min_width=180,
+    def new_conversation(request: gr.Request | None) -> WebConversation:
+        return WebConversation(counselor, sink, lang=None, locale=settings.locale or _locale(request))
+
+    with gr.Blocks(title="CareLLM", analytics_enabled=False) as demo:
+        conv = gr.State(None, delete_callback=lambda c: c.close() if c else None)
+        lang = gr.State(start_lang)
+
+        with gr.Row(elem_id="topbar", equal_height=True):
+            header = gr.Markdown(_header(start_lang), elem_id="header")
+            lang_radio = gr.Radio(
+                [("中文", "zh"), ("English", "en")], value=start_lang, label=t(start_lang, "language"),
+                elem_id="lang", scale=0, min_width=200,
             )  # fmt: skip
-        notice = gr.Markdown(f"⚠️ {t('notice', lang0)}", elem_id="notice")
-        with gr.Group(elem_id="disclaimer", visible=True) as disclaimer_box:
-            disclaimer_md = gr.Markdown(_disclaimer_md(lang0))
-            ack = gr.Button(t("acknowledge", lang0), variant="primary", elem_id="ack")
-        crisis = gr.Markdown("", elem_id="crisis-panel", visible=False)
-        with gr.Row(equal_height=False):
+        notice = gr.HTML(views.notice_html(start_lang, tiny), elem_id="notice")
+        crisis = gr.HTML("", elem_id="crisis-panel")
+
+        with gr.Column(elem_id="gate") as gate:
+            disclaimer = gr.HTML(views.disclaimer_html(start_lang), elem_id="disclaimer")
+            ack_check = gr.Checkbox(False, label=t(start_lang, "ack_check"), elem_id="ack-check")
+            ack_btn = gr.Button(t(start_lang, "ack_button"), variant="primary", elem_id="ack-button")
+
+        with gr.Row(visible=False, elem_id="main") as main:
             with gr.Column(scale=3, min_width=300):
-                chat = gr.Chatbot(
-                    label=t("chat", lang0), elem_id="chat", height=460, buttons=["copy"],
-                    feedback_options=("Like", "Dislike"),
+                chatbot = gr.Chatbot(
+                    label=t(start_lang, "chat"), elem_id="chat", height=460,
+                    feedback_options=("Like", "Dislike"), buttons=["copy"],
                 )  # fmt: skip
-                status = gr.Markdown("", elem_id="status")
-                with gr.Row():
-                    text = gr.Textbox(
-                        show_label=False, placeholder=t("placeholder_locked", lang0), lines=2, scale=4,
-                        interactive=False, elem_id="message", min_width=200,
-                    )  # fmt: skip
-                    send = gr.Button(t("send", lang0), variant="primary", interactive=False, scale=1,
-                                     elem_id="send", min_width=80)  # fmt: skip
-                with gr.Accordion(t("attach", lang0), open=False, elem_id="attach") as attach:
-                    audio_in = gr.Audio(
-                        sources=["microphone", "upload"], type="filepath", label=t("audio_in", lang0),
-                        elem_id="audio-in",
-                    )  # fmt: skip
-                    with gr.Row():
-                        image_in = gr.Image(
-                            sources=["upload", "webcam"], type="filepath", label=t("image_in", lang0),
-                            elem_id="image-in", height=200,
-                        )  # fmt: skip
-                        video_in = gr.Video(
-                            sources=["upload", "webcam"], label=t("video_in", lang0), elem_id="video-in",
-                            height=200,
-                        )  # fmt: skip
-                    video_audio = gr.Checkbox(False, label=t("video_audio", lang0), elem_id="video-audio")
-                with gr.Row():
+                status = gr.HTML("", elem_id="status")
+                box = gr.MultimodalTextbox(
+                    placeholder=t(start_lang, "placeholder"), show_label=False, elem_id="message",
+                    sources=["upload", "microphone"], file_count="multiple",
+                    file_types=["audio", "image", "video"],
+                )  # fmt: skip
+                with gr.Row(visible=False, elem_id="comment-row") as comment_row:
+                    comment = gr.Textbox(
+                        label=t(start_lang, "feedback_prompt"),
+                        placeholder=t(start_lang, "feedback_placeholder"),
+                        elem_id="comment",
+                        scale=4,
+                    )
+                    comment_btn = gr.Button(t(start_lang, "feedback_send"), elem_id="comment-send", scale=1)
+                with gr.Row(equal_height=True):
                     speak = gr.Checkbox(
-                        False, label=t("speak", lang0), interactive=can_speak, elem_id="speak", scale=1
+                        False, label=t(start_lang, "speak" if can_speak else "speak_unavailable"),
+                        interactive=can_speak, elem_id="speak",
+                    )  # fmt: skip
+                    voice = gr.Radio(
+                        VOICES, value=settings.voice, label=t(start_lang, "voice"), elem_id="voice"
                     )
-                    voice = gr.Dropdown(
-                        list(VOICES), value=settings.voice, label=t("voice", lang0), elem_id="voice", scale=1
+                    new_btn = gr.Button(t(start_lang, "new_session"), elem_id="new-session")
+                with gr.Accordion(t(start_lang, "camera"), open=False, elem_id="camera") as camera:
+                    webcam_image = gr.Image(
+                        sources=["webcam", "upload"], type="filepath", label=t(start_lang, "webcam_image"),
+                        elem_id="webcam-image",
+                    )  # fmt: skip
+                    webcam_video = gr.Video(
+                        sources=["webcam", "upload"],
+                        label=t(start_lang, "webcam_video"),
+                        elem_id="webcam-video",
                     )
-                reply_audio = gr.Audio(
-                    label=t("reply_audio", lang0), autoplay=True, interactive=False, elem_id="reply-audio",
-                    visible=False,
-                )  # fmt: skip
-            with gr.Column(scale=2, min_width=280):
-                emotion_title = gr.Markdown(f"### {t('emotion', lang0)}")
-                emotion = gr.Markdown(t("emotion_empty", lang0), elem_id="emotion")
+                    video_audio = gr.Checkbox(
+                        False, label=t(start_lang, "video_audio"), elem_id="video-audio"
+                    )
+            with gr.Column(scale=2, min_width=280, elem_id="side"):
+                emotion_title = gr.Markdown(f"### {t(start_lang, 'emotion_title')}")
+                emotion = gr.HTML(views.emotion_html(start_lang, None, None), elem_id="emotion")
                 plot = gr.Image(
-                    label=t("plot", lang0), type="filepath", interactive=False, elem_id="plot", visible=False,
+                    None, type="filepath", label=t(start_lang, "plot"), interactive=False, elem_id="plot",
                     buttons=[],
                 )  # fmt: skip
-                report = gr.DownloadButton(t("report", lang0), visible=False, elem_id="report")
-                transcript = gr.DownloadButton(t("transcript", lang0), visible=False, elem_id="transcript")
-                new = gr.Button(t("new_session", lang0), elem_id="new-session")
-                with gr.Accordion(t("feedback", lang0), open=False, elem_id="feedback") as fb_box:
-                    fb_help = gr.Markdown(t("feedback_help", lang0))
-                    comment = gr.Textbox(label=t("comment", lang0), lines=2, elem_id="comment")
-                    send_comment = gr.Button(t("send_comment", lang0), elem_id="send-comment")
-
-        # ---------------------------------------------------------------- events
-        def acknowledge(tab, lang):
-            tab = tab_of(tab)
-            tab.acknowledged = True
-            return (
-                tab,
-                gr.update(visible=False),
-                gr.update(interactive=True, placeholder=t("placeholder", lang)),
-                gr.update(interactive=True),
-            )
-
-        ack.click(acknowledge, [tab_state, lang], [tab_state, disclaimer_box, text, send])
-
-        panels = [crisis, emotion, plot, report, transcript]
-
-        def panel_updates(tab: turns.TabState, lang: str) -> list:
-            """Crisis, emotion, plot and downloads for the session as it stands."""
-            files = turns.write_downloads(tab, lang, locale)
-            return [
-                gr.update(value=turns.crisis_markdown(tab, lang, locale), visible=tab.crisis),
-                turns.emotion_markdown(tab, tab.last, lang),
-                _file_update(files.plot, label=t("plot", lang)),
-                _file_update(files.report, label=t("report", lang)),
-                _file_update(files.transcript, label=t("transcript", lang)),
-            ]
-
-        def respond(message, audio, image, video, with_video_audio, speak_on, voice_name, lang, history, tab):
-            tab = tab_of(tab)
-            before = list(history or [])
-            shown = [
-                *before,
-                {"role": "user", "content": _user_bubble(message, [audio, image, video], lang)},
-                {"role": "assistant", "content": t("thinking", lang)},
-            ]
-            skip = [gr.skip()] * (len(panels) + 4)
-            yield tab, shown, "", t("working", lang), *skip
-            updates = turns.run_turn(
-                tab, lang, message, audio, image, video, bool(with_video_audio), bool(speak_on), voice_name
-            )
-            for update in updates:
-                if update.error:
-                    # The session is unchanged: restore the page to match it, keep the typed text.
-                    yield tab, before, message, update.error, *skip
-                    return
-                shown[-1] = {"role": "assistant", "content": update.text or t("thinking", lang)}
-                if update.reply is None:
-                    yield tab, shown, gr.skip(), gr.skip(), *skip
-                    continue
-                audio_update = gr.update(
-                    value=update.audio_path and str(update.audio_path), visible=update.audio_path is not None
+                report_btn = gr.DownloadButton(
+                    t(start_lang, "download_report"), interactive=False, elem_id="download-report"
                 )
-                cleared = [None, None, None]
-                yield tab, shown, gr.skip(), "", *panel_updates(tab, lang), audio_update, *cleared
+                transcript_btn = gr.DownloadButton(
+                    t(start_lang, "download_transcript"), interactive=False, elem_id="download-transcript"
+                )
 
-        run = gpu(respond) if gpu else respond
-        turn_inputs = [text, audio_in, image_in, video_in, video_audio, speak, voice, lang, chat, tab_state]
-        turn_outputs = [tab_state, chat, text, status, *panels, reply_audio, audio_in, image_in, video_in]
-        send.click(run, turn_inputs, turn_outputs)
-        text.submit(run, turn_inputs, turn_outputs)
+        # ------------------------------------------------------------------ helpers
+        def ensure(c: WebConversation | None, request: gr.Request | None) -> WebConversation:
+            return c if c is not None else new_conversation(request)
 
-        def rate(tab, lang, data: gr.LikeData):
-            if tab is None or data.liked not in (True, False):
-                return gr.skip()
-            index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-            return _feedback(sink, tab, index // 2, "up" if data.liked else "down", None, lang)
-
-        chat.like(rate, [tab_state, lang], [status])
-
-        def add_comment(tab, note, lang):
-            if tab is None:
-                return gr.skip(), t("no_reply_yet", lang)
-            message = _feedback(sink, tab, None, None, note, lang)
-            return ("" if message == t("thanks", lang) else gr.skip()), message
-
-        send_comment.click(add_comment, [tab_state, comment, lang], [comment, status])
-
-        def new_session(tab, lang):
-            tab = turns.reset_tab(tab, counselor) if tab else tab_of(None)
-            no_audio = gr.update(value=None, visible=False)
-            return tab, [], t("new_session_done", lang), *panel_updates(tab, lang), no_audio
-
-        new.click(new_session, [tab_state, lang], [tab_state, chat, status, *panels, reply_audio])
-
-        def switch_language(lang, tab):
-            tab = tab_of(tab)
-            locked = not tab.acknowledged
-            labels = [
-                f"# {t('title', lang)}\n{t('subtitle', lang)}",
-                gr.update(label=t("ui_language", lang)),
-                f"⚠️ {t('notice', lang)}",
-                _disclaimer_md(lang),
-                gr.update(value=t("acknowledge", lang)),
-                gr.update(label=t("chat", lang)),
-                gr.update(placeholder=t("placeholder_locked" if locked else "placeholder", lang)),
-                gr.update(value=t("send", lang)),
-                gr.update(label=t("attach", lang)),
-                gr.update(label=t("audio_in", lang)),
-                gr.update(label=t("image_in", lang)),
-                gr.update(label=t("video_in", lang)),
-                gr.update(label=t("video_audio", lang)),
-                gr.update(label=t("speak", lang)),
-                gr.update(label=t("voice", lang)),
-                gr.update(label=t("reply_audio", lang)),
-                f"### {t('emotion', lang)}",
-                gr.update(value=t("new_session", lang)),
-                gr.update(label=t("feedback", lang)),
-                t("feedback_help", lang),
-                gr.update(label=t("comment", lang)),
-                gr.update(value=t("send_comment", lang)),
+        def side_panels(c: WebConversation, ui: str) -> list[Any]:
+            report, transcript = c.export_report(ui), c.export_transcript()
+            return [
+                views.crisis_html(ui, c.crisis_text(ui)),
+                views.emotion_html(ui, c.last_emotion, c.trajectory(), enabled=c.tracker is not None),
+                c.plot(ui),
+                gr.update(value=report, interactive=report is not None),
+                gr.update(value=transcript, interactive=transcript is not None),
             ]
-            return tab, *labels, *panel_updates(tab, lang)
+
+        # ------------------------------------------------------------------ events
+        def on_load(request: gr.Request):
+            ui = fixed_lang or ui_lang_from_header(_header_value(request, "accept-language"))
+            return [ui, *relabel(ui), views.emotion_html(ui, None, None)]
+
+        def on_ack(c, checked, ui, request: gr.Request):
+            if not checked:
+                return c, gr.update(), gr.update(), views.info_html(t(ui, "ack_needed"))
+            c = ensure(c, request)
+            c.acknowledge()
+            return c, gr.update(visible=False), gr.update(visible=True), ""
+
+        def on_send(
+            c, message, image, video, with_audio, talk, who, ui, request: gr.Request
+        ) -> Iterator[list]:
+            c = ensure(c, request)
+            message = message or {}
+            text, files = message.get("text") or "", list(message.get("files") or [])
+            before = list(c.messages)
+            try:
+                c.session.speak = bool(talk) and can_speak
+                c.session.voice = who if who in VOICES else c.session.voice
+                turn = c.stream(text, files, image, video, bool(with_audio))
+                for update in turn:
+                    pending = _pending_view(before, text, files, image, video, update.text)
+                    if update.reply is None:
+                        yield [c, pending, gr.update(interactive=False), "", *[gr.update()] * 7]
+                yield [c, c.messages, gr.MultimodalTextbox(value=None, interactive=True), "",
+                       *side_panels(c, ui), None, None]  # fmt: skip
+            except Exception as exc:  # the page must survive anything; the turn left no trace
+                if not isinstance(exc, CareLLMError):
+                    log.exception("web turn failed (%s)", type(exc).__name__)
+                yield [c, before, gr.update(value=message, interactive=True), views.error_html(ui, exc),
+                       *[gr.update()] * 7]  # fmt: skip
+
+        turn_handler = gpu(on_send) if gpu else on_send
+
+        def on_like(c, ui, data: gr.LikeData, request: gr.Request):
+            c = ensure(c, request)
+            rating = 1 if data.liked is True else -1 if data.liked is False else 0
+            index = data.index if isinstance(data.index, int) else data.index[0]
+            try:
+                c.rate(index, rating)
+            except CareLLMError as exc:
+                return c, gr.update(visible=False), views.error_html(ui, exc)
+            return c, gr.update(visible=rating != 0), views.info_html(t(ui, "feedback_thanks"))
+
+        def on_comment(c, text, ui, request: gr.Request):
+            c = ensure(c, request)
+            try:
+                c.comment(text)
+            except CareLLMError as exc:
+                return c, gr.update(), gr.update(), views.error_html(ui, exc)
+            return c, "", gr.update(visible=False), views.info_html(t(ui, "feedback_thanks"))
+
+        def on_new(c, ui, request: gr.Request):
+            c = ensure(c, request)
+            c.new_session()
+            return [c, [], views.info_html(t(ui, "new_session_done")), gr.update(visible=False),
+                    *side_panels(c, ui)]  # fmt: skip
+
+        def on_lang(c, ui):
+            panels = side_panels(c, ui) if c is not None else [gr.update()] * 5
+            return [ui, *relabel(ui), *panels]
 
         labelled = [
-            title, lang, notice, disclaimer_md, ack, chat, text, send, attach, audio_in, image_in, video_in,
-            video_audio, speak, voice, reply_audio, emotion_title, new, fb_box, fb_help, comment,
-            send_comment,
+            header, lang_radio, notice, disclaimer, ack_check, ack_btn, chatbot, box, comment, comment_btn,
+            speak, voice, new_btn, camera, webcam_image, webcam_video, video_audio, emotion_title, plot,
+            report_btn, transcript_btn,
         ]  # fmt: skip
-        lang.change(switch_language, [lang, tab_state], [tab_state, *labelled, *panels])
+
+        def relabel(ui: str) -> list[Any]:
+            return [
+                _header(ui),
+                gr.update(label=t(ui, "language"), value=ui),
+                views.notice_html(ui, tiny),
+                views.disclaimer_html(ui),
+                gr.update(label=t(ui, "ack_check")),
+                gr.update(value=t(ui, "ack_button")),
+                gr.update(label=t(ui, "chat")),
+                gr.update(placeholder=t(ui, "placeholder")),
+                gr.update(label=t(ui, "feedback_prompt"), placeholder=t(ui, "feedback_placeholder")),
+                gr.update(value=t(ui, "feedback_send")),
+                gr.update(label=t(ui, "speak" if can_speak else "speak_unavailable")),
+                gr.update(label=t(ui, "voice")),
+                gr.update(value=t(ui, "new_session")),
+                gr.update(label=t(ui, "camera")),
+                gr.update(label=t(ui, "webcam_image")),
+                gr.update(label=t(ui, "webcam_video")),
+                gr.update(label=t(ui, "video_audio")),
+                f"### {t(ui, 'emotion_title')}",
+                gr.update(label=t(ui, "plot")),
+                gr.update(label=t(ui, "download_report")),
+                gr.update(label=t(ui, "download_transcript")),
+            ]
+
+        side = [crisis, emotion, plot, report_btn, transcript_btn]
+        demo.load(on_load, None, [lang, *labelled, emotion], queue=False)
+        ack_btn.click(on_ack, [conv, ack_check, lang], [conv, gate, main, status])
+        box.submit(
+            turn_handler,
+            [conv, box, webcam_image, webcam_video, video_audio, speak, voice, lang],
+            [conv, chatbot, box, status, *side, webcam_image, webcam_video],
+            concurrency_limit=1,
+        )
+        chatbot.like(on_like, [conv, lang], [conv, comment_row, status])
+        comment_btn.click(on_comment, [conv, comment, lang], [conv, comment, comment_row, status])
+        comment.submit(on_comment, [conv, comment, lang], [conv, comment, comment_row, status])
+        new_btn.click(on_new, [conv, lang], [conv, chatbot, status, comment_row, *side])
+        lang_radio.change(on_lang, [conv, lang_radio], [lang, *labelled, *side])
     return demo
 
 
-def _close_tab(tab) -> None:
-    """Gradio calls this when a tab's state expires: remove its downloads from disk."""
-    if tab is not None:
-        tab.close()
+def _header(lang: str) -> str:
+    return f"# {t(lang, 'title')}\n{t(lang, 'subtitle')}"
 
 
-def _file_update(path: Path | None, label: str) -> dict:
-    return gr.update(value=path and str(path), visible=path is not None, label=label)
+def _header_value(request: gr.Request | None, name: str) -> str | None:
+    headers = getattr(request, "headers", None)
+    return headers.get(name) if headers is not None else None
 
 
-def _disclaimer_md(lang: str) -> str:
-    return f"### {t('disclaimer_title', lang)}\n\n{disclaimer(lang)}"
+def _locale(request: gr.Request | None) -> str | None:
+    """The browser's preferred region for crisis lines (a hint; Settings.locale overrides it)."""
+    from carellm.web.locale import locale_from_accept_language
+
+    return locale_from_accept_language(_header_value(request, "accept-language"))
 
 
-def _user_bubble(message: str, files: list[str | None], lang: str) -> str:
-    names = [Path(f).name for f in files if f]
-    text = (message or "").strip()
-    if names:
-        text += ("\n\n" if text else "") + f"📎 {t('attached', lang)}: " + ", ".join(names)
-    return text or "…"
+def _pending_view(
+    before: list[dict], text: str, files: list[str], image: str | None, video: str | None, reply: str
+) -> list[dict]:
+    """The chat while a reply streams: history, the user's message, the reply so far."""
+    shown: list[Any] = [{"path": p} for p in [*files, image, video] if p]
+    if text.strip():
+        shown.append(text.strip())
+    user = shown if len(shown) > 1 else (shown[0] if shown else "")
+    return [*before, {"role": "user", "content": user}, {"role": "assistant", "content": reply or "…"}]
 
 
-def _feedback(sink: FeedbackSink, tab, index, rating, comment, lang: str) -> str:
-    try:
-        turns.record_feedback(sink, tab, index, rating, comment)
-    except CareLLMError as exc:
-        return f"{exc.message} {exc.hint}".strip()
-    return t("thanks", lang)
+def launch(app: gr.Blocks, web: WebSettings, **kwargs: Any) -> Any:
+    """Start the page with the project's CSS and the configured address and login."""
+    from carellm.web.views import CSS
 
-
-def launch_app(
-    demo: gr.Blocks, web: WebSettings, settings: Settings, *, block: bool = True, quiet: bool = False
-):
-    """Start the page with its CSS, the configured address and login, and the media size limit."""
-    return demo.launch(
-        server_name=web.host,
-        server_port=web.port,
-        auth=web.credentials(),
-        css=CSS,
-        max_file_size=f"{settings.media.max_file_mb:g}mb",
-        prevent_thread_lock=not block,
-        quiet=quiet,
-        show_error=False,
-        footer_links=[],
-        ssr_mode=False,
-    )
+    options: dict[str, Any] = {
+        "server_name": web.host,
+        "server_port": web.port,
+        "auth": web.credentials(),
+        "css": CSS,
+        "footer_links": [],
+        "show_error": False,
+        "quiet": True,
+    }
+    options.update(kwargs)
+    return app.queue(default_concurrency_limit=1).launch(**options)

@@ -1,27 +1,28 @@
-"""Settings of the web page itself (model settings stay in carellm.config.Settings)."""
+"""Settings of the web page itself (env CARELLM_WEB_*); the model's settings stay in carellm.config."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from carellm.errors import ConfigError
 
 
 class WebSettings(BaseSettings):
-    """`CARELLM_WEB_*`: where the page listens, who may open it, its first language."""
-
     model_config = SettingsConfigDict(env_prefix="CARELLM_WEB_", extra="ignore")
 
     host: str = "127.0.0.1"
-    port: int = Field(7860, ge=1, le=65535)
-    auth: str | None = None  # "user:password"
-    ui_lang: Literal["en", "zh"] = "en"
+    port: int = 7860
+    # "user:pass"; required by `carellm web` on a non-loopback address.
+    auth: str | None = None
+    # auto: Chinese for browsers that prefer it, English otherwise.
+    ui_lang: Literal["auto", "zh", "en"] = "auto"
+    # Where thumbs/comments go until the store provides a persistent sink (default: data_dir/feedback).
+    feedback_file: Path | None = None
 
     def credentials(self) -> tuple[str, str] | None:
-        """(user, password) from `auth`, or None when the page is open."""
         if not self.auth:
             return None
         user, sep, password = self.auth.partition(":")

@@ -1,109 +1,109 @@
-"""Every string the web page shows, in Chinese and English. The one place for UI text.
+"""Every string the web page shows, in Chinese and English: the one place to translate the UI.
 
-Model replies, the disclaimer and the crisis text come from the counseling and safety
-packages; this module only holds the page's own labels and messages.
+Texts that belong to other layers are not copied here: the disclaimer comes from
+`carellm.counseling.disclaimer`, crisis resources from `carellm.safety`, report wording from
+`carellm.emotion.report`.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-UILang = Literal["en", "zh"]
-UI_LANGS: tuple[UILang, ...] = ("en", "zh")
-LANG_CHOICES = [("English", "en"), ("中文", "zh")]
+UiLang = Literal["zh", "en"]
 
 STRINGS: dict[str, dict[str, str]] = {
-    "title": {"en": "CareLLM", "zh": "CareLLM"},
-    "subtitle": {
-        "en": "A supportive listener in text and voice. Research prototype.",
-        "zh": "用文字和语音倾听与陪伴。科研原型。",
+    "en": {
+        "title": "CareLLM",
+        "subtitle": "Talk it through: type, speak or show. Replies stream in, with an optional voice.",
+        "notice": "Research prototype: not a therapist, not a medical device, can be wrong. "
+        "In danger? Call your local emergency number now.",
+        "tiny_model": "This page runs a tiny RANDOM test model: its replies are noise.",
+        "language": "Language / 语言",
+        "disclaimer_title": "Before you start",
+        "ack_check": "I understand that CareLLM is a research prototype, not a substitute for "
+        "professional care.",
+        "ack_button": "Start",
+        "ack_needed": "Please tick the box to acknowledge the notice first.",
+        "chat": "Conversation",
+        "placeholder": "Type a message, attach audio, an image or a video, or record with the microphone",
+        "camera": "Camera and video",
+        "webcam_image": "Photo (webcam or upload)",
+        "webcam_video": "Video (webcam or upload)",
+        "video_audio": "Use the video's sound too",
+        "speak": "Spoken reply",
+        "speak_unavailable": "Spoken reply (not available with this model)",
+        "voice": "Voice",
+        "new_session": "New session",
+        "new_session_done": "A new session has started.",
+        "emotion_title": "How this session feels",
+        "emotion_empty": "Emotion signals appear here after your first message.",
+        "emotion_off": "Emotion analysis is turned off for this session.",
+        "emotion_current": "This turn",
+        "valence": "mood (valence)",
+        "arousal": "activation (arousal)",
+        "voice_flags": "voice",
+        "plot": "Mood over the session",
+        "download_report": "Download report (HTML)",
+        "download_transcript": "Download transcript (JSON)",
+        "feedback_prompt": "Thanks for rating. Add a comment (optional):",
+        "feedback_placeholder": "What was helpful or not?",
+        "feedback_send": "Send comment",
+        "feedback_thanks": "Thank you, your feedback was saved.",
+        "feedback_unknown": "That message cannot be rated.",
+        "crisis_title": "Please reach out now",
+        "error": "Could not send that",
+        "error_kept": "Your conversation is kept; nothing was lost.",
+        "backend_gone": "The model stopped answering in the middle of the reply.",
+        "unexpected": "Something went wrong on our side.",
+        "unexpected_hint": "Please try again in a moment.",
+        "you_sent": "attached",
     },
-    "notice": {
-        "en": "Research use only: not a therapist, not a medical device. In danger? Call your local "
-        "emergency number.",
-        "zh": "仅供科研使用：不是心理治疗师，也不是医疗器械。如有危险，请拨打当地急救电话。",
+    "zh": {
+        "title": "CareLLM",
+        "subtitle": "说说你的感受：可以打字、说话或上传图片视频。回复会逐字显示，也可以用语音朗读。",
+        "notice": "科研原型：不是心理治疗师，不是医疗器械，回答可能有误。如有危险，请立即拨打当地急救电话。",
+        "tiny_model": "本页面运行的是一个很小的随机测试模型：它的回复没有意义。",
+        "language": "Language / 语言",
+        "disclaimer_title": "开始之前",
+        "ack_check": "我了解 CareLLM 是一个科研原型，不能替代专业帮助。",
+        "ack_button": "开始",
+        "ack_needed": "请先勾选确认上面的说明。",
+        "chat": "对话",
+        "placeholder": "输入消息，附上音频、图片或视频，或用麦克风录音",
+        "camera": "摄像头与视频",
+        "webcam_image": "照片（摄像头或上传）",
+        "webcam_video": "视频（摄像头或上传）",
+        "video_audio": "同时使用视频中的声音",
+        "speak": "语音回复",
+        "speak_unavailable": "语音回复（此模型不可用）",
+        "voice": "声音",
+        "new_session": "新对话",
+        "new_session_done": "新的对话已开始。",
+        "emotion_title": "本次对话的情绪",
+        "emotion_empty": "发送第一条消息后，这里会显示情绪信号。",
+        "emotion_off": "本次对话未开启情绪分析。",
+        "emotion_current": "本轮",
+        "valence": "心情（效价）",
+        "arousal": "紧张程度（唤醒度）",
+        "voice_flags": "语音",
+        "plot": "本次对话中的情绪变化",
+        "download_report": "下载报告（HTML）",
+        "download_transcript": "下载对话记录（JSON）",
+        "feedback_prompt": "谢谢你的评价。可以补充一句意见（可选）：",
+        "feedback_placeholder": "哪些地方有帮助，哪些没有？",
+        "feedback_send": "提交意见",
+        "feedback_thanks": "谢谢，你的反馈已保存。",
+        "feedback_unknown": "这条消息无法评价。",
+        "crisis_title": "请现在就联系他们",
+        "error": "没能发送",
+        "error_kept": "你的对话已保留，没有丢失任何内容。",
+        "backend_gone": "模型在回复过程中停止了响应。",
+        "unexpected": "我们这边出了点问题。",
+        "unexpected_hint": "请稍后再试。",
+        "you_sent": "已附上",
     },
-    "disclaimer_title": {"en": "Before you start", "zh": "开始之前"},
-    "acknowledge": {"en": "I understand, start", "zh": "我已了解，开始"},
-    "ui_language": {"en": "Language", "zh": "语言"},
-    "chat": {"en": "Conversation", "zh": "对话"},
-    "message": {"en": "Your message", "zh": "你的消息"},
-    "placeholder": {
-        "en": "Type how you feel, or attach a recording…",
-        "zh": "写下你的感受，或附上一段录音……",
-    },
-    "placeholder_locked": {
-        "en": "Please read the notice above and press \u201cI understand\u201d first.",
-        "zh": "请先阅读上方说明并点击\u201c我已了解\u201d。",
-    },
-    "send": {"en": "Send", "zh": "发送"},
-    "attach": {"en": "Voice, image or video", "zh": "语音、图片或视频"},
-    "audio_in": {"en": "Record or upload audio", "zh": "录音或上传音频"},
-    "image_in": {"en": "Image (upload or webcam)", "zh": "图片（上传或摄像头）"},
-    "video_in": {"en": "Video (upload or webcam)", "zh": "视频（上传或摄像头）"},
-    "video_audio": {"en": "Use the video's sound too", "zh": "同时使用视频中的声音"},
-    "speak": {"en": "Spoken reply", "zh": "语音回复"},
-    "voice": {"en": "Voice", "zh": "声音"},
-    "reply_audio": {"en": "Spoken reply", "zh": "语音回复"},
-    "crisis_title": {"en": "Please reach out now", "zh": "请现在就联系他们"},
-    "emotion": {"en": "How this conversation feels", "zh": "本次对话的情绪"},
-    "emotion_empty": {
-        "en": "Your mood over the session appears here after your first message.",
-        "zh": "发送第一条消息后，这里会显示你在本次对话中的情绪变化。",
-    },
-    "emotion_turn": {"en": "This message", "zh": "这条消息"},
-    "emotion_primary": {"en": "Main signal", "zh": "主要信号"},
-    "emotion_valence": {"en": "Mood (valence, −1…1)", "zh": "心情（效价，−1…1）"},
-    "emotion_arousal": {"en": "Activation (arousal, 0…1)", "zh": "紧张程度（唤醒度，0…1）"},
-    "emotion_voice": {"en": "Voice", "zh": "语音"},
-    "emotion_trend": {"en": "Over the session", "zh": "整个对话"},
-    "emotion_note": {
-        "en": "Not a diagnosis: signals in what was written and how it sounded.",
-        "zh": "这不是诊断，只是文字和语调中的信号。",
-    },
-    "plot": {"en": "Mood per turn", "zh": "每轮的情绪"},
-    "report": {"en": "Download report (HTML)", "zh": "下载报告（HTML）"},
-    "transcript": {"en": "Download transcript (JSON)", "zh": "下载对话记录（JSON）"},
-    "new_session": {"en": "New session", "zh": "新对话"},
-    "feedback": {"en": "Feedback on the last reply", "zh": "对上一条回复的反馈"},
-    "feedback_help": {
-        "en": "Use 👍 / 👎 under a reply. You may add a comment (optional).",
-        "zh": "可以点击回复下方的 👍 / 👎，也可以留下评论（可选）。",
-    },
-    "comment": {"en": "Comment (optional)", "zh": "评论（可选）"},
-    "send_comment": {"en": "Send comment", "zh": "提交评论"},
-    "thanks": {"en": "Thank you, your feedback was saved.", "zh": "谢谢，你的反馈已保存。"},
-    "no_reply_yet": {"en": "There is no reply to rate yet.", "zh": "还没有可以评价的回复。"},
-    "thinking": {"en": "…", "zh": "……"},
-    "working": {"en": "Replying…", "zh": "正在回复……"},
-    "new_session_done": {"en": "A new session has started.", "zh": "新的对话已开始。"},
-    "must_acknowledge": {
-        "en": "Please read the notice and press \u201cI understand\u201d before your first message.",
-        "zh": "请先阅读说明并点击\u201c我已了解\u201d，再发送第一条消息。",
-    },
-    "error": {"en": "Your message was not sent", "zh": "消息没有发送成功"},
-    "kept": {
-        "en": "Your conversation is kept; you can try again.",
-        "zh": "之前的对话都还在，你可以再试一次。",
-    },
-    "unexpected": {
-        "en": "Something went wrong on our side.",
-        "zh": "我们这边出了点问题。",
-    },
-    "unexpected_hint": {"en": "Please try again in a moment.", "zh": "请稍后再试。"},
-    "attached": {"en": "attached", "zh": "附件"},
-    "safety_replaced": {
-        "en": "(this reply was replaced by the safety layer)",
-        "zh": "（这条回复已由安全机制替换）",
-    },
-    "trend_improving": {"en": "lighter", "zh": "好转"},
-    "trend_worsening": {"en": "heavier", "zh": "更沉重"},
-    "trend_steady": {"en": "steady", "zh": "平稳"},
-    "trend_too few turns": {"en": "too few turns for a trend", "zh": "轮次太少，看不出趋势"},
-    "trend_no turns yet": {"en": "", "zh": ""},
 }
 
-# English names as the report writes them; Chinese names come from carellm.emotion.labels.
 EMOTION_NAMES_EN = {
     "anxiety": "anxiety",
     "sadness": "low mood",
@@ -111,20 +111,29 @@ EMOTION_NAMES_EN = {
     "shame": "shame",
     "loneliness": "loneliness",
     "joy": "joy",
-    "neutral": "calm / neutral",
+    "neutral": "calm",
 }
 
 
-def ui_lang(lang: str | None) -> UILang:
-    """The page language for `lang`; anything unknown falls back to English."""
-    return "zh" if lang == "zh" else "en"
+def t(lang: str, key: str) -> str:
+    """The UI string `key` in `lang` (English for an unknown language)."""
+    return STRINGS.get(lang, STRINGS["en"])[key]
 
 
-def t(key: str, lang: str) -> str:
-    return STRINGS[key][ui_lang(lang)]
+def emotion_name(primary: str, lang: str) -> str:
+    if lang == "zh":
+        from carellm.emotion.labels import NAMES_ZH
+
+        return NAMES_ZH.get(primary, primary)
+    return EMOTION_NAMES_EN.get(primary, primary)
 
 
-def emotion_name(name: str, lang: str) -> str:
-    from carellm.emotion.labels import NAMES_ZH
-
-    return NAMES_ZH.get(name, name) if ui_lang(lang) == "zh" else EMOTION_NAMES_EN.get(name, name)
+def ui_lang_from_header(accept_language: str | None) -> UiLang:
+    """zh when the browser prefers Chinese, else en (used when no language was configured)."""
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag:
+            return "en"
+    return "en"

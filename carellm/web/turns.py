@@ -6,6 +6,7 @@ be tested directly and the page never talks to a backend: it calls the counselin
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import shutil
@@ -115,15 +116,15 @@ def finish_turn(tab: TabState, reply: Reply) -> TurnUpdate:
     return TurnUpdate(reply.text, reply=reply, audio_path=audio_path)
 
 
-def crisis_markdown(tab: TabState, lang: str, locale: str | None = None) -> str:
+def crisis_html(tab: TabState, lang: str, locale: str | None = None) -> str:
     """The crisis panel: page language, lines for the conversation's region (or the configured locale)."""
     if not tab.crisis:
         return ""
     from carellm.safety.resources import DEFAULT_LOCALE, crisis_response
 
     locale = locale or DEFAULT_LOCALE.get(tab.crisis_lang or "", None)
-    body = crisis_response(lang, locale, tab.crisis_categories)
-    return f"## 🆘 {t('crisis_title', lang)}\n\n{body}"
+    body = html.escape(crisis_response(lang, locale, tab.crisis_categories))
+    return f"<h2>🆘 {html.escape(t('crisis_title', lang))}</h2><div class='crisis-body'>{body}</div>"
 
 
 def emotion_markdown(tab: TabState, reply: Reply | None, lang: str) -> str:
