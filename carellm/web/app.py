@@ -56,7 +56,7 @@ def build_app(
             header = gr.Markdown(_header(start_lang), elem_id="header")
             lang_radio = gr.Radio(
                 [("中文", "zh"), ("English", "en")], value=start_lang, label=t(start_lang, "language"),
-                elem_id="lang", scale=0, min_width=200,
+                elem_id="lang", scale=0, min_width=240,
             )  # fmt: skip
         notice = gr.HTML(views.notice_html(start_lang, tiny), elem_id="notice")
         crisis = gr.HTML("", elem_id="crisis-panel")
@@ -245,6 +245,7 @@ def build_app(
         comment_btn.click(on_comment, [conv, comment, lang], [conv, comment, comment_row, status])
         comment.submit(on_comment, [conv, comment, lang], [conv, comment, comment_row, status])
         new_btn.click(on_new, [conv, lang], [conv, chatbot, status, comment_row, *side])
+        chatbot.clear(on_new, [conv, lang], [conv, chatbot, status, comment_row, *side])
         lang_radio.change(on_lang, [conv, lang_radio], [lang, *labelled, *side])
     return demo
 
