@@ -64,7 +64,9 @@ def build_app(
         with gr.Column(elem_id="gate") as gate:
             disclaimer = gr.HTML(views.disclaimer_html(start_lang), elem_id="disclaimer")
             ack_check = gr.Checkbox(False, label=t(start_lang, "ack_check"), elem_id="ack-check")
-            ack_btn = gr.Button(t(start_lang, "ack_button"), variant="primary", elem_id="ack-button")
+            ack_btn = gr.Button(
+                t(start_lang, "ack_button"), variant="primary", interactive=False, elem_id="ack-button"
+            )
 
         with gr.Row(visible=False, elem_id="main") as main:
             with gr.Column(scale=3, min_width=300):
@@ -234,6 +236,7 @@ def build_app(
 
         side = [crisis, emotion, plot, report_btn, transcript_btn]
         demo.load(on_load, None, [lang, *labelled, emotion], queue=False)
+        ack_check.change(lambda ticked: gr.update(interactive=bool(ticked)), ack_check, ack_btn, queue=False)
         ack_btn.click(on_ack, [conv, ack_check, lang], [conv, gate, main, status])
         box.submit(
             turn_handler,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.pages import open_page
+from tests.web.pages import DESKTOP, open_page
 
 CHROMIUM = os.environ.get("CARELLM_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -50,19 +50,66 @@ def counselor(omni_backend, web_settings):
 
 @pytest.fixture(scope="session")
 def feedback_file(web_settings) -> Path:
-    return web_settings.data_dir / "feedback" / "browser.jsonl"
+    return web_settings.data_dir / "feedback" / "web.jsonl"
+
+
+def serve(counselor, settings) -> Iterator[str]:
+    """The page from `build_app` on a free 127.0.0.1 port, in this process."""
+    from carellm.web.app import build_app, launch
+    from carellm.web.settings import WebSettings
+
+    web = WebSettings(host="127.0.0.1", port=free_port())  # ui_lang auto: follows the browser
+    demo = build_app(counselor, settings, web)
+    launch(demo, web, prevent_thread_lock=True)
+    try:
+        yield f"http://127.0.0.1:{web.port}"
+    finally:
+        demo.close()
 
 
 @pytest.fixture(scope="session")
 def web_url(counselor, web_settings, feedback_file):
-    from carellm.web.app import build_app, launch
-    from carellm.web.settings import WebSettings
+    yield from serve(counselor, web_settings)
 
-    web = WebSettings(host="127.0.0.1", port=free_port(), ui_lang="en", feedback_file=feedback_file)
-    demo = build_app(counselor, web_settings, web)
-    launch(demo, web, prevent_thread_lock=True)
-    yield f"http://127.0.0.1:{web.port}"
-    demo.close()
+
+class DroppingBackend:
+    """A real backend that goes away in the middle of every second reply (a remote server dying).
+
+    It is the tiny Omni model itself; only the failure is staged, where a network engine raises it.
+    """
+
+    name = "dropping"
+    speaks_separately = True
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def stream(self, messages: Sequence, options) -> Iterator:
+        from carellm.errors import BackendError
+
+        self.calls += 1
+        for n, chunk in enumerate(self.inner.stream(messages, options)):
+            if self.calls % 2 == 0 and n == 2:
+                raise BackendError("The model server closed the connection.", "Send your message again.")
+            yield chunk
+
+    def speak(self, messages, reply, voice):
+        return self.inner.speak(messages, reply, voice)
+
+    def count_tokens(self, messages) -> int:
+        return self.inner.count_tokens(messages)
+
+    @property
+    def can_speak(self) -> bool:
+        return self.inner.can_speak
+
+
+@pytest.fixture(scope="session")
+def dropping_url(omni_backend, web_settings):
+    from carellm.counseling.counselor import Counselor
+
+    yield from serve(Counselor(DroppingBackend(omni_backend), web_settings), web_settings)
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +134,6 @@ def shots() -> Path:
 @pytest.fixture
 def page(browser, web_url):
     """A fresh desktop tab (its own session) past the disclaimer, closed after the test."""
-    page = open_page(browser, web_url)
+    page = open_page(browser, web_url, DESKTOP)
     yield page
     page.context.close()

@@ -24,24 +24,25 @@ def attach(page, *files: Path) -> None:
 
 
 def send(page, text: str = "", *files: Path) -> None:
-    """Type (and attach), press Enter, and wait until the turn is over (a reply or an error)."""
-    before = bot_count(page)
-    errors_before = page.locator("#status .carellm-error").count()
+    """Type (and attach), press Enter, and wait until the turn is over (a reply or an error).
+
+    Over means: the box is usable again and either the user's message joined the chat (it is
+    shown only with its reply, or while the reply streams with the box disabled) or an error showed.
+    """
+    users = page.locator(USER).count()
+    errors = page.locator("#status .carellm-error").count()
     if files:
         attach(page, *files)
     page.locator("#message textarea").fill(text)
     page.locator("#message textarea").press("Enter")
     page.wait_for_function(
-        """([bot, n, e]) => {
+        """([user, n, e]) => {
             const box = document.querySelector('#message textarea');
-            const done = box && !box.disabled;
-            const replies = document.querySelectorAll(bot);
-            const last = replies[replies.length - 1];
-            const replied = replies.length > n && last && !last.innerText.trim().endsWith('…');
+            const sent = document.querySelectorAll(user).length > n;
             const failed = document.querySelectorAll('#status .carellm-error').length > e;
-            return done && (replied || failed);
+            return box && !box.disabled && (sent || failed);
         }""",
-        arg=[BOT, before, errors_before],
+        arg=[USER, users, errors],
     )
     page.wait_for_timeout(300)  # let the side panels' update land
 
@@ -53,7 +54,7 @@ def last_reply(page) -> str:
 def open_page(browser, url: str, viewport: dict = DESKTOP, acknowledge: bool = True, **context):
     ctx = browser.new_context(viewport=viewport, accept_downloads=True, **context)
     page = ctx.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(30_000)
     page.goto(url)
     page.locator("#ack-button").wait_for()
     if acknowledge:
