@@ -75,6 +75,9 @@ def build_app(
                     feedback_options=("Like", "Dislike"), buttons=["copy"],
                 )  # fmt: skip
                 status = gr.HTML("", elem_id="status")
+                # How many of this tab's turns have ended (reply or error): a signal for assistive
+                # tech (aria-busy) and for the browser tests; hidden by CSS.
+                progress = gr.HTML(_progress(0, False), elem_id="turn-state")
                 box = gr.MultimodalTextbox(
                     placeholder=t(start_lang, "placeholder"), show_label=False, elem_id="message",
                     sources=["upload", "microphone"], file_count="multiple",
@@ -164,14 +167,17 @@ def build_app(
                 for update in turn:
                     pending = _pending_view(before, text, files, image, video, update.text)
                     if update.reply is None:
-                        yield [c, pending, gr.update(interactive=False), "", *[gr.update()] * 7]
+                        busy = _progress(c.ended_turns, True)
+                        yield [c, pending, gr.update(interactive=False), "", *[gr.update()] * 7, busy]
+                c.ended_turns += 1
                 yield [c, c.messages, gr.MultimodalTextbox(value=None, interactive=True), "",
-                       *side_panels(c, ui), None, None]  # fmt: skip
+                       *side_panels(c, ui), None, None, _progress(c.ended_turns, False)]  # fmt: skip
             except Exception as exc:  # the page must survive anything; the turn left no trace
                 if not isinstance(exc, CareLLMError):
                     log.exception("web turn failed (%s)", type(exc).__name__)
+                c.ended_turns += 1
                 yield [c, before, gr.update(value=message, interactive=True), views.error_html(ui, exc),
-                       *[gr.update()] * 7]  # fmt: skip
+                       *[gr.update()] * 7, _progress(c.ended_turns, False)]  # fmt: skip
 
         turn_handler = gpu(on_send) if gpu else on_send
 
@@ -241,7 +247,7 @@ def build_app(
         box.submit(
             turn_handler,
             [conv, box, webcam_image, webcam_video, video_audio, speak, voice, lang],
-            [conv, chatbot, box, status, *side, webcam_image, webcam_video],
+            [conv, chatbot, box, status, *side, webcam_image, webcam_video, progress],
             concurrency_limit=1,
         )
         chatbot.like(on_like, [conv, lang], [conv, comment_row, status])
@@ -251,6 +257,10 @@ def build_app(
         chatbot.clear(on_new, [conv, lang], [conv, chatbot, status, comment_row, *side])
         lang_radio.change(on_lang, [conv, lang_radio], [lang, *labelled, *side])
     return demo
+
+
+def _progress(ended: int, busy: bool) -> str:
+    return f"<span data-ended='{ended}' aria-busy='{str(busy).lower()}'></span>"
 
 
 def _header(lang: str) -> str:

@@ -80,6 +80,7 @@ class WebConversation:
         self.feedback = feedback
         self.locale = locale
         self.acknowledged = False
+        self.ended_turns = 0  # turns this tab has finished, with a reply or an error
         self.messages: list[dict[str, Any]] = []  # the chat as shown: {"role", "content"}
         self.message_turns: list[int | None] = []  # which session turn each shown message belongs to
         self.risk: RiskState | None = None

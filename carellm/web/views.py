@@ -101,6 +101,7 @@ CSS = """
 .carellm-emotion-now {font-size:1.1em; margin-bottom:6px}
 .carellm-meter {display:flex; gap:8px; align-items:center; flex-wrap:wrap}
 .carellm-meter meter {flex:1; min-width:80px}
+#turn-state {display:none}
 @media (max-width: 640px) {
   .carellm-crisis {max-height:38vh; font-size:0.95em}
 }

@@ -23,26 +23,20 @@ def attach(page, *files: Path) -> None:
     )
 
 
-def send(page, text: str = "", *files: Path) -> None:
+def send(page, text: str = "", *files: Path, timeout_ms: int = 30_000) -> None:
     """Type (and attach), press Enter, and wait until the turn is over (a reply or an error).
 
-    Over means: the box is usable again and either the user's message joined the chat (it is
-    shown only with its reply, or while the reply streams with the box disabled) or an error showed.
+    The page counts the tab's ended turns in #turn-state (reply or error); wait for it to move.
     """
-    users = page.locator(USER).count()
-    errors = page.locator("#status .carellm-error").count()
+    ended = int(page.locator("#turn-state span").get_attribute("data-ended"))
     if files:
         attach(page, *files)
     page.locator("#message textarea").fill(text)
     page.locator("#message textarea").press("Enter")
     page.wait_for_function(
-        """([user, n, e]) => {
-            const box = document.querySelector('#message textarea');
-            const sent = document.querySelectorAll(user).length > n;
-            const failed = document.querySelectorAll('#status .carellm-error').length > e;
-            return box && !box.disabled && (sent || failed);
-        }""",
-        arg=[USER, users, errors],
+        "n => Number(document.querySelector('#turn-state span').dataset.ended) > n",
+        arg=ended,
+        timeout=timeout_ms,
     )
     page.wait_for_timeout(300)  # let the side panels' update land
 

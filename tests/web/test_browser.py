@@ -50,7 +50,7 @@ def test_a_reply_streams_in(page, shots):
 
 def test_a_spoken_wav_gets_a_reply_with_playable_audio(page, media_dir, shots):
     page.locator("#speak input[type=checkbox]").check()
-    send(page, "", media_dir / "speech.wav")
+    send(page, "", media_dir / "speech.wav", timeout_ms=150_000)  # the tiny talker speaks slowly on CPU
     audio = page.locator("#chat audio").last
     audio.wait_for(state="attached")
     duration = page.evaluate(
