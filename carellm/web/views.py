@@ -89,7 +89,8 @@ CSS = """
   font-size:0.9em; color:#5d4300}
 .carellm-disclaimer {background:#fffdf5; border:1px solid #f0c36d; border-radius:10px; padding:12px}
 .carellm-disclaimer h2 {margin-top:0}
-.carellm-crisis {position:sticky; top:0; z-index:50; background:#fdecea; border:3px solid #c62828;
+#crisis-panel:has(.carellm-crisis) {position:sticky; top:0; z-index:50}
+.carellm-crisis {background:#fdecea; border:3px solid #c62828;
   border-radius:10px; padding:10px 14px; color:#4a0d0d; max-height:45vh; overflow:auto}
 .carellm-crisis h2 {margin:0 0 6px 0; color:#b71c1c}
 .carellm-crisis-text {white-space:pre-line; font-size:1.02em; line-height:1.45}
@@ -103,6 +104,6 @@ CSS = """
 .carellm-meter meter {flex:1; min-width:80px}
 #turn-state {display:none}
 @media (max-width: 640px) {
-  .carellm-crisis {max-height:38vh; font-size:0.95em}
+  .carellm-crisis {max-height:30vh; font-size:0.9em}
 }
 """
