@@ -9,7 +9,7 @@ with_tests=0
 python=${PYTHON:-python3}
 
 apt_packages=(ffmpeg espeak-ng sox libsndfile1)
-[ "$with_tests" = 1 ] && apt_packages+=(chromium chromium-driver postgresql)
+[ "$with_tests" = 1 ] && apt_packages+=(chromium chromium-driver fonts-wqy-microhei fonts-noto-color-emoji postgresql)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -25,7 +25,7 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    from carellm.cli import chat, data, dev, doctor, emotion, safety, serve, sessions
+    from carellm.cli import chat, data, dev, doctor, emotion, safety, serve, sessions, web
 
     app.command("chat")(chat.chat)
     app.command("doctor")(doctor.doctor)
@@ -35,6 +35,7 @@ def _register() -> None:
     app.add_typer(serve.app, name="serve")
     app.add_typer(data.app, name="data")
     app.add_typer(sessions.app, name="sessions")
+    app.command("web")(web.web)
 
 
 _register()
