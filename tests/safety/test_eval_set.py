@@ -1,8 +1,9 @@
 """Measured quality on the project's labelled sets (see docs/safety.md for how each was made).
 
-dev.jsonl + dev2.jsonl: the sets the patterns and the classifier were developed on (the
-issue's >= 200-case requirement). test.jsonl: written afterwards and never tuned on; its
-floor guards against regressions at the level first measured (recall 0.912, FPR 0.091).
+dev.jsonl + dev2.jsonl + dev3.jsonl: the sets the patterns and the classifier were developed
+on (the issue's >= 200-case requirement); test.jsonl was held out once and has been developed
+on since its misses were published. test2.jsonl: written with dev3, before the changes dev3
+led to, never looked at case by case; its floor guards the level measured at the end.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from carellm.safety.evaluate import evaluate
 DATA = Path(__file__).parents[1] / "data" / "safety"
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl", "dev3.jsonl"])
 def test_development_sets_meet_the_issue_targets(name):
     report = evaluate(DATA / name)
     assert report.total >= 100 and not report.bad_lines
