@@ -42,7 +42,8 @@ def test_second_held_out_set_stays_at_its_measured_level():
 def test_every_language_and_category_is_covered():
     import json
 
-    rows = [json.loads(line) for name in ("dev.jsonl", "dev2.jsonl", "dev3.jsonl") for line in (DATA / name).open()]
+    names = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl")
+    rows = [json.loads(line) for name in names for line in (DATA / name).open()]
     assert len(rows) >= 200
     assert {r["lang"] for r in rows} == {"zh", "en"}
     kinds = {r["kind"] for r in rows if r["label"] == "crisis"}
