@@ -16,11 +16,13 @@ from functools import lru_cache
 from carellm.language import detect_lang
 from carellm.safety.normalize import normalize
 from carellm.safety.patterns import (
+    DENIAL,
     LEVELS,
     MEDIA_CONTEXT,
     NEGATION,
     NOW,
     ONGOING,
+    OTHERS_DEATH,
     PAST,
     PATTERNS,
     RANK,
@@ -90,8 +92,13 @@ def _assess_one(text: str) -> RiskAssessment:
     capped = False
     for key in scripts:
         media = MEDIA_CONTEXT[key].search(norm) and not _SELF_IN_MEDIA[key].search(norm)
+        others = [m.span() for m in OTHERS_DEATH[key].finditer(norm)]
+        if others:
+            result.reasons.append("others-death")
         for pattern in PATTERNS[key]:
             for match in pattern.regex.finditer(norm):
+                if any(a <= match.start() < b for a, b in others):
+                    continue  # "my friend's suicide": grief, not the user's own risk
                 before = norm[max(0, match.start() - 24) : match.start()]
                 if pattern.negatable and NEGATION[key].search(before):
                     result.reasons.append(f"negated:{pattern.id}")
@@ -191,6 +198,8 @@ def _with_model(rules: RiskAssessment, text: str, semantic: bool | None) -> Risk
         return rules
     if "past-recovered" in rules.reasons or any(r.startswith("negated:") for r in rules.reasons):
         return rules
+    if rules.level == "none" and ("others-death" in rules.reasons or _denies_risk(text)):
+        return rules  # grief for someone else, or "I don't want to die": the model only sees words
     use_semantic = classifier.semantic_available() if semantic is None else semantic
     probability, threshold = classifier.crisis_probability(text, use_semantic)
     if probability < threshold:
@@ -204,6 +213,11 @@ def _with_model(rules: RiskAssessment, text: str, semantic: bool | None) -> Risk
         signals=sorted({*rules.signals, "model"}),
         reasons=[*rules.reasons, f"model:{probability:.2f}>={threshold:.2f}"],
     )
+
+
+def _denies_risk(text: str) -> bool:
+    norm = normalize(text[:2000])
+    return any(rx.search(norm) for rx in DENIAL.values())
 
 
 def _mentions_now(text: str) -> bool:

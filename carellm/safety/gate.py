@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from carellm.counseling.hooks import GateDecision
-from carellm.safety.assess import RANK, assess
+from carellm.safety.assess import assess
 from carellm.safety.events import InMemoryEventSink, RiskEvent, SafetyEventSink
+from carellm.safety.policy import respond_to_risk
 from carellm.safety.reply_guard import guard_reply, safe_fallback
-from carellm.safety.resources import check_in, crisis_response
 
 
 class SafetyLayer:
@@ -20,24 +20,34 @@ class SafetyLayer:
     """
 
     def __init__(
-        self, events: SafetyEventSink | None = None, locale: str | None = None, store_text: bool = False
+        self,
+        events: SafetyEventSink | None = None,
+        locale: str | None = None,
+        store_text: bool = False,
+        semantic: bool | None = None,
     ) -> None:
+        """`semantic`: use the MiniLM check too (None: when installed). It is loaded on first use,
+        never here, so building a layer costs nothing."""
         self.events = events if events is not None else InMemoryEventSink()
         self.locale = locale
         self.store_text = store_text
+        self.semantic = semantic
+
+    @classmethod
+    def from_settings(cls, settings, events: SafetyEventSink | None = None) -> SafetyLayer:
+        """Locale from CARELLM_LOCALE; message text kept in events only with CARELLM_LOG_MESSAGE_TEXT."""
+        return cls(events=events, locale=settings.locale, store_text=settings.log_message_text)
 
     def check_user_turn(self, text: str, lang: str, history: Sequence[str]) -> GateDecision:
-        risk = assess(text, lang, history)
+        risk = assess(text, lang, history, semantic=self.semantic)
         decision = GateDecision(
             level=risk.level,
             categories=list(risk.categories),
             reason=";".join(risk.reasons),
             details={"evidence": risk.evidence, "signals": risk.signals, "assessment": risk.to_dict()},
         )
-        if RANK[risk.level] >= RANK["high"]:
-            decision.replace_with = crisis_response(lang, self.locale, risk.categories)
-        elif risk.level == "medium":
-            decision.append = check_in(lang, self.locale)
+        action = respond_to_risk(risk, lang, self.locale)
+        decision.replace_with, decision.append = action.replace_with, action.append
         if risk.flagged:
             self._record(risk.level, risk.categories, "user", lang, text, risk.reasons)
         return decision

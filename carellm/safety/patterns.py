@@ -35,6 +35,18 @@ def _p(pid, lang, category, level, kind, regex, negatable=False) -> Pattern:
     return Pattern(pid, lang, category, level, kind, re.compile(regex), negatable)
 
 
+# Medicines named in overdose questions (patterns) and in dose advice (reply guard).
+DRUGS = (
+    r"sertraline|zoloft|fluoxetine|prozac|escitalopram|lexapro|citalopram|paroxetine|paxil|venlafaxine|"
+    r"effexor|duloxetine|cymbalta|bupropion|wellbutrin|mirtazapine|trazodone|amitriptyline|alprazolam|xanax|"
+    r"lorazepam|ativan|diazepam|valium|clonazepam|klonopin|zolpidem|ambien|quetiapine|seroquel|olanzapine|"
+    r"risperidone|aripiprazole|abilify|lithium|lamotrigine|valproate|methylphenidate|ritalin|adderall|"
+    r"melatonin|ibuprofen|paracetamol|acetaminophen|tylenol|benzodiazepines?|ssris?|antidepressants?|"
+    r"舍曲林|左洛复|氟西汀|百忧解|艾司西酞普兰|来士普|西酞普兰|帕罗西汀|文拉法辛|度洛西汀|安非他酮|米氮平|曲唑酮|"
+    r"阿普唑仑|劳拉西泮|地西泮|安定|氯硝西泮|唑吡坦|思诺思|喹硫平|奥氮平|利培酮|阿立哌唑|碳酸锂|拉莫三嗪|丙戊酸|"
+    r"哌甲酯|褪黑素|布洛芬|对乙酰氨基酚|抗抑郁药|安眠药"
+)
+
 _ME = r"(?:my ?self|myself|my own life|my life)"
 _INTENT = r"(?:want|wanna|wish|going|plan|planning|planned|ready|decided|trying|try|tried|gonna|need|intend|about|thinking about|thought about|think about|considering|consider)"
 
@@ -179,7 +191,7 @@ EN = [
     ),
     _p("en.how_many", "en", "suicide", "high", "means", r"\bhow (?:many|much) [\w\s]{0,30}?(?:would it take|does it take|to take|do i need|would i need) to (?:die|kill myself|overdose|od|not wake up|end it)\b"),
     _p("en.letters", "en", "suicide", "high", "farewell", r"\b(?:wrote|written|writing|left) (?:goodbye |farewell |last )?(?:letters|notes) (?:to|for) (?:everyone|everybody|my family|all of you|my kids|my parents)\b"),
-    _p("en.thoughts", "en", "suicide", "high", "ideation", r"\b(?:thoughts?|thinking|ideas?|urges?) (?:of|about) (?:suicide|killing myself|ending (?:it|my life|things)|dying|taking my (?:own )?life)\b|\bsuicidal (?:thoughts|ideation|urges|feelings)\b|\b(?:attempted|tried) (?:suicide|to kill myself|to end my life|to end it)\b", True),
+    _p("en.thoughts", "en", "suicide", "high", "ideation", r"\b(?:suicide|dying|killing myself|ending (?:it|my life)|death) is all i (?:can |ever )?(?:think|dream) about\b|\ball i (?:can |ever )?think about is (?:suicide|dying|killing myself|ending (?:it|my life)|death)\b|\b(?:thoughts?|thinking|think|thought|ideas?|urges?|dream(?:ing)?|fantasi[sz]\w*) (?:of|about) (?:suicide|killing myself|ending (?:it|my life|things)|dying|taking my (?:own )?life)\b|\bsuicidal (?:thoughts|ideation|urges|feelings)\b|\b(?:attempted|tried) (?:suicide|to kill myself|to end my life|to end it)\b", True),
     _p("en.cooccur", "en", "suicide", "medium", "ideation", r"\bi\b(?:(?!\b(?:don'?t|do not|never|not|won'?t)\b)[^.!?]){0,40}\b(?:want|wanna|wish|tired of|sick of|rather|easier|better|ready|think(?:ing)? about|dream(?:ing)? of|long for|crave)\b[^.!?]{0,30}\b(?:dying(?! (?:my|her|his|their) hair)|to die|be dead|being dead|not (?:be )?(?:here|around|alive)|wasn'?t (?:here|around|alive)|weren'?t (?:here|around|alive)|being alive|living anymore|be alive|existing|not exist|everything to stop|it all to stop|make it (?:all )?stop|it to end|it all to end)\b", True),
     _p("en.no_future", "en", "suicide", "medium", "hopelessness", r"\b(?:don'?t|do not|can'?t|cannot) see (?:a|any) (?:future|way out|point|reason to (?:live|go on))\b|\bthere'?s no (?:future|way out) for me\b"),
     _p("en.wish_hit", "en", "suicide", "high", "ideation", r"\b(?:wish|hope|pray)\w* (?:a|some|the|that a) \w+ (?:would|will|could) (?:hit|kill|run over|crash into) me\b|\bwish i (?:would|could) (?:get hit|die in|not survive)\b"),
@@ -187,7 +199,7 @@ EN = [
     _p("en.means_ready", "en", "suicide", "high", "means", r"\b(?:pills|tablets|razor|blades?|rope|gun|knife|noose)\b[\w\s]{0,20}\b(?:lined up|counted out|hidden|ready|stashed|set aside|on my desk|under my bed|for when it gets bad)\b|\b(?:keep|kept|have|hid|hide|hiding)\w* (?:a |the |my )?(?:razor|blades?|rope|gun|pills)\b[\w\s]{0,20}\b(?:for when|just in case|in case i|hidden)\b"),
     _p("en.before_go", "en", "suicide", "medium", "farewell", r"\b(?:after|when|once|before) i'?m (?:gone|dead|no longer here)\b|\bthank(?:s| you) for everything\b[^.!?]{0,40}\bbefore i (?:go|leave|die)\b|\bbefore i go for good\b"),
     _p("en.cutting_helps", "en", "self_harm", "high", "self_harm", r"\b(?:helps?|relief|release|only thing|urge|addicted to|stop|resist)\b[\w\s]{0,12}\b(?:cutting|self[- ]?harm(?:ing)?|burning myself)\b|\bcutting (?:again|helps|is the only|makes me feel)\b"),
-    _p("en.until_bleed", "en", "self_harm", "high", "self_harm", r"\b(?:scratch|pick|bite|hit|punch|burn|cut|pull)\w* (?:at )?(?:my|myself)\b[\w\s]{0,20}\buntil (?:it|they|i|the skin) (?:bleeds?|bled|bruises?|bruised|breaks?)\b"),
+    _p("en.until_bleed", "en", "self_harm", "high", "self_harm", r"\b(?:scratch|pick|bite|hit|punch|burn|cut|pull|claw|bang|slam)\w*\b[^.!?]{0,30}\buntil (?:it|they|i|the skin|my \w+) (?:bleeds?|bled|bleed|(?:is |are )?bleeding|bruises?|bruised|bruise|breaks?|broke)\b"),
     _p(
         "en.jump",
         "en",
@@ -210,7 +222,7 @@ EN = [
         "suicide",
         "imminent",
         "plan",
-        r"\b(?:i'?m|i am)\s+(?:standing\s+|sitting\s+)?(?:on|at) (?:the|a) (?:roof|rooftop|ledge|edge of the roof|bridge|railing|tracks)\b",
+        r"\b(?:i'?m|i am)\s+(?:standing\s+|sitting\s+)?(?:on|at) (?:the |a )?(?:top of (?:the|a) (?:building|roof|parking garage|cliff)|roof|rooftop|ledge|edge of the roof|edge|bridge|railing|cliff|(?:train |railway |railroad )?tracks)\b(?! (?:of|for) (?:the|my|a) (?:album|song|game|race))",
     ),
     _p(
         "en.note",
@@ -234,7 +246,7 @@ EN = [
         "suicide",
         "high",
         "farewell",
-        r"\bgiv(?:e|ing|en) away (?:all )?(?:of )?my (?:stuff|things|belongings|possessions|pets?|cat|dog)\b|\bgot my affairs in order\b|\bwrote my will\b",
+        r"\bgiv(?:e|ing|en) away (?:all )?(?:of )?my (?:stuff|things|belongings|possessions|pets?|cat|dog)\b|\bgiv(?:e|ing|en|ven) (?:all )?(?:of )?my (?:stuff|things|belongings|possessions|pets?|cat|dog) away\b|\bgiv\w* [^.!?]{0,40}\baway\b[^!?]{0,30}\b(?:won'?t|will not|wouldn'?t) (?:be )?need(?:ing)? (?:it|them|any of (?:it|this|them))\b|\bgot my affairs in order\b|\bwrote my will\b",
     ),
     _p(
         "en.took_pills",
@@ -284,7 +296,7 @@ EN = [
         "self_harm",
         "high",
         "self_harm",
-        r"\b(?:cut|cutting|slit|slitting)\s+my\s+(?:wrists?|arms?|legs?|thighs?|skin)\b",
+        r"\b(?:cut|cutting|slit|slitting|carv\w*|slic\w*)\s+(?:into\s+)?my\s+(?:wrists?|arms?|legs?|thighs?|skin|stomach)\b|\b(?:burn|burning|burned|burnt)\s+my\s+(?:wrists?|arms?|legs?|thighs?|skin|stomach|hands?)\s+with\s+(?:a |my )?(?:lighter|cigarettes?|matches|a match|hot)\b|\b(?:cuts|scars|burns|wounds)\b[^.!?]{0,25}\b(?:i made|i gave|i did|i caused|i did to)\s+(?:to\s+)?myself\b|\bself[- ]inflicted\b",
         True,
     ),
     # ---- harm to others
@@ -294,7 +306,7 @@ EN = [
         "harm_to_others",
         "high",
         "others",
-        r"\b(?:want|wanna|going|gonna|plan|planning|ready|decided|thinking about|keep thinking about|fantasi[sz](?:e|ing) about|dream(?:ing)? about)\s+(?:to\s+)?(?:kill(?:ing)?|murder(?:ing)?|stab(?:bing)?|shoot(?:ing)?|strangl(?:e|ing)|poison(?:ing)?|hurt(?:ing)?|beat(?:ing)? up|attack(?:ing)?)\s+(?:him|her|them|my (?:\w+ )?\w+|everyone|people|someone|somebody|that (?:guy|girl|man|woman|bitch|bastard)|the (?:whole )?class)\b",
+        r"\b(?:want|wanna|going|gonna|plan|planning|ready|decided|thinking about|think about|thought about|imagine|imagining|keep thinking about|fantasi[sz](?:e|ing) about|dream(?:ing)? about)\s+(?:to\s+)?(?:kill(?:ing)?|murder(?:ing)?|stab(?:bing)?|shoot(?:ing)?|strangl(?:e|ing)|poison(?:ing)?|hurt(?:ing)?|beat(?:ing)? up|attack(?:ing)?)\s+(?:him|her|them|my (?:\w+ )?\w+|everyone|people|someone|somebody|that (?:guy|girl|man|woman|bitch|bastard)|the (?:whole )?class|(?:the )?(?:kids|people|guys|girls) (?:at|in|from|who))\b",
         True,
     ),
     _p(
@@ -331,6 +343,10 @@ EN = [
         "abuse",
         r"\bi(?:'m| am| was| have been|'ve been| got| get)\s+(?:being\s+)?(?:raped|sexually (?:assaulted|abused|harassed)|molested|abused|beaten|assaulted|trafficked|groomed)\b|\b(?:domestic violence|dv) at home\b|\b(?:he|she) (?:won'?t|doesn'?t) let me leave\b|\bscared (?:to go|of going) home\b|\bafraid (?:he|she|they)(?:'ll| will) kill me\b",
     ),
+    # ---- added after dev3 (see docs/safety.md): lookups, last messages, funerals
+    _p("en.how_much_drug", "en", "suicide", "high", "means", rf"\bhow (?:many|much) (?:of (?:my |the |these |those )?)?(?:{DRUGS}|pills|tablets|meds|medication)\b[^.!?]{{0,25}}\b(?:it takes|does it take|would it take|would kill|to kill|to die|to od|to overdose|is (?:lethal|fatal|too much to survive))"),
+    _p("en.last_time", "en", "suicide", "high", "farewell", r"\b(?:this is|it'?s|that was) the last time (?:you'?ll|you will|anyone will|you) (?:ever )?(?:hear from|see|talk to) me\b|\bi won'?t be (?:talking to|bothering) (?:you|anyone) (?:again|ever again|anymore)\b"),
+    _p("en.funeral", "en", "suicide", "medium", "ideation", r"\b(?:picture|picturing|imagine|imagining|plan|planning|think(?:ing)? about|dream(?:ing)? about)\w* my (?:own )?(?:funeral|death|grave)\b(?! (?:costs|insurance|arrangements? for when i'?m old))"),
 ]
 
 _ZH_INTENT = (
@@ -469,7 +485,7 @@ ZH = [
         "medical_emergency",
         "high",
         "medical",
-        r"喘不上气|呼吸困难|胸口剧痛|血止不住|流了很多血|快晕过去|失去意识",
+        r"喘不上气|呼吸困难|胸口剧痛|血止不住|止不住血|流了很多血|血流了(?:很多|好多|一地)|血流不止|流血不止|快晕过去|失去意识",
     ),
     # ---- self-harm
     _p(
@@ -478,7 +494,7 @@ ZH = [
         "self_harm",
         "high",
         "self_harm",
-        r"自残|自伤|自虐|伤害自己|割(?:自己|手|手腕|腕|胳膊|手臂|大腿)|划(?:自己|手|手腕|胳膊|手臂|大腿)|用刀(?:片)?划|烫自己|烧自己|拿头撞墙|打自己|掐自己|惩罚自己的身体",
+        r"自残|自伤|自虐|伤害自己|割(?:了|伤|破)?(?:自己|手|手腕|腕|胳膊|手臂|大腿)|划(?:了|伤|破)?(?:自己|手|手腕|胳膊|手臂|大腿)|用刀(?:片)?划|烫自己|烧自己|拿头撞墙|打自己|掐自己|惩罚自己的身体",
         True,
     ),
     # ---- harm to others
@@ -488,7 +504,7 @@ ZH = [
         "harm_to_others",
         "high",
         "others",
-        r"(?:想|要|准备|打算|计划|真想|恨不得)[^。，！？]{0,4}(?:杀(?:了|掉|死)?|弄死|捅死|砍死|毒死|掐死|打死|报复)(?:他|她|他们|她们|我(?:爸|妈|老公|老婆|老板|同学|室友|同事|邻居|孩子)|全家|所有人|那个人|那些人|人)|(?:想|要|准备|打算)把(?:他|她|他们|她们|我\S{1,2}|那个人|那些人)(?:给)?(?:杀|弄死|捅死|砍死|毒死|掐死)|报复社会|同归于尽|杀人",
+        r"(?:想|要|准备|打算|计划|真想|恨不得)[^。，！？]{0,6}(?:杀(?:了|掉|死)?|弄死|捅死|砍死|毒死|掐死|打死|报复)(?:他|她|他们|她们|我(?:爸|妈|老公|老婆|老板|同学|室友|同事|邻居|孩子)|全家|所有人|那个人|那些人|那(?:个|些)[^。，！？]{0,8}(?:人|家伙|混蛋|畜生|人渣|贱人)|畜生|混蛋|人渣|王八蛋|贱人|人)|(?:想|要|准备|打算)把(?:他|她|他们|她们|我\S{1,2}|那个人|那些人)(?:给)?(?:杀|弄死|捅死|砍死|毒死|掐死)|报复社会|同归于尽|杀人",
         True,
     ),
     _p("zh.threat", "zh", "harm_to_others", "medium", "others", r"(?:杀了|弄死|捅死|砍死)(?:他|她|他们)"),
@@ -501,6 +517,13 @@ ZH = [
         "abuse",
         r"家暴|被(?:人)?(?:强奸|性侵|猥亵|侵犯|虐待|家暴|殴打|打得|绑|拐卖|囚禁|威胁要杀)|被[^。，！？被]{1,4}(?:强奸|性侵|猥亵|侵犯|虐待|殴打|打伤|打得|暴打|毒打)|(?:他|她|爸|爸爸|妈|妈妈|父亲|母亲|继父|继母|后爸|后妈|老公|丈夫|男朋友|男友|女朋友|前夫|前男友|老师|教练|舅舅|叔叔|哥哥|姐姐)(?:又|总是|经常|一直|常常|每天|天天|老是|喝醉了就|一喝酒就|会)?(?:打我|踢我|掐我|扇我|揍我|虐待我|性侵我|强奸我|摸我|猥亵我|威胁要杀我|把我锁|不让我出门|不让我离开)|不敢回家|怕回家",
     ),
+    # ---- added after dev3: euphemisms, waking up, last visits, self-harm with objects
+    _p("zh.euphemism", "zh", "suicide", "high", "ideation", r"(?:想|要|去|准备|打算)去?(?:紫砂|自鲨|自s|zisha|si|sǐ)(?![a-z])(?!你|您|他|她|它|我)|(?<![壶锅杯陶泥茶])紫砂(?!壶|锅|杯|陶|泥|茶|器|色)"),
+    _p("zh.no_wake", "zh", "suicide", "high", "ideation", r"(?:不用|不要|不会|不再|别再|再也不|再也不用|永远不)(?:再)?醒(?:来|过来)(?:就好|多好|该多好|就好了)|(?:明天|早上)(?:不用|不要|别)(?:再)?醒(?:来|过来)?|醒不过来(?:就好|多好|该多好)|一觉睡过去不(?:再)?醒"),
+    _p("zh.waste", "zh", "suicide", "medium", "hopelessness", r"活着(?:就是|只是|也是|纯粹是)?(?:在)?浪费(?:空气|粮食|资源)|(?:我|自己)(?:就是|只是)?(?:在)?浪费空气"),
+    _p("zh.last_visit", "zh", "suicide", "high", "farewell", r"(?:以后|今后|之后)(?:再也)?不会再(?:来|找你|打扰(?:你|你们|大家)?|麻烦你)了?[^。！？]{0,8}(?:保重|珍重|再见|永别|照顾好自己|谢谢)|(?:谢谢|感谢)[^。！？]{0,20}(?:以后|今后)(?:再也)?不会再(?:来|找你|打扰)|最后一次(?:发朋友圈|发动态|发微博|更新|来这里)"),
+    _p("zh.disappear_world", "zh", "suicide", "high", "ideation", r"想[^。！？]{0,2}(?:从|在)?(?:这个)?世界(?:上)?消失|想[^。！？]{0,2}消失在(?:这个)?世界(?:上)?|去一个没有痛苦的地方[^。！？]{0,6}(?:不回来|永远)|(?:去了|走了)就(?:不|再也不)回来了"),
+    _p("zh.self_harm_object", "zh", "self_harm", "high", "self_harm", r"(?:拿|用)(?:烟头|打火机|刀片|刀|美工刀|圆规|指甲|针)(?:去)?(?:烫|划|割|戳|扎|抓|刺)(?:自己|手|手臂|胳膊|大腿|手腕)?|(?:抓|挠|掐|咬|划)(?:自己|手|手臂|胳膊)?[^。！？]{0,6}(?:到|得)(?:出血|流血|见血|破皮)"),
 ]
 
 PATTERNS = {"en": EN, "zh": ZH}
@@ -526,10 +549,10 @@ PAST = {
 }
 RECOVERED = {
     "en": re.compile(
-        r"\b(?:now i'?m|i'?m now|i am now|these days i'?m|today i'?m)\s+(?:\w+\s+)?(?:ok|okay|fine|safe|better|good|doing (?:well|better|ok|okay|fine)|in a better place|recovered|happy)\b|\b(?:not anymore|no longer feel|don'?t feel that way anymore|got help|in therapy now|got through it|i'?m safe now|doing much better|much better now)\b"
+        r"\b(?:now i'?m|i'?m now|i am now|these days i'?m|today i'?m)\s+(?:\w+\s+)?(?:ok|okay|fine|safe|better|good|doing (?:well|better|ok|okay|fine)|in a better place|recovered|happy)\b|\b(?:i'?m|i am) (?:\w+ ){0,5}(?:and )?(?:safe|doing well|in a good place)(?: now)?\b|\b(?:clean|free)(?: from [\w\s-]{1,15})? for (?:\d+|a|two|three|four|five|six|several|many) (?:years?|months?)\b|\b(?:\d+|two|three|four|five|six) (?:years?|months?) (?:clean|free)\b|\bhaven'?t (?:done (?:it|that)|cut|self[- ]harmed|hurt myself|felt (?:that|like that)) (?:in|for|since) \w+|\b(?:not anymore|no longer feel|don'?t feel that way anymore|got help|in therapy now|got through it|i'?m safe now|doing much better|much better now)\b"
     ),
     "zh": re.compile(
-        r"现在(?:已经)?(?:好多了|好了|没事了|不会了|不这么想了|很好|挺好|走出来了|不想了|安全)|已经(?:走出来|好了|康复|过去了)|现在(?:过得)?(?:还不错|挺好的)"
+        r"现在(?:已经)?(?:好多了|好了|没事了|不会了|不这么想了|很好|挺好|走出来了|不想了|安全)|已经(?:走出来|好了|康复|过去了)|已经[^。，！？]{0,4}(?:年|个月|天|周)没(?:有)?(?:再)?[^。，！？]{0,4}(?:了|过)|好几年没(?:有)?再|(?:后来|慢慢)(?:就)?(?:好了|走出来了)|不再(?:这样|这么做|自残|想这些)了|现在(?:过得)?(?:还不错|挺好的)"
     ),
 }
 # Still going on: cancels PAST+RECOVERED.
@@ -564,5 +587,24 @@ THIRD_PARTY = {
     ),
     "zh": re.compile(
         r"(?:他|她|朋友|同学|室友|弟弟|妹妹|哥哥|姐姐|儿子|女儿|妈妈|爸爸|男朋友|女朋友|老公|老婆)(?:说|总说|一直说|想|要|试图|尝试过)[^。]{0,8}(?:自杀|轻生|想死|不想活|伤害自己|自残|割腕|跳楼)"
+    ),
+}
+# A plain statement of safety ("I don't want to die", "我没有想死"): the learned model must not
+# overrule it (it sees the words, not the negation). Patterns still run on the rest.
+DENIAL = {
+    "en": re.compile(
+        r"\b(?:i )?(?:don'?t|do not|never|won'?t|will not|would never) (?:really )?(?:want|wanna|plan|intend|going) (?:to )?(?:die|kill myself|hurt (?:myself|anyone|anybody|someone)|end my life|end it)\b|\bi'?m not (?:suicidal|going to (?:kill|hurt) (?:myself|anyone)|going to do anything (?:stupid|drastic))\b|\bi would never (?:kill|hurt) (?:myself|anyone)\b|\bnever (?:thought about|considered) (?:killing myself|suicide)\b"
+    ),
+    "zh": re.compile(
+        r"(?:不想|没有想|没想|没想过|不是想)死|(?:不会|绝对不会|才不会|不打算)(?:去)?(?:自杀|做傻事|想不开|伤害自己|寻死|轻生)|没有(?:自杀|轻生|伤害自己|想死)的(?:想法|念头|打算)"
+    ),
+}
+# Someone else's death (grief, the news): the word "suicide" here is not about the user.
+OTHERS_DEATH = {
+    "en": re.compile(
+        r"\b(?:my|his|her|their|our|a|the) (?:\w+ ){0,2}(?:dad|father|mom|mother|brother|sister|son|daughter|friend|cousin|uncle|aunt|husband|wife|partner|classmate|colleague|coworker|neighbou?r|student|teacher|grandpa|grandma|grandfather|grandmother)(?:'s)? (?:suicide|overdose|killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died by suicide|committed suicide)\b|\blost (?:my|a|our|his|her) \w+ to (?:suicide|an overdose)\b|\b(?:suicide|death) of (?:my|his|her|a) \w+\b"
+    ),
+    "zh": re.compile(
+        r"(?:朋友|同学|同事|室友|邻居|表哥|表姐|表弟|表妹|哥哥|姐姐|弟弟|妹妹|爸爸|妈妈|父亲|母亲|爷爷|奶奶|外公|外婆|舅舅|叔叔|阿姨|孩子|学生|老师|网友|明星|歌手|演员|他|她)(?:的孩子|的朋友|的家人)?(?:因为[^。，！？]{0,8})?(?:自杀|轻生|跳楼|割腕|服药)(?:了|身亡|去世|离世|走了)"
     ),
 }

@@ -11,17 +11,8 @@ import re
 from dataclasses import dataclass
 
 from carellm.safety.normalize import normalize
+from carellm.safety.patterns import DRUGS
 
-_DRUGS = (
-    r"sertraline|zoloft|fluoxetine|prozac|escitalopram|lexapro|citalopram|paroxetine|paxil|venlafaxine|"
-    r"effexor|duloxetine|cymbalta|bupropion|wellbutrin|mirtazapine|trazodone|amitriptyline|alprazolam|xanax|"
-    r"lorazepam|ativan|diazepam|valium|clonazepam|klonopin|zolpidem|ambien|quetiapine|seroquel|olanzapine|"
-    r"risperidone|aripiprazole|abilify|lithium|lamotrigine|valproate|methylphenidate|ritalin|adderall|"
-    r"melatonin|ibuprofen|paracetamol|acetaminophen|tylenol|benzodiazepines?|ssris?|antidepressants?|"
-    r"舍曲林|左洛复|氟西汀|百忧解|艾司西酞普兰|来士普|西酞普兰|帕罗西汀|文拉法辛|度洛西汀|安非他酮|米氮平|曲唑酮|"
-    r"阿普唑仑|劳拉西泮|地西泮|安定|氯硝西泮|唑吡坦|思诺思|喹硫平|奥氮平|利培酮|阿立哌唑|碳酸锂|拉莫三嗪|丙戊酸|"
-    r"哌甲酯|褪黑素|布洛芬|对乙酰氨基酚|抗抑郁药|安眠药"
-)
 _DOSE = r"\d+(?:\.\d+)?\s*(?:mg|milligrams?|毫克|g\b|克|片|粒|颗|tablets?|pills?|capsules?)"
 
 RULES: dict[str, list[re.Pattern]] = {
@@ -57,11 +48,11 @@ RULES: dict[str, list[re.Pattern]] = {
         ),
     ],
     "medication": [
-        re.compile(rf"(?:{_DRUGS})[^.。\n]{{0,30}}{_DOSE}|{_DOSE}[^.。\n]{{0,20}}(?:of )?(?:{_DRUGS})"),
+        re.compile(rf"(?:{DRUGS})[^.。\n]{{0,30}}{_DOSE}|{_DOSE}[^.。\n]{{0,20}}(?:of )?(?:{DRUGS})"),
         re.compile(
-            rf"\b(?:take|try|start|increase|double|you should take|i recommend|consider taking|ask for) (?:some |a |an )?(?:{_DRUGS})\b"
+            rf"\b(?:take|try|start|increase|double|you should take|i recommend|consider taking|ask for) (?:some |a |an )?(?:{DRUGS})\b"
         ),
-        re.compile(rf"(?:吃|服用|试试|加量|加到|换成|建议你?吃|可以吃)(?:点|一些)?(?:{_DRUGS})"),
+        re.compile(rf"(?:吃|服用|试试|加量|加到|换成|建议你?吃|可以吃)(?:点|一些)?(?:{DRUGS})"),
     ],
     "false_identity": [
         re.compile(

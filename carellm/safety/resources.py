@@ -1,53 +1,30 @@
 """Crisis lines by locale and the fixed crisis response. The one place for this text.
 
-Numbers were taken from the services' own public pages and national announcements (see
-docs/safety.md, "Resources"); re-check them before any deployment, they change.
+The lines live in data/resources.json, each with the public source its number was checked
+against; re-check them before any deployment, they change.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
 class Hotline:
     name: str
     number: str
-    hours: str = "24/7"
+    hours: str = ""
+    source: str = ""
 
 
+_DATA = json.loads((Path(__file__).with_name("data") / "resources.json").read_text(encoding="utf-8"))
 HOTLINES: dict[str, list[Hotline]] = {
-    "zh-CN": [
-        Hotline("全国心理援助热线", "12356"),
-        Hotline("北京心理危机研究与干预中心", "010-82951332"),
-        Hotline("希望24热线", "400-161-9995"),
-        Hotline("急救 / 报警", "120 / 110"),
-    ],
-    "zh-TW": [
-        Hotline("安心專線", "1925"),
-        Hotline("生命線", "1995"),
-        Hotline("張老師專線", "1980"),
-        Hotline("緊急求助", "119 / 110"),
-    ],
-    "zh-HK": [
-        Hotline("撒瑪利亞防止自殺會", "2389 2222"),
-        Hotline("香港撒瑪利亞會", "2896 0000"),
-        Hotline("緊急求助", "999"),
-    ],
-    "en-US": [Hotline("988 Suicide & Crisis Lifeline (call or text)", "988"), Hotline("Emergency", "911")],
-    "en-GB": [
-        Hotline("Samaritans", "116 123"),
-        Hotline("Shout (text)", "85258"),
-        Hotline("Emergency", "999"),
-    ],
-    "en-AU": [Hotline("Lifeline", "13 11 14"), Hotline("Emergency", "000")],
-    "en-CA": [Hotline("9-8-8 Suicide Crisis Helpline", "988"), Hotline("Emergency", "911")],
+    locale: [Hotline(**line) for line in lines] for locale, lines in _DATA["locales"].items()
 }
-DEFAULT_LOCALE = {"zh": "zh-CN", "en": "en-US"}
-INTERNATIONAL = {
-    "en": "Elsewhere: your local emergency number, or find a line at https://findahelpline.com",
-    "zh": "其他地区：请拨打当地急救电话，或在 https://findahelpline.com 查找求助热线",
-}
+DEFAULT_LOCALE: dict[str, str] = _DATA["default_locale"]
+INTERNATIONAL: dict[str, str] = _DATA["international"]
 
 CRISIS_RESPONSE = {
     "en": (
@@ -58,7 +35,7 @@ CRISIS_RESPONSE = {
         "department. If you can, stay with someone you trust, and move away from anything you could use to "
         "hurt yourself.\n"
         "I'm an AI research prototype and can't call for help for you, but I'm here to keep talking while "
-        "you reach out."
+        "you reach out. Can you tell me: are you safe right now, and is anyone with you?"
     ),
     "zh": (
         "谢谢你愿意告诉我，我非常重视你说的话。现在最重要的是你的安全。\n"
@@ -66,6 +43,7 @@ CRISIS_RESPONSE = {
         "如果你正处于危险中，请立即拨打急救电话或去最近的医院急诊。可以的话，请和你信任的人待在一起，"
         "并远离可能用来伤害自己的东西。\n"
         "我是一个人工智能科研原型，无法替你求助，但在你联系他们的时候，我会一直在这里陪你聊。"
+        "能告诉我吗：你现在安全吗？身边有人陪着你吗？"
     ),
 }
 CHECK_IN = {

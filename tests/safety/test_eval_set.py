@@ -1,8 +1,9 @@
 """Measured quality on the project's labelled sets (see docs/safety.md for how each was made).
 
-dev.jsonl + dev2.jsonl: the sets the patterns and the classifier were developed on (the
-issue's >= 200-case requirement). test.jsonl: written afterwards and never tuned on; its
-floor guards against regressions (measured: recall 0.930, FPR 0.068).
+dev.jsonl + dev2.jsonl + dev3.jsonl: the sets the patterns and the classifier were developed
+on (the issue's >= 200-case requirement); test.jsonl was held out once and has been developed
+on since its misses were published. test2.jsonl: written with dev3, before the changes dev3
+led to, never looked at case by case; its floor guards the level measured at the end.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from carellm.safety.evaluate import evaluate
 DATA = Path(__file__).parents[1] / "data" / "safety"
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl", "dev3.jsonl"])
 def test_development_sets_meet_the_issue_targets(name):
     report = evaluate(DATA / name)
     assert report.total >= 100 and not report.bad_lines
@@ -31,10 +32,21 @@ def test_held_out_set_stays_at_its_measured_level():
     assert report.false_positive_rate <= 0.10, report.false_alarms
 
 
+def test_second_held_out_set_stays_at_its_measured_level():
+    # Measured after merging the dev3 pattern work with the retrained classifier (FPR budget 0.05):
+    # recall 0.883, FPR 0.120 (the branch alone, with the older classifier: 0.933 / 0.120;
+    # main before the merge: 0.850 / 0.180). See docs/safety.md.
+    report = evaluate(DATA / "test2.jsonl")
+    assert report.total >= 100
+    assert report.recall >= 0.88, report.misses
+    assert report.false_positive_rate <= 0.12, report.false_alarms
+
+
 def test_every_language_and_category_is_covered():
     import json
 
-    rows = [json.loads(line) for name in ("dev.jsonl", "dev2.jsonl") for line in (DATA / name).open()]
+    names = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl")
+    rows = [json.loads(line) for name in names for line in (DATA / name).open()]
     assert len(rows) >= 200
     assert {r["lang"] for r in rows} == {"zh", "en"}
     kinds = {r["kind"] for r in rows if r["label"] == "crisis"}

@@ -79,3 +79,35 @@ def test_events_are_recorded_without_text_unless_asked():
     assert len(sink.events) == 1 and sink.events[0].text is None and sink.events[0].level == "high"
     SafetyLayer(events=sink, store_text=True).check_user_turn("I want to die", "en", [])
     assert sink.events[-1].text == "I want to die"
+
+
+def test_every_hotline_names_the_source_it_was_checked_against():
+    from carellm.safety.resources import HOTLINES
+
+    assert {"zh-CN", "zh-TW", "zh-HK", "en-US", "en-GB"} <= set(HOTLINES)
+    assert all(line.source and line.number for lines in HOTLINES.values() for line in lines)
+
+
+@pytest.mark.parametrize(("lang", "question"), [("en", "are you safe right now"), ("zh", "你现在安全吗")])
+def test_crisis_response_asks_about_immediate_safety(lang, question):
+    assert question in crisis_response(lang)
+
+
+def test_layer_from_settings_uses_the_configured_locale():
+    from carellm.config import Settings
+
+    layer = SafetyLayer.from_settings(Settings(locale="en-GB"))
+    assert "116 123" in layer.check_user_turn("I want to die", "en", []).replace_with
+
+
+def test_rule_layer_never_imports_torch():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from carellm.safety import SafetyLayer; "
+        "d = SafetyLayer(semantic=False).check_user_turn('我不想活了', 'zh', []); "
+        "print(d.level, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["high", "False", "False"], done.stderr
