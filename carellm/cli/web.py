@@ -55,11 +55,19 @@ def web(
 
 def run_web(settings, web_settings) -> None:
     from carellm.counseling.counselor import Counselor
-    from carellm.web.app import build_app, launch
+    from carellm.store.recorder import open_recorder
+    from carellm.web.app import build_app, default_feedback_sink, launch
+    from carellm.web.feedback import StoreFeedbackSink
 
     with console.status(f"Loading {settings.model} ..."):
         counselor = Counselor.load(settings=settings)
-    app = build_app(counselor, settings, web_settings)
+    # Turns, risk events and ratings go to the session store (CARELLM_DB_URL; SQLite by default).
+    recorder = open_recorder(settings, warn=lambda text: console.print(f"[bold yellow]Warning:[/] {text}"))
+    counselor.gate.events = recorder
+    feedback = default_feedback_sink(settings, web_settings)
+    if recorder.store is not None:
+        feedback = StoreFeedbackSink(recorder.store, also=feedback)
+    app = build_app(counselor, settings, web_settings, feedback=feedback, recorder=recorder)
     console.print(
         f"CareLLM web page on http://{web_settings.host}:{web_settings.port} "
         f"({'login required' if web_settings.auth else 'no login'}). Ctrl+C to stop."

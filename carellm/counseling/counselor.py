@@ -19,10 +19,10 @@ def load_backend(settings: Settings) -> Backend:
     return OmniBackend.load(settings)
 
 
-def default_gate() -> SafetyGate:
+def default_gate(settings: Settings) -> SafetyGate:
     from carellm.safety.gate import SafetyLayer
 
-    return SafetyLayer()
+    return SafetyLayer.from_settings(settings)  # hotlines for CARELLM_LOCALE
 
 
 class Counselor:
@@ -37,7 +37,7 @@ class Counselor:
         self.backend = backend
         self.settings = settings
         # Every session passes through the crisis layer; there is deliberately no way to turn it off.
-        self.gate = gate or default_gate()
+        self.gate = gate or default_gate(settings)
 
     @classmethod
     def load(

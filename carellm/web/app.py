@@ -33,8 +33,10 @@ def build_app(
     *,
     feedback: FeedbackSink | None = None,
     gpu: Callable[[Callable], Callable] | None = None,
+    recorder=None,
 ) -> gr.Blocks:
-    """The whole page for `counselor`. `gpu` wraps the turn handler (the Spaces GPU decorator)."""
+    """The whole page for `counselor`. `gpu` wraps the turn handler (the Spaces GPU decorator);
+    `recorder` (the session store) receives every turn."""
     settings = settings or counselor.settings
     web = web or WebSettings()
     sink = feedback or default_feedback_sink(settings, web)
@@ -46,7 +48,9 @@ def build_app(
     can_speak = bool(counselor.backend.can_speak)
 
     def new_conversation(request: gr.Request | None) -> WebConversation:
-        return WebConversation(counselor, sink, lang=None, locale=settings.locale or _locale(request))
+        return WebConversation(
+            counselor, sink, lang=None, locale=settings.locale or _locale(request), recorder=recorder
+        )
 
     with gr.Blocks(title="CareLLM", analytics_enabled=False) as demo:
         conv = gr.State(None, delete_callback=lambda c: c.close() if c else None)

@@ -72,11 +72,17 @@ class WebConversation:
     """The state one browser tab holds: a session, the chat as shown, risk, exports, feedback."""
 
     def __init__(
-        self, counselor: Counselor, feedback: FeedbackSink, lang: str | None = None, locale: str | None = None
+        self,
+        counselor: Counselor,
+        feedback: FeedbackSink,
+        lang: str | None = None,
+        locale: str | None = None,
+        recorder=None,
     ) -> None:
         self.counselor = counselor
         self.lang = lang
-        self.session: Session = counselor.session(lang=lang)
+        self.recorder = recorder  # the session store, when the page has one
+        self.session: Session = counselor.session(lang=lang, recorder=recorder)
         self.feedback = feedback
         self.locale = locale
         self.acknowledged = False
@@ -169,7 +175,9 @@ class WebConversation:
     def new_session(self) -> None:
         """A fresh session (and emotion tracker); the crisis panel stays, the notice stays acknowledged."""
         old = self.session
-        self.session = self.counselor.session(lang=self.lang, voice=old.voice, speak=old.speak)
+        self.session = self.counselor.session(
+            lang=self.lang, voice=old.voice, speak=old.speak, recorder=self.recorder
+        )
         self.messages, self.message_turns = [], []
         self.last_emotion = None
         self.rated_turn, self.rating = None, 0

@@ -55,3 +55,18 @@ class JsonlFeedbackSink:
             return []
         rows = self.path.read_text(encoding="utf-8").splitlines()
         return [Feedback(**json.loads(row)) for row in rows if row.strip()]
+
+
+class StoreFeedbackSink:
+    """Ratings into the session store (next to the turns they rate), and the JSONL file as well."""
+
+    def __init__(self, store, also: FeedbackSink | None = None) -> None:
+        self.store = store
+        self.also = also
+
+    def record_feedback(self, feedback: Feedback) -> None:
+        if self.also is not None:
+            self.also.record_feedback(feedback)
+        self.store.save_feedback(
+            feedback.session_id, feedback.turn_index, feedback.rating, feedback.comment or ""
+        )
