@@ -17,8 +17,8 @@ MAX_NEW = 24
 @pytest.fixture(scope="module")
 def backends(tiny_model_dir):
     """Two backends over separate copies of the tiny model: plain generate and the fast path."""
-    plain = OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0, fast=False))
-    fast = OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0, fast=True))
+    plain = OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0, fast=False, max_speech_seconds=4))
+    fast = OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0, fast=True, max_speech_seconds=4))
     return plain, fast
 
 
