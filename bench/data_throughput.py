@@ -1,114 +1,156 @@
-"""Convert + clean throughput and peak RSS on a synthetic EmpatheticDialogues CSV.
+"""Convert + clean throughput and peak memory on a synthetic EmpatheticDialogues file.
 
-Generates N utterances (4-6 per conversation, varied English text, ~1% duplicated
-conversations), then runs `convert` and `clean` in a fresh child process so peak RSS is the
-pipeline's own. Baseline in the same run: a child that only splits the CSV lines (the I/O
-floor). Prints one JSON line. Usage: python bench/data_throughput.py [N=2000000]
+    python bench/data_throughput.py                      # 200k and 2M utterances
+    python bench/data_throughput.py --sizes 50000        # any sizes
+
+For each size a file in the dataset's exact CSV format is generated (with `_comma_`
+escapes, ~1% exact and ~1% near-duplicate conversations and some e-mails/phone numbers),
+then a fresh Python process streams it through the converter and the full cleaning
+pipeline (normalise, PII, roles, language, exact + MinHash dedup, split) into JSONL +
+rejects. Generation is not timed. Peak RSS is that child process's maximum resident set.
+The smallest size is the baseline the larger ones are compared with (memory must stay
+flat as the input grows); each size also gets an I/O floor (copy the file line by line)
+measured in the same run. Prints one JSON line.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-# 3,000 random-letter words: varied enough that random conversations are not near-duplicates
-# (a small syllable inventory makes every text share most character 5-grams).
-WORDS = ["".join(random.Random(i).choices("abcdefghijklmnopqrstuvwxyz", k=3 + i % 6)) for i in range(3000)]
-EMOTIONS = ("sad", "afraid", "proud", "lonely", "grateful", "anxious", "excited", "angry")
+EMOTIONS_TEXT = (
+    "afraid angry annoyed anticipating anxious apprehensive ashamed caring confident content devastated "
+    "disappointed disgusted embarrassed excited faithful furious grateful guilty hopeful impressed jealous "
+    "joyful lonely nostalgic prepared proud sad sentimental surprised terrified trusting"
+)
+WORDS_TEXT = (
+    "i you we it the a my your was is so really just felt feel think know today yesterday week work "
+    "school friend family mom dad dog car house job boss exam test money time night morning happy sad "
+    "scared nervous proud lonely tired angry sorry great good bad never always again finally about "
+    "with because when after before that this what how why going went got had have been would could "
+    "should help talk call wait hope worried excited love miss lost found new old best worst first last"
+)
+EMOTIONS, WORDS = EMOTIONS_TEXT.split(), WORDS_TEXT.split()
 
-PIPELINE = """
-import sys, time
+CHILD = """
+import json, resource, sys, time
 from pathlib import Path
-from carellm.data.converters import convert_file
-from carellm.data.clean import clean_file
-src, work = Path(sys.argv[1]), Path(sys.argv[2])
-t0 = time.perf_counter()
-convert_file("empathetic_dialogues", str(src), work / "conv.jsonl", work / "conv.rejects.jsonl")
-t1 = time.perf_counter()
-report = clean_file(work / "conv.jsonl", work / "clean")
-t2 = time.perf_counter()
-print(t1 - t0, t2 - t1, report.read, sum(report.kept.values()), report.utterances)
+src, out = Path(sys.argv[1]), Path(sys.argv[2])
+start = time.perf_counter()
+if sys.argv[3] == "floor":  # the I/O floor: read every line and write it back, nothing else
+    with src.open(encoding="utf-8") as fh, out.open("w", encoding="utf-8") as dst:
+        for line in fh:
+            dst.write(line)
+    kept = rejected = read = 0
+else:
+    from carellm.data.clean import clean_stream, write_stream
+    from carellm.data.converters import convert
+    stream, counts = clean_stream(convert("empathetic_dialogues", src), workers=int(sys.argv[3]))
+    kept, rejected = write_stream(stream, out)
+    read = counts.read
+seconds = time.perf_counter() - start
+usage, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime + workers.ru_utime + workers.ru_stime
+print(json.dumps({"seconds": seconds, "cpu": cpu, "kept": kept, "rejected": rejected, "conversations": read,
+                  "rss": usage.ru_maxrss / 1024, "worker_rss": workers.ru_maxrss / 1024}))
 """
-FLOOR = """
-import sys, time
-t0 = time.perf_counter(); n = 0
-with open(sys.argv[1], encoding="utf-8") as f:
-    for line in f:
-        n += len(line.split(","))
-print(time.perf_counter() - t0)
-"""
+
+
+def sentence(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(8, 22))
+    text = " ".join(words).capitalize()
+    roll = rng.random()
+    if roll < 0.01:
+        text += f" mail me at user{rng.randint(1, 10**6)}@example.com"
+    elif roll < 0.02:
+        text += f" call 138{rng.randint(10**7, 10**8 - 1)}"
+    return text.replace(",", "_comma_") + rng.choice([".", "!", "?", "_comma_ right?"])
 
 
 def generate(path: Path, utterances: int, seed: int = 0) -> int:
     rng = random.Random(seed)
     written = conv = 0
-    with path.open("w", encoding="utf-8") as f:
-        f.write("conv_id,utterance_idx,context,prompt,speaker_idx,utterance,selfeval,tags\n")
-        previous: list[str] = []
+    previous: list[str] = []
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("conv_id,utterance_idx,context,prompt,speaker_idx,utterance,selfeval,tags\n")
         while written < utterances:
-            turns = min(rng.randint(4, 6), utterances - written)
-            emotion = rng.choice(EMOTIONS)
-            prompt = " ".join(rng.choices(WORDS, k=15)).replace(" so ", "_comma_ so ")
-            if previous and rng.random() < 0.01:
-                texts = previous[:turns]  # an exact duplicate conversation
+            n = rng.randint(3, 6)
+            roll = rng.random()
+            if previous and roll < 0.01:
+                texts = list(previous)  # exact duplicate conversation
+            elif previous and roll < 0.02:
+                texts = [t + " ok" if i == 0 else t for i, t in enumerate(previous)]  # near duplicate
             else:
-                texts = [" ".join(rng.choices(WORDS, k=rng.randint(8, 25))) for _ in range(turns)]
-            turns = len(texts)
-            for i, text in enumerate(texts, 1):
-                f.write(f"hit:{conv}_conv:{conv},{i},{emotion},{prompt},{i % 2},{text},5|5|5,\n")
+                texts = [sentence(rng) for _ in range(n)]
             previous = texts
-            written += turns
+            emotion, prompt = rng.choice(EMOTIONS), sentence(rng)
+            for i, text in enumerate(texts, 1):
+                fh.write(f"hit:{conv}_conv:{conv * 2},{i},{emotion},{prompt},{i % 2},{text},5|5|5_5|5|5,\n")
+            written += len(texts)
             conv += 1
     return written
 
 
-def child(code: str, *args: str) -> tuple[str, int]:
-    """Run code in a fresh interpreter; return its stdout and its own peak RSS in MB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over all children so far: children run in
-    # increasing-memory order here (floor first), so `peak` is this child's own peak.
-    return out.stdout.strip(), round(max(peak, before) / 1024)
+def measure(path: Path, out: Path, mode: str = "1") -> dict:
+    """Run one fresh process; its own peak RSS is what it reports."""
+    code = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), str(out), mode], capture_output=True, text=True, check=False
+    )
+    if code.returncode:
+        raise SystemExit(code.stderr)
+    result = json.loads(code.stdout)
+    out.unlink(missing_ok=True)
+    return result
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
-    with tempfile.TemporaryDirectory(prefix="carellm-bench-") as tmp:
-        work = Path(tmp)
-        src = work / "ed.csv"
-        utterances = generate(src, n)
-        floor_s, floor_rss = child(FLOOR, str(src))
-        out, rss = child(PIPELINE, str(src), str(work))
-        convert_s, clean_s, read, kept, _kept_utts = out.split()
-        total = float(convert_s) + float(clean_s)
-        print(
-            json.dumps(
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 2_000_000])
+    parser.add_argument("--workers", type=int, default=1, help="cleaning processes (1: serial)")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sorted(args.sizes):
+            src = Path(tmp) / f"ed_{size}.csv"
+            utterances = generate(src, size)
+            run = measure(src, Path(tmp) / f"clean_{size}.jsonl", str(args.workers))
+            floor = measure(src, Path(tmp) / f"copy_{size}.jsonl", "floor")
+            results.append(
                 {
-                    "bench": "data_throughput",
                     "utterances": utterances,
-                    "conversations": int(read),
-                    "kept": int(kept),
-                    "convert_s": round(float(convert_s), 2),
-                    "clean_s": round(float(clean_s), 2),
-                    "utterances_per_s": round(utterances / total),
-                    "peak_rss_mb": rss,
-                    "baseline_line_split": {
-                        "utterances_per_s": round(utterances / float(floor_s)),
-                        "peak_rss_mb": floor_rss,
-                    },
-                    "target": {"utterances_per_s": 50000, "peak_rss_mb": 300},
                     "input_mb": round(src.stat().st_size / 2**20, 1),
-                    "when": time.strftime("%Y-%m-%d"),
+                    "conversations": run["conversations"],
+                    "kept": run["kept"],
+                    "rejected": run["rejected"],
+                    "seconds": round(run["seconds"], 2),
+                    "utterances_per_s": round(utterances / run["seconds"]),
+                    "cpu_seconds": round(run["cpu"], 2),
+                    "utterances_per_cpu_s": round(utterances / run["cpu"]),
+                    "peak_rss_mb": round(run["rss"], 1),
+                    "worker_peak_rss_mb": round(run["worker_rss"], 1) if args.workers > 1 else None,
+                    "io_floor_utterances_per_s": round(utterances / floor["seconds"]),
                 }
             )
-        )
+            src.unlink()
+    base, last = results[0], results[-1]
+    report = {
+        "bench": "data_throughput",
+        "pipeline": "empathetic_dialogues convert + full clean (MinHash on)",
+        "workers": args.workers,
+        "runs": results,
+        "baseline": {"utterances": base["utterances"], "peak_rss_mb": base["peak_rss_mb"]},
+        "rss_ratio_largest_vs_baseline": round(last["peak_rss_mb"] / base["peak_rss_mb"], 2),
+        "target": {"utterances_per_s": 50_000, "peak_rss_mb": 300},
+        "cpus": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

@@ -1,184 +1,225 @@
-"""The cleaning pipeline: schema JSONL in, train/validation/test JSONL + rejects out.
+"""The cleaning pipeline: one pass over a stream of conversations, in bounded memory.
 
-One streaming pass, one conversation in memory at a time (plus the dedup tables):
-normalise Unicode → drop empty turns / reject overlong ones → repair or reject role
-alternation → detect language → scrub PII → exact and near dedup → split by id hash.
-Every dropped conversation lands in rejects.jsonl with its line and reason.
+Stages, in order, for every conversation:
+ 1. Unicode normalisation of each turn (text.normalize) and PII scrubbing (pii.scrub);
+ 2. empty turns dropped; a turn longer than `max_turn_chars` rejects the conversation
+    (cutting a counselling turn in half changes what it says);
+ 3. role alternation: system only first, then user/assistant alternating, starting with
+    the user and ending with the assistant. `roles="repair"` merges consecutive turns of
+    one speaker and drops leading assistant / trailing user turns (counted by kind);
+    `roles="reject"` rejects the conversation instead. Classification records (one user
+    turn with labels) are exempt;
+ 4. language detection over the whole conversation (`lang` is set; `langs` filters);
+ 5. exact and near-duplicate removal (dedup.py; the first one seen is kept);
+ 6. the split, from a hash of the conversation id (split.py), stored in `meta.split`.
+
+Every conversation that is not kept becomes a `Reject` with the stage and the reason.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, Field
 
-from carellm.data.dedup import HashSet64, NearDuplicates, exact_key, normalise_for_dedup
-from carellm.data.io import InvalidJson, JsonlWriter, Rejects, iter_jsonl
-from carellm.data.pii import scrub_pii
+from carellm.data.dedup import Deduplicator
+from carellm.data.io import Counts, JsonlWriter, Reject, iter_conversations, rejects_path
+from carellm.data.pii import scrub
 from carellm.data.schema import Conversation, Message
-from carellm.data.settings import CleanSettings
-from carellm.data.split import SPLITS, assign_split
-from carellm.language import detect_lang
-
-# Zero-width and bidi controls, and C0/C1 controls other than tab/newline.
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+from carellm.data.split import assign_split
+from carellm.data.text import detect_language, normalize
 
 
-class Rejected(Exception):
-    """A conversation that cannot be kept; the message is the rejects-file reason."""
-
-
-@dataclass
-class CleanReport:
-    read: int = 0
-    kept: Counter[str] = field(default_factory=Counter)
-    rejected: Counter[str] = field(default_factory=Counter)
-    repairs: Counter[str] = field(default_factory=Counter)
-    pii: Counter[str] = field(default_factory=Counter)
-    utterances: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "read": self.read,
-            "utterances": self.utterances,
-            "kept": dict(self.kept),
-            "rejected": dict(self.rejected),
-            "repairs": dict(self.repairs),
-            "pii": dict(self.pii),
-        }
-
-
-def normalise_text(text: str) -> str:
-    """NFC (not NFKC: NFKC would turn Chinese full-width punctuation into ASCII), no
-    invisible characters, runs of spaces collapsed, CRLF unified."""
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n"))
-    return _SPACES.sub(" ", text).strip()
-
-
-def _merge(a: Message, b: Message) -> Message:
-    merged = a.model_copy(update={"content": f"{a.content}\n{b.content}"})
-    for media in ("audio", "image", "video"):
-        both = (getattr(a, media) or []) + (getattr(b, media) or [])
-        setattr(merged, media, both or None)
-    merged.strategy = a.strategy or b.strategy
-    return merged
-
-
-def repair_roles(messages: list[Message], repair: bool, counts: Counter[str]) -> list[Message]:
-    """System first (at most one), then user/assistant alternating, starting with user and
-    ending with assistant; a lone user message is a classification record and stays."""
-    system = [m for m in messages[:1] if m.role == "system"]
-    turns = messages[len(system) :]
-    if any(m.role == "system" for m in turns):
-        raise Rejected("system message after the start")
-    if len(turns) == 1 and turns[0].role == "user":
-        return system + turns
-    fixed: list[Message] = []
-    for m in turns:
-        if fixed and fixed[-1].role == m.role:
-            if not repair:
-                raise Rejected("roles do not alternate")
-            fixed[-1] = _merge(fixed[-1], m)
-            counts["merged_turns"] += 1
-        else:
-            fixed.append(m)
-    while fixed and fixed[0].role == "assistant":
-        if not repair:
-            raise Rejected("starts with assistant")
-        fixed.pop(0)
-        counts["dropped_leading_assistant"] += 1
-    if fixed and fixed[-1].role == "user":
-        if not repair:
-            raise Rejected("ends with user")
-        fixed.pop()
-        counts["dropped_trailing_user"] += 1
-    if not fixed:
-        raise Rejected("no user/assistant exchange")
-    return system + fixed
+class CleanConfig(BaseModel):
+    max_turn_chars: int = Field(8000, ge=1)
+    roles: str = Field("repair", pattern="^(repair|reject)$")
+    langs: frozenset[str] | None = None  # keep only these languages; None keeps all
+    pii: bool = True
+    dedup: bool = True
+    near_dedup: bool = True
+    validation: float = Field(0.05, ge=0, lt=1)
+    test: float = Field(0.05, ge=0, lt=1)
+    salt: str = "carellm"
 
 
 class Cleaner:
-    """Cleans one conversation at a time; holds the dedup state across a run."""
+    def __init__(self, config: CleanConfig | None = None) -> None:
+        self.config = config or CleanConfig()
+        self.counts = Counts()
+        self.dedup = Deduplicator(near=self.config.near_dedup) if self.config.dedup else None
 
-    def __init__(self, settings: CleanSettings, report: CleanReport) -> None:
-        self.settings, self.report = settings, report
-        self._exact = HashSet64()
-        self._near = NearDuplicates() if settings.dedup_near else None
+    def run(
+        self, items: Iterable[Conversation | Reject], batch: int = 512
+    ) -> Iterator[Conversation | Reject]:
+        """Cleaned conversations and rejects, in input order.
 
-    def clean(self, conv: Conversation) -> Conversation:
-        s, report = self.settings, self.report
-        messages = []
-        for m in conv.messages:
-            text = normalise_text(m.content)
-            if not text:
-                report.repairs["dropped_empty_turns"] += 1
+        Conversations wait in a buffer of `batch` so that deduplication runs vectorised;
+        the buffer bounds memory.
+        """
+        pending: list[tuple[Conversation | Reject, str | None]] = []
+        waiting = 0
+        for item in items:
+            if isinstance(item, Reject):
+                pending.append((item, None))
                 continue
-            if len(text) > s.max_turn_chars:
-                raise Rejected("overlong turn")
-            if s.scrub_pii:
-                text = scrub_pii(text, report.pii)
-            messages.append(m.model_copy(update={"content": text}) if text != m.content else m)
-        if not messages:
-            raise Rejected("all turns empty")
-        messages = repair_roles(messages, s.repair_roles, report.repairs)
-        sample = " ".join(m.content for m in messages if m.role != "system")[:2000]
-        lang = detect_lang(sample, default=conv.lang if conv.lang in {"zh", "en"} else "en")
-        if s.langs and lang not in s.langs:
-            raise Rejected("language not wanted")
-        if s.dedup_exact:
-            key = exact_key([f"{m.role}:{normalise_for_dedup(m.content)}" for m in messages])
-            if self._exact.add(key):
-                raise Rejected("exact duplicate")
-        if self._near is not None and self._near.seen_or_add(normalise_for_dedup(sample)):
-            raise Rejected("near duplicate")
-        return conv.model_copy(update={"messages": messages, "lang": lang})
+            self.counts.read += 1
+            reason = self.prepare(item)
+            pending.append((item, reason))
+            waiting += reason is None
+            if waiting >= batch:
+                yield from self._flush(pending)
+                pending, waiting = [], 0
+        yield from self._flush(pending)
+
+    def _flush(
+        self, pending: list[tuple[Conversation | Reject, str | None]]
+    ) -> Iterator[Conversation | Reject]:
+        candidates = [item for item, reason in pending if reason is None and isinstance(item, Conversation)]
+        verdicts = iter(self.dedup.check_batch([_texts(c) for c in candidates]) if self.dedup else [])
+        cfg = self.config
+        for item, reason in pending:
+            if isinstance(item, Reject):
+                self.counts.reject(item.reason)
+                yield item
+                continue
+            if reason is None and self.dedup is not None:
+                reason = next(verdicts)
+            if reason is None:
+                item.meta["split"] = assign_split(item.split_key, cfg.validation, cfg.test, cfg.salt)
+                self.counts.kept += 1
+                yield item
+                continue
+            self.counts.reject(reason)
+            record = item.model_dump(exclude_none=True)
+            yield Reject(reason, item.meta.get("line"), item.id, stage="clean", record=record)
+
+    def prepare(self, conv: Conversation) -> str | None:
+        """Stages 1-4 on `conv`, in place; the reason it must be rejected, or None."""
+        cfg = self.config
+        kept: list[Message] = []
+        for message in conv.messages:
+            text = normalize(message.content)
+            if cfg.pii and text:
+                text, found = scrub(text)
+                if found:
+                    self.counts.repair("pii_replaced", found)
+            if not text and not message.media():
+                self.counts.repair("empty_turn_dropped")
+                continue
+            if len(text) > cfg.max_turn_chars:
+                return f"overlong turn: {len(text)} characters (limit {cfg.max_turn_chars})"
+            if text != message.content:
+                message.content = text
+            kept.append(message)
+        if not kept:
+            return "empty: no turn has text"
+        conv.messages = kept
+        if not conv.is_classification:
+            reason = self._roles(conv)
+            if reason:
+                return reason
+        detected = detect_language(" ".join(m.content for m in conv.messages[:6])[:2000])
+        if detected != "und":
+            conv.lang = detected
+        if cfg.langs is not None and conv.lang not in cfg.langs:
+            return f"language: {conv.lang} is not in {','.join(sorted(cfg.langs))}"
+        return None
+
+    def _roles(self, conv: Conversation) -> str | None:
+        repair = self.config.roles == "repair"
+        system = [m for m in conv.messages[:1] if m.role == "system"]
+        turns = conv.messages[len(system) :]
+        if any(m.role == "system" for m in turns):
+            if not repair:
+                return "roles: system message after the start"
+            self.counts.repair("late_system_dropped", sum(m.role == "system" for m in turns))
+            turns = [m for m in turns if m.role != "system"]
+        merged: list[Message] = []
+        for message in turns:
+            if merged and merged[-1].role == message.role:
+                if not repair:
+                    return f"roles: two {message.role} turns in a row"
+                joined = _merge(merged[-1], message)
+                if joined is None:
+                    return "roles: two turns in a row both carry the same kind of media"
+                self.counts.repair("consecutive_turns_merged")
+                merged[-1] = joined
+            else:
+                merged.append(message)
+        while merged and merged[0].role == "assistant":
+            if not repair:
+                return "roles: starts with the assistant"
+            self.counts.repair("leading_assistant_dropped")
+            merged.pop(0)
+        while merged and merged[-1].role == "user":
+            if not repair:
+                return "roles: ends with the user"
+            self.counts.repair("trailing_user_dropped")
+            merged.pop()
+        if not merged:
+            return "roles: no user turn followed by an assistant turn"
+        conv.messages = system + merged
+        return None
+
+
+def _texts(conv: Conversation) -> tuple[list[str], list[str]]:
+    return [m.role for m in conv.messages], [m.content for m in conv.messages]
+
+
+def _merge(first: Message, second: Message) -> Message | None:
+    """One turn from two of the same speaker; annotations that differ are joined with ' + '.
+
+    None when both carry the same kind of media: a turn holds one file per kind.
+    """
+    if set(first.media()) & set(second.media()):
+        return None
+
+    def join(a: str | None, b: str | None) -> str | None:
+        if a and b and a != b:
+            return f"{a} + {b}"
+        return a or b
+
+    media = {k: getattr(first, k) or getattr(second, k) for k in ("audio", "image", "video")}
+    return Message(
+        role=first.role,
+        content=f"{first.content}\n{second.content}",
+        emotion=join(first.emotion, second.emotion),
+        strategy=join(first.strategy, second.strategy),
+        **media,
+    )
+
+
+def write_stream(items: Iterable, out: Path, progress=None) -> tuple[int, int]:
+    """Good records to OUT, rejects to OUT.rejects.jsonl; (kept, rejected)."""
+    with JsonlWriter(out) as good, JsonlWriter(rejects_path(out)) as bad:
+        for item in items:
+            if isinstance(item, Reject):
+                bad.write(item.to_json())
+            else:
+                good.write(item.to_json())
+            if progress is not None:
+                progress()
+    return good.count, bad.count
+
+
+def clean_stream(
+    items: Iterable[Conversation | Reject], config: CleanConfig | None = None, workers: int = 1
+) -> tuple[Iterator, Counts]:
+    """(cleaned stream, its counts), with `workers` processes when more than one."""
+    config = config or CleanConfig()
+    if workers <= 1:
+        cleaner = Cleaner(config)
+        return cleaner.run(items), cleaner.counts
+    from carellm.data.parallel import clean_parallel
+
+    counts = Counts()
+    return clean_parallel(items, config, workers, counts), counts
 
 
 def clean_file(
-    source: Path,
-    out_dir: Path,
-    settings: CleanSettings | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> CleanReport:
-    """Writes out_dir/{train,validation,test}.jsonl and out_dir/rejects.jsonl."""
-    settings = settings or CleanSettings()
-    report = CleanReport()
-    cleaner = Cleaner(settings, report)
-    writers = {name: JsonlWriter(out_dir / f"{name}.jsonl") for name in SPLITS}
-    with Rejects(out_dir / "rejects.jsonl") as rejects:
-        for lineno, obj in iter_jsonl(source):
-            report.read += 1
-            if progress is not None:
-                progress(1)
-            if isinstance(obj, InvalidJson):
-                rejects.reject("invalid JSON", line=lineno, detail=str(obj))
-                continue
-            try:
-                conv = Conversation.model_validate(obj)
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                loc = ".".join(str(p) for p in first["loc"])
-                rejects.reject("schema", line=lineno, detail=f"{loc}: {first['msg']}")
-                continue
-            try:
-                cleaned = cleaner.clean(conv)
-            except Rejected as exc:
-                rejects.reject(str(exc), line=lineno, record_id=conv.id)
-                continue
-            split = assign_split(cleaned.id, settings.validation, settings.test, settings.split_seed)
-            writers[split].write(cleaned.to_json_dict())
-            report.kept[split] += 1
-            report.utterances += len(cleaned.messages)
-        report.rejected = rejects.reasons
-    for writer in writers.values():
-        writer.close()
-    return report
+    path: Path, out: Path, config: CleanConfig | None = None, progress=None, workers: int = 1
+) -> Counts:
+    stream, counts = clean_stream((item for _, item in iter_conversations(path)), config, workers)
+    write_stream(stream, out, progress)
+    return counts

@@ -1,164 +1,305 @@
-"""Reading and writing dataset files: encoding detection, JSONL, and the rejects file.
+"""Reading dataset files as a stream of (line number, row) and writing JSONL and rejects.
 
-Everything streams line by line so memory stays flat whatever the file size.
+Everything here streams: a row is read, handed on and forgotten, so memory does not grow
+with the file. Line numbers travel with every row so that a bad record can be named in
+the rejects file and fixed at its source.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import json
-from collections import Counter
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from carellm.data.schema import Conversation, parse_conversation
 from carellm.errors import InputError
 
-_SNIFF_BYTES = 1 << 16
+Row = dict[str, Any]
+SAMPLE_BYTES = 1 << 16
+csv.field_size_limit(1 << 26)  # counselling transcripts can hold very long turns
 
 
-def require_file(path: Path) -> Path:
-    if not path.is_file():
-        raise InputError(f"No such file: {path}.", "Check the path (local files only; see --help).")
-    return path
+class DataFormatError(InputError):
+    """The file is not in the format the command was told to expect."""
 
 
-def detect_encoding(path: Path, encoding: str = "auto") -> str:
-    """UTF-8 (with or without BOM) or GB18030/GBK, read from the first 64 KB.
+@dataclass
+class Reject:
+    """A record that was not kept, and why. `line` is 1-based in the input file."""
 
-    Chinese corpora are often GBK: we read them rather than fail, but only when the bytes
-    decode cleanly as GB18030 and not as UTF-8.
+    reason: str
+    line: int | None = None
+    id: str | None = None
+    stage: str = "convert"
+    record: Any = None
+
+    def to_json(self) -> str:
+        data = {"stage": self.stage, "reason": self.reason, "line": self.line, "id": self.id}
+        if self.record is not None:
+            data["record"] = self.record
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+@dataclass
+class Counts:
+    """How many records went in, came out and were rejected, by reason."""
+
+    read: int = 0
+    kept: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    repaired: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, reason: str) -> None:
+        key = reason.split(":", 1)[0]
+        self.rejected[key] = self.rejected.get(key, 0) + 1
+
+    def repair(self, kind: str, n: int = 1) -> None:
+        self.repaired[kind] = self.repaired.get(kind, 0) + n
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "kept": self.kept,
+            "rejected": sum(self.rejected.values()),
+            "rejected_by_reason": dict(sorted(self.rejected.items())),
+            "repaired": dict(sorted(self.repaired.items())),
+        }
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8 (with or without BOM), utf-16 by BOM, or gb18030 for GBK-era Chinese files.
+
+    Only the head of the file is sampled; a bad byte further on is reported with its line
+    by `open_text`'s reader, with the same hint.
     """
-    if encoding != "auto":
-        return encoding
-    head = require_file(path).open("rb").read(_SNIFF_BYTES)
-    if head.startswith(b"\xef\xbb\xbf"):
+    with path.open("rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     try:
-        # A multibyte character may be cut at the sniff boundary: ignore the last 3 bytes.
-        head.decode("utf-8") if len(head) < _SNIFF_BYTES else head[:-3].decode("utf-8")
+        head.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        utf8_error = exc
+        if exc.start >= len(head) - 3:  # a multi-byte character cut by the sample boundary
+            return "utf-8"
     try:
-        head.decode("gb18030") if len(head) < _SNIFF_BYTES else head[:-1].decode("gb18030")
-        return "gb18030"
+        text = head.decode("gb18030")
     except UnicodeDecodeError:
         raise InputError(
-            f"{path}: not UTF-8 (bad byte at offset {utf8_error.start}) and not GBK either.",
-            "Pass --encoding with the file's real encoding (e.g. --encoding big5).",
+            f"{path} is neither UTF-8 nor GBK/GB18030.",
+            "Convert it to UTF-8 (iconv -f ENCODING -t UTF-8), or pass --encoding.",
         ) from None
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        raise InputError(
+            f"{path} is not UTF-8.", "Convert it to UTF-8 (iconv -f ENCODING -t UTF-8), or pass --encoding."
+        )
+    print(f"note: {path.name} is GBK/GB18030-encoded; reading it as gb18030.", file=sys.stderr)
+    return "gb18030"
 
 
-def open_text(path: Path, encoding: str = "auto") -> IO[str]:
-    enc = detect_encoding(path, encoding)
-    # newline="" so the csv module sees embedded newlines as they are.
-    return path.open(encoding=enc, errors="strict", newline="")
+def open_text(path: Path, encoding: str | None = None) -> IO[str]:
+    if not path.exists():
+        raise InputError(f"No such file: {path}", "Check the path.")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder.", "Give the dataset file itself.")
+    return path.open(encoding=encoding or detect_encoding(path), newline="")
 
 
-def read_text(handle: IO[str], path: Path) -> Iterator[str]:
-    """Lines of an open text file; a decoding error deep in the file names the file."""
+def _decode_guard(path: Path, lines: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    """Re-raise a decoding error deep in a file as a clean error naming the file."""
+    last = 0
     try:
-        yield from handle
+        for number, item in lines:
+            last = number
+            yield number, item
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: cannot decode byte {exc.start} of a block as {exc.encoding}.",
-            "The encoding changes inside the file; pass --encoding explicitly or re-encode it to UTF-8.",
+            f"{path}: cannot decode the text after line {last} ({exc.reason}).",
+            "The file mixes encodings or is corrupt; convert it to UTF-8, or pass --encoding.",
         ) from None
 
 
-def iter_jsonl(path: Path, encoding: str = "auto") -> Iterator[tuple[int, Any | str]]:
-    """(line number, decoded object) per non-blank line; a bad line yields its error text instead."""
-    with open_text(path, encoding) as handle:
-        for lineno, line in enumerate(read_text(handle, path), 1):
-            if not line.strip():
+def iter_lines(path: Path, encoding: str | None = None) -> Iterator[tuple[int, str]]:
+    """(line number, line without its newline) for every non-blank line."""
+
+    def lines() -> Iterator[tuple[int, str]]:
+        with open_text(path, encoding) as fh:
+            for number, line in enumerate(fh, 1):
+                line = line.rstrip("\r\n")
+                if line.strip():
+                    yield number, line
+
+    return _decode_guard(path, lines())
+
+
+def iter_csv(
+    path: Path, delimiter: str = ",", encoding: str | None = None, header: bool = True
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) for each CSV record; the header, when asked for, is record 1."""
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        with open_text(path, encoding) as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            start = 1
+            for fields in reader:
+                if fields:
+                    yield start, fields
+                start = reader.line_num + 1
+
+    return _decode_guard(path, rows())
+
+
+def iter_json_records(path: Path, encoding: str | None = None) -> Iterator[tuple[int, Any]]:
+    """Records of a JSON array file or a JSONL file, streamed, each with its first line.
+
+    A record that does not parse comes back as a `Reject` in place of the row, so the caller
+    can log it and go on; a truncated array ends with one such reject.
+    """
+    with open_text(path, encoding) as fh:
+        first = fh.read(1)
+        while first and first.isspace():
+            first = fh.read(1)
+    if first == "[":
+        return _decode_guard(path, _iter_json_array(path, encoding))
+    return _decode_guard(path, _iter_jsonl(path, encoding))
+
+
+def _iter_jsonl(path: Path, encoding: str | None) -> Iterator[tuple[int, Any]]:
+    for number, line in iter_lines(path, encoding):
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, Reject(f"invalid JSON: {exc.msg} (column {exc.colno})", number)
+
+
+def _iter_json_array(path: Path, encoding: str | None, chunk: int = 1 << 20) -> Iterator[tuple[int, Any]]:
+    """Walk `[ {...}, {...} ]` with raw_decode over a sliding buffer (no ijson needed)."""
+    decoder = json.JSONDecoder()
+    with open_text(path, encoding) as fh:
+        buf = fh.read(chunk).lstrip()
+        buf = buf[1:]  # the opening bracket
+        line = 1
+        eof = False
+        while True:
+            stripped = buf.lstrip(" \t\r\n,")
+            line += buf[: len(buf) - len(stripped)].count("\n")
+            buf = stripped
+            if len(buf) < chunk and not eof:
+                more = fh.read(chunk)
+                eof = not more
+                buf += more
                 continue
+            if not buf:
+                yield line, Reject("truncated: the JSON array is not closed", line)
+                return
+            if buf[0] == "]":
+                return
             try:
-                yield lineno, json.loads(line)
+                obj, end = decoder.raw_decode(buf)
             except json.JSONDecodeError as exc:
-                yield lineno, InvalidJson(f"invalid JSON ({exc.msg} at column {exc.colno})")
+                if not eof:
+                    more = fh.read(chunk)
+                    eof = not more
+                    buf += more
+                    continue
+                yield line, Reject(f"truncated or invalid JSON: {exc.msg}", line + exc.lineno - 1)
+                return
+            yield line, obj
+            line += buf[:end].count("\n")
+            buf = buf[end:]
 
 
-class InvalidJson(str):
-    """Marks a JSONL line that did not decode, so callers can route it to rejects."""
+def iter_parquet(path: Path, batch_rows: int = 4096) -> Iterator[tuple[int, Row]]:
+    """Rows of a Parquet file in batches; the 'line' is the 1-based row number."""
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a bad file
+        raise InputError(f"{path} is not a readable Parquet file ({exc}).", "Check the file.") from None
+    number = 0
+    for batch in pf.iter_batches(batch_size=batch_rows):
+        for row in batch.to_pylist():
+            number += 1
+            yield number, row
 
 
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+def iter_table(path: Path, encoding: str | None = None) -> Iterator[tuple[int, Row | Reject]]:
+    """Rows as dicts from CSV/TSV (header row), JSON, JSONL or Parquet, by file extension."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        yield from iter_parquet(path)
+        return
+    if suffix in {".csv", ".tsv"}:
+        rows = iter_csv(path, "\t" if suffix == ".tsv" else ",", encoding)
+        try:
+            _, header = next(rows)
+        except StopIteration:
+            return
+        for number, fields in rows:
+            if len(fields) != len(header):
+                yield number, Reject(f"expected {len(header)} fields, found {len(fields)}", number)
+            else:
+                yield number, dict(zip(header, fields, strict=True))
+        return
+    for number, obj in iter_json_records(path, encoding):
+        if not isinstance(obj, (dict, Reject)):
+            yield number, Reject(f"expected a JSON object, found {type(obj).__name__}", number)
+        else:
+            yield number, obj
 
 
 class JsonlWriter:
-    """Appends one JSON object per line; creates parent folders."""
+    """Writes JSONL atomically enough: to OUT.part, renamed to OUT when closed cleanly."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._part = path.with_name(path.name + ".part")
+        self._fh = self._part.open("w", encoding="utf-8")
         self.count = 0
-        self._handle = path.open("w", encoding="utf-8")
 
-    def write(self, obj: Any) -> None:
-        self._handle.write(dumps(obj) + "\n")
+    def write(self, line: str) -> None:
+        self._fh.write(line)
+        self._fh.write("\n")
         self.count += 1
 
-    def close(self) -> None:
-        self._handle.close()
+    def close(self, ok: bool = True) -> None:
+        self._fh.close()
+        if ok:
+            self._part.replace(self.path)
+        else:
+            self._part.unlink(missing_ok=True)
 
     def __enter__(self) -> JsonlWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close(ok=exc_type is None)
 
 
-class Rejects(JsonlWriter):
-    """The rejects file: one line per rejected record with where it came from and why."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.reasons: Counter[str] = Counter()
-
-    def reject(
-        self,
-        reason: str,
-        *,
-        line: int | None = None,
-        record: int | None = None,
-        record_id: str | None = None,
-        detail: str = "",
-    ) -> None:
-        """Never pass message text in `detail`: the rejects file must not hold user words."""
-        self.reasons[reason] += 1
-        entry: dict[str, Any] = {"reason": reason}
-        if line is not None:
-            entry["line"] = line
-        if record is not None:
-            entry["record"] = record
-        if record_id is not None:
-            entry["id"] = record_id
-        if detail:
-            entry["detail"] = detail
-        self.write(entry)
+def rejects_path(out: Path) -> Path:
+    """OUT.jsonl -> OUT.rejects.jsonl, next to the output."""
+    stem = out.name[: -len(".jsonl")] if out.name.endswith(".jsonl") else out.name
+    return out.with_name(stem + ".rejects.jsonl")
 
 
-def read_conversations(path: Path) -> Iterator[Conversation]:
-    """Validated conversations of a schema JSONL file; the first bad line stops with its number.
+def iter_conversations(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line, Conversation or Reject) from a CareLLM JSONL file."""
+    from pydantic import ValidationError
 
-    Exporters, stats and mix expect converted (ideally cleaned) input, so a bad line here
-    is a usage error rather than a record to reject.
-    """
-    for lineno, obj in iter_jsonl(require_file(path)):
-        if isinstance(obj, InvalidJson):
-            raise InputError(f"{path}, line {lineno}: {obj}.", "Run `carellm data clean` on the file first.")
-        yield parse_conversation(obj, f"{path}, line {lineno}")
+    from carellm.data.schema import parse_line
 
-
-def dataset_files(path: Path) -> list[Path]:
-    """A schema JSONL file, or every split file of a `clean` output folder."""
-    if path.is_dir():
-        files = sorted(p for p in path.glob("*.jsonl") if p.name != "rejects.jsonl")
-        if not files:
-            raise InputError(
-                f"{path}: no .jsonl files in this folder.", "Pass a file or a `clean` output folder."
-            )
-        return files
-    return [require_file(path)]
+    for number, line in iter_lines(path):
+        try:
+            yield number, parse_line(line)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "record"
+            yield number, Reject(f"invalid record: {where}: {first['msg']}", number, stage="read")

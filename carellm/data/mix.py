@@ -1,129 +1,140 @@
-"""Mixing schema files by weight, with per-source caps and licence bookkeeping.
+"""Mix several CareLLM JSONL files in given proportions, with per-source caps and licences.
 
-Two streaming passes: the first counts records and licences per source, the second writes
-the randomly chosen records, interleaved at random in proportion to what is left of each
-source. Only the chosen line numbers are held in memory.
+`mix([("a.jsonl", 0.7, None), ("b.jsonl", 0.3, 1000)], out, seed=0)`: the weights are the
+share of each source in the output. The output is as large as possible such that every
+source can supply its share without repeating records (no upsampling) and without
+exceeding its cap, or `total` when that is given and reachable. Which records are taken is
+decided by the seed; the output interleaves sources at random (seeded) while each file is
+read once, in order, so memory holds only the chosen indices.
+
+Every record keeps its licence; the summary counts them, and a set marked commercial is
+refused when any source's licence does not allow commercial use.
 """
 
 from __future__ import annotations
 
-import json
 import random
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from carellm.data.io import JsonlWriter, iter_jsonl, read_conversations, require_file
-from carellm.data.licences import allows_commercial
+from carellm.data.io import JsonlWriter, Reject, iter_conversations
+from carellm.data.licences import non_commercial
+from carellm.data.schema import Conversation
 from carellm.errors import InputError
 
 
 @dataclass
-class MixSource:
+class Source:
     path: Path
     weight: float
-    count: int = 0
-    licences: Counter[str] = field(default_factory=Counter)
+    cap: int | None = None
+    available: int = 0
     take: int = 0
 
 
-def parse_spec(spec: str) -> tuple[Path, float]:
-    """`file.jsonl:0.7` → (path, 0.7)."""
-    path, sep, weight = spec.rpartition(":")
+def parse_source(spec: str) -> Source:
+    """`FILE:WEIGHT` or `FILE:WEIGHT:CAP`."""
+    parts = spec.rsplit(":", 2)
     try:
-        value = float(weight) if sep else float("nan")
+        if len(parts) == 3 and parts[1].replace(".", "", 1).isdigit():
+            return Source(Path(parts[0]), float(parts[1]), int(parts[2]))
+        path, weight = spec.rsplit(":", 1)
+        return Source(Path(path), float(weight))
     except ValueError:
-        value = float("nan")
-    if not path or not value > 0:
-        raise InputError(f"Bad mix source {spec!r}.", "Write FILE:WEIGHT with a weight > 0, e.g. a.jsonl:0.7")
-    return Path(path), value
+        raise InputError(
+            f"Cannot read the source {spec!r}.", "Write FILE:WEIGHT or FILE:WEIGHT:CAP."
+        ) from None
 
 
-def _survey(source: MixSource) -> None:
-    for conv in read_conversations(require_file(source.path)):
-        source.count += 1
-        source.licences[conv.license] += 1
+def _scan(source: Source) -> Counter[str]:
+    """Count valid records and their licences (first pass)."""
+    licences: Counter[str] = Counter()
+    if not source.path.is_file():
+        raise InputError(f"No such file: {source.path}", "Check the path.")
+    for _, item in iter_conversations(source.path):
+        if isinstance(item, Reject):
+            continue
+        source.available += 1
+        licences[item.license] += 1
+    return licences
 
 
-def plan(sources: list[MixSource], cap: int | None, total: int | None) -> None:
-    """Set `take` per source: proportional to weight, never more than it has or than `cap`."""
+def plan(sources: list[Source], total: int | None) -> int:
+    """Set `take` on each source; returns the output size."""
+    if not sources:
+        raise InputError("Nothing to mix.", "Give at least one FILE:WEIGHT.")
+    if any(s.weight <= 0 for s in sources):
+        raise InputError("Weights must be positive.", "Drop a source instead of giving it weight 0.")
     norm = sum(s.weight for s in sources)
-    limits = [min(s.count, cap) if cap else s.count for s in sources]
-    # The largest mix that honours every weight without repeating records.
-    largest = min(limit / (s.weight / norm) for s, limit in zip(sources, limits, strict=True))
-    size = min(total, largest) if total else largest
-    for s, limit in zip(sources, limits, strict=True):
-        s.take = min(limit, round(size * s.weight / norm))
-
-
-def check_commercial(sources: list[MixSource]) -> None:
+    limit = min(
+        min(s.available, s.cap if s.cap is not None else s.available) / (s.weight / norm) for s in sources
+    )
+    size = int(limit) if total is None else total
+    if size > limit + 1e-9:
+        raise InputError(
+            f"--total {total} is more than the sources (after caps) can give: at most {int(limit)}.",
+            "Lower --total, raise the caps, or change the weights.",
+        )
     for s in sources:
-        for licence in s.licences:
-            if allows_commercial(licence) is not True:
-                raise InputError(
-                    f"{s.path} has records under {licence!r}, which "
-                    f"{'does not allow' if allows_commercial(licence) is False else 'is not known to allow'}"
-                    " commercial use; refusing a mix marked --commercial.",
-                    "Drop that source or build a non-commercial mix (no --commercial).",
-                )
+        s.take = min(round(size * s.weight / norm), s.available)
+    return sum(s.take for s in sources)
 
 
-def _chosen_lines(source: MixSource, rng: random.Random) -> Iterator[str]:
-    chosen = set(rng.sample(range(source.count), source.take))
-    for index, (_lineno, obj) in enumerate(iter_jsonl(source.path)):
-        if index in chosen:
-            yield json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+def _chosen(source: Source, rng: random.Random) -> Iterator[Conversation]:
+    keep = set(rng.sample(range(source.available), source.take))
+    index = 0
+    for _, item in iter_conversations(source.path):
+        if isinstance(item, Reject):
+            continue
+        if index in keep:
+            yield item
+        index += 1
 
 
 def mix(
-    specs: list[str],
-    out: Path,
-    *,
-    seed: int = 0,
-    cap: int | None = None,
-    total: int | None = None,
-    commercial: bool = False,
-) -> dict:
-    """Writes `out` and `out` with suffix .licences.json; returns that summary."""
-    if not specs:
-        raise InputError("No sources to mix.", "carellm data mix a.jsonl:0.7 b.jsonl:0.3 --out mix.jsonl")
-    sources = [MixSource(*parse_spec(spec)) for spec in specs]
-    for source in sources:
-        _survey(source)
-        if source.count == 0:
-            raise InputError(f"{source.path} has no records.", "Remove it from the mix.")
+    specs: list[Source], out: Path, seed: int = 0, total: int | None = None, commercial: bool = False
+) -> dict[str, Any]:
+    licences: Counter[str] = Counter()
+    per_source_licences = {}
+    for source in specs:
+        found = _scan(source)
+        per_source_licences[str(source.path)] = dict(found)
+        licences.update(found)
+    size = plan(specs, total)
     if commercial:
-        check_commercial(sources)
-    plan(sources, cap, total)
+        blocking = non_commercial(
+            Counter({lic: n for s in specs if s.take for lic, n in per_source_licences[str(s.path)].items()})
+        )
+        if blocking:
+            raise InputError(
+                f"Refusing a commercial set: licence(s) {', '.join(blocking)} forbid commercial use"
+                " or could not be verified.",
+                "Drop those sources, or build a research set (without --commercial).",
+            )
     rng = random.Random(seed)
-    streams = [_chosen_lines(s, rng) for s in sources]
-    left = [s.take for s in sources]
-    mixed: Counter[str] = Counter()
-    with out.open("w", encoding="utf-8") as handle:
-        while any(left):
-            i = rng.choices(range(len(sources)), weights=left)[0]
-            line = next(streams[i])
-            handle.write(line + "\n")
-            mixed[json.loads(line)["license"]] += 1
-            left[i] -= 1
-    summary = {
+    streams = [_chosen(s, random.Random(rng.random())) for s in specs]
+    remaining = [s.take for s in specs]
+    written: Counter[str] = Counter()
+    with JsonlWriter(out) as writer:
+        while any(remaining):
+            (i,) = rng.choices(range(len(specs)), weights=remaining)
+            conv = next(streams[i])
+            remaining[i] -= 1
+            conv.meta["mixed_from"] = specs[i].path.name
+            writer.write(conv.to_json())
+            written[conv.license] += 1
+    return {
         "out": str(out),
+        "records": size,
         "seed": seed,
         "commercial": commercial,
-        "records": sum(s.take for s in sources),
         "sources": [
-            {
-                "path": str(s.path),
-                "weight": s.weight,
-                "available": s.count,
-                "taken": s.take,
-                "licences": dict(s.licences),
-            }
-            for s in sources
+            {"file": str(s.path), "weight": s.weight, "cap": s.cap, "available": s.available, "taken": s.take}
+            for s in specs
         ],
-        "licences": dict(mixed),
+        "licences": dict(written),
+        "licences_by_source": per_source_licences,
     }
-    with JsonlWriter(out.with_suffix(".licences.json")) as writer:
-        writer.write(summary)
-    return summary

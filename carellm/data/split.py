@@ -1,8 +1,7 @@
-"""Deterministic train/validation/test assignment from a hash of the conversation id.
+"""Deterministic train/validation/test assignment by a hash of the conversation's split key.
 
-Same id, same split, on every machine and every run, whatever the file order: records
-of one conversation never straddle splits, and re-cleaning a grown corpus keeps old
-assignments.
+The same record always lands in the same split, whatever else is in the file and in
+whichever order: adding data never moves old records between splits.
 """
 
 from __future__ import annotations
@@ -12,11 +11,11 @@ import hashlib
 SPLITS = ("train", "validation", "test")
 
 
-def assign_split(conv_id: str, validation: float = 0.05, test: float = 0.05, seed: str = "carellm") -> str:
-    digest = hashlib.blake2b(f"{seed}\x1f{conv_id}".encode(), digest_size=8).digest()
-    u = int.from_bytes(digest, "big") / 2**64
-    if u < test:
+def assign_split(key: str, validation: float = 0.05, test: float = 0.05, salt: str = "carellm") -> str:
+    digest = hashlib.blake2b(f"{salt}\x1f{key}".encode(), digest_size=8).digest()
+    point = int.from_bytes(digest, "big") / 2**64
+    if point < test:
         return "test"
-    if u < test + validation:
+    if point < test + validation:
         return "validation"
     return "train"

@@ -1,71 +1,104 @@
-"""What every converter yields, and the small helpers they share.
-
-A converter turns the rows of one published dataset into schema-shaped dicts (`Record`)
-or explains why a row cannot be used (`Reject`). Validation against the schema, writing
-and the rejects file are done once, in `converters.run`.
-"""
+"""What every converter shares: column checks that name what is missing, and a format sniffer
+that turns "this is not an ESConv file" into "this looks like EmpatheticDialogues"."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
-from carellm.data.io import iter_jsonl, open_text
-from carellm.errors import InputError
+from pydantic import ValidationError
 
+from carellm.data.io import DataFormatError, Reject, open_text
+from carellm.data.schema import Conversation
 
-@dataclass(frozen=True)
-class Record:
-    data: dict[str, Any]
-    line: int | None = None
-    record: int | None = None
+Item = Conversation | Reject
 
-
-@dataclass(frozen=True)
-class Reject:
-    reason: str
-    line: int | None = None
-    record: int | None = None
-    detail: str = ""
+# How a known format announces itself in its first few hundred characters.
+_SIGNS = {
+    "empathetic_dialogues": ("conv_id,utterance_idx,context",),
+    "esconv": ('"emotion_type"', '"problem_type"', '"dialog"'),
+    "amod": ('"Context"', "Context,Response"),
+    "goemotions": ("example_very_unclear",),
+    "soulchat": ('"messages"', '"topic"'),
+}
 
 
-Item = Record | Reject
+def sniff_format(path: Path) -> str | None:
+    """The converter name a file looks like, or None."""
+    try:
+        with open_text(path) as fh:
+            head = fh.read(4000)
+    except Exception:
+        return None
+    scores = {name: sum(sign in head for sign in signs) for name, signs in _SIGNS.items()}
+    best = max(scores, key=scores.__getitem__)
+    if scores[best]:
+        return best
+    first = head.splitlines()[0] if head else ""
+    if first.count("\t") == 2 and first.rsplit("\t", 1)[-1].strip():
+        return "goemotions"
+    return None
 
 
-def stable_id(*parts: str) -> str:
-    """Content-derived id for corpora that publish none (Amod): same text, same id."""
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+def mismatch(path: Path, expected: str, detail: str) -> DataFormatError:
+    guess = sniff_format(path)
+    hint = (
+        f"It looks like {guess}: try --format {guess}."
+        if guess and guess != expected
+        else f"Check that this is the {expected} release file (see docs/data.md)."
+    )
+    return DataFormatError(f"{path} is not in the {expected} format: {detail}.", hint)
 
 
-def read_json_records(path: Path, encoding: str) -> tuple[bool, Iterator[tuple[int, Any]]]:
-    """(is_array, iterator of (record or line number, object)) for a JSON array or JSONL file.
+def require_columns(path: Path, fmt: str, present: Iterable[str], required: Iterable[str]) -> None:
+    have = set(present)
+    missing = [col for col in required if col not in have]
+    if missing:
+        raise mismatch(path, fmt, f"missing column(s) {', '.join(missing)}")
 
-    A JSON array is read whole (the public files are tens of MB); JSONL streams.
+
+def guard_start(items: Iterable[Item], path: Path, fmt: str, window: int = 20) -> Iterator[Item]:
+    """Stop with a clear error when a file's first records are all rejects.
+
+    One bad record is logged and skipped; twenty in a row before any good one means the
+    file is in another format (or another encoding), and the user should hear that once.
     """
-    with open_text(path, encoding) as handle:
-        head = handle.read(4096).lstrip()
-    if not head.startswith("["):
-        return False, iter_jsonl(path, encoding)
-    with open_text(path, encoding) as handle:
-        try:
-            data = json.load(handle)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path}: JSON array does not parse ({exc.msg}, line {exc.lineno}); truncated file?",
-                "Re-download or re-export the file; JSONL files are read line by line instead.",
-            ) from None
-    return True, enumerate(data, 1)
+    good = False
+    bad: list[Reject] = []
+    for item in items:
+        if good:
+            yield item
+            continue
+        if isinstance(item, Reject):
+            bad.append(item)
+            if len(bad) >= window:
+                raise mismatch(path, fmt, f"the first {window} records fail ({bad[0].reason})")
+            continue
+        good = True
+        yield from bad
+        yield item
+    if not good and bad:
+        raise mismatch(path, fmt, f"no record could be read ({bad[0].reason})")
 
 
-def where(index: int, array: bool) -> dict[str, int]:
-    return {"record": index} if array else {"line": index}
+def stable_id(*parts: str, size: int = 16) -> str:
+    """A short content hash: ids that survive re-ordering and re-downloading of a file."""
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=size // 2).hexdigest()
 
 
-def missing_keys(row: Any, keys: tuple[str, ...]) -> list[str]:
-    if not isinstance(row, dict):
-        return list(keys)
-    return [k for k in keys if k not in row]
+def short(record: object, limit: int = 2000) -> object:
+    """The raw record for the rejects file, cut so one giant line cannot swamp it."""
+    text = json.dumps(record, ensure_ascii=False, default=str)
+    return record if len(text) <= limit else text[:limit] + "…"
+
+
+def build(line: int | None, **fields) -> Item:
+    """A validated Conversation, or a Reject naming the field that failed validation."""
+    try:
+        return Conversation(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "record"
+        return Reject(f"invalid record: {where}: {first['msg']}", line, str(fields.get("id") or "") or None)

@@ -1,106 +1,108 @@
-"""EmpatheticDialogues (facebookresearch): one CSV row per utterance, grouped by conv_id.
+"""EmpatheticDialogues (Rashkin et al., 2019): facebookresearch/EmpatheticDialogues.
 
-The published CSVs are not RFC 4180: commas inside text are written `_comma_` and nothing
-is quoted, so we split on "," ourselves (as the authors' loader does). Rows of one
-conversation are consecutive; utterance_idx orders them. The speaker who wrote the
-situation prompt (first speaker_idx) becomes `user`, the listener `assistant`.
+The release is train/valid/test.csv with the header
+`conv_id,utterance_idx,context,prompt,speaker_idx,utterance,selfeval,tags`, one utterance
+per row. Commas inside text are escaped as `_comma_` and nothing is quoted, so rows are
+split on "," exactly as the authors' own loader does (the csv module would mis-read them).
+`context` is one of 32 emotion labels and `prompt` the situation the speaker wrote.
+
+Rows of a conversation are contiguous; they are grouped by conv_id and ordered by
+utterance_idx. The speaker of utterance 1 is the user, the other worker the assistant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
-from carellm.data.converters.base import Item, Record, Reject
-from carellm.data.io import open_text, read_text
-from carellm.errors import InputError
+import numpy as np
 
+from carellm.data.converters.base import Item, build, guard_start, mismatch, require_columns
+from carellm.data.dedup import KeyStore
+from carellm.data.io import Reject, iter_lines
+from carellm.data.licences import licence_for
+from carellm.data.schema import Labels, Message
+
+SOURCE = "empathetic_dialogues"
+HF_ID = "facebook/empathetic_dialogues"
 COLUMNS = ("conv_id", "utterance_idx", "context", "prompt", "speaker_idx", "utterance")
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
     return text.replace("_comma_", ",")
 
 
-def read_rows(path: Path, encoding: str) -> Iterator[tuple[int, Any]]:
-    """(line number, row dict) per data line; a malformed line yields its reason as a str."""
-    with open_text(path, encoding) as handle:
-        lines = read_text(handle, path)
-        header_line = next(lines, "").rstrip("\r\n")
-        header = header_line.split(",")
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            hint = (
-                "The file is tab-separated; EmpatheticDialogues files are comma-separated."
-                if ("\t" in header_line)
-                else "Is this an EmpatheticDialogues train/valid/test.csv?"
+def read(path: Path, encoding: str | None = None) -> Iterator[Item]:
+    return guard_start(convert_rows(_rows(path, encoding)), path, SOURCE)
+
+
+def _rows(path: Path, encoding: str | None) -> Iterator[tuple[int, dict | Reject]]:
+    lines = iter_lines(path, encoding)
+    first = next(lines, None)
+    if first is None:
+        return
+    header = [h.strip() for h in first[1].split(",")]
+    if len(header) == 1 and "\t" in first[1]:
+        raise mismatch(path, SOURCE, "the header is tab-separated; the release is comma-separated")
+    require_columns(path, SOURCE, header, COLUMNS)
+    index = [header.index(col) for col in COLUMNS]
+    width = max(index) + 1
+    for number, line in lines:
+        fields = line.split(",")
+        if len(fields) < width:
+            yield (
+                number,
+                Reject(f"expected at least {width} fields, found {len(fields)}", number, record=line),
             )
-            raise InputError(f"{path}: missing columns {', '.join(missing)} in the header.", hint)
-        pos = [header.index(c) for c in COLUMNS]
-        width = max(pos) + 1
-        for lineno, line in enumerate(lines, 2):
-            line = line.rstrip("\r\n")
-            if not line:
-                continue
-            parts = line.split(",")
-            if len(parts) < width:
-                yield lineno, f"{len(parts)} fields, need {width}"
-                continue
-            yield lineno, {c: parts[p] for c, p in zip(COLUMNS, pos, strict=False)}
+            continue
+        yield number, {col: fields[i] for col, i in zip(COLUMNS, index, strict=True)}
 
 
-def records(rows: Iterable[tuple[int, Any]], licence: str, array: bool = False) -> Iterator[Item]:
-    seen: set[str] = set()
-    group: list[tuple[int, dict[str, Any]]] = []
-    broken: list[str] = []
-
-    def flush() -> Iterator[Item]:
-        conv_id, first_line = group[0][1]["conv_id"], group[0][0]
-        if conv_id in seen:
-            yield Reject("conv_id not contiguous", line=first_line, detail=conv_id)
-            return
-        seen.add(conv_id)
-        if broken:
-            yield Reject("conversation has bad rows", line=first_line, detail="; ".join(broken))
-            return
-        try:
-            ordered = sorted(group, key=lambda item: int(item[1]["utterance_idx"]))
-        except ValueError:
-            yield Reject("utterance_idx not an integer", line=first_line, detail=conv_id)
-            return
-        user_speaker = ordered[0][1]["speaker_idx"]
-        head = ordered[0][1]
-        yield Record(
-            {
-                "id": f"ed-{conv_id}",
-                "source": "empathetic_dialogues",
-                "license": licence,
-                "lang": "en",
-                "messages": [
-                    {
-                        "role": "user" if row["speaker_idx"] == user_speaker else "assistant",
-                        "content": _unescape(str(row["utterance"])),
-                    }
-                    for _, row in ordered
-                ],
-                "labels": {"emotion": [head["context"]]},
-                "meta": {"situation": _unescape(str(head["prompt"]))},
-            },
-            line=first_line,
-        )
-
-    for lineno, row in rows:
-        if isinstance(row, str):
-            broken.append(f"line {lineno}: {row}")
-            if not group:
-                yield Reject("malformed row", line=lineno, detail=row)
-                broken.clear()
+def convert_rows(rows: Iterable[tuple[int, dict | Reject]]) -> Iterator[Item]:
+    """Group contiguous rows by conv_id (also used for the Hugging Face copy's rows)."""
+    group: list[tuple[int, dict]] = []
+    finished = KeyStore()  # 8-byte hashes of conv_ids already emitted, to catch unsorted files
+    for number, row in rows:
+        if isinstance(row, Reject):
+            yield row
             continue
         if group and row["conv_id"] != group[0][1]["conv_id"]:
-            yield from flush()
-            group.clear()
-            broken.clear()
-        group.append((lineno, row))
+            yield _conversation(group, finished)
+            group = []
+        group.append((number, row))
     if group:
-        yield from flush()
+        yield _conversation(group, finished)
+
+
+def _conversation(group: list[tuple[int, dict]], finished: KeyStore) -> Item:
+    line, head = group[0]
+    conv_id = str(head["conv_id"])
+    key = np.array([hash(conv_id) & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
+    if finished.contains_any(key):
+        return Reject(
+            f"rows of {conv_id} are not contiguous: sort the file by conv_id, utterance_idx", line, conv_id
+        )
+    finished.add(key)
+    try:
+        ordered = sorted(group, key=lambda item: int(item[1]["utterance_idx"]))
+    except ValueError:
+        return Reject("utterance_idx is not a number", line, conv_id)
+    user = str(ordered[0][1]["speaker_idx"])
+    messages = [
+        Message(
+            role="user" if str(row["speaker_idx"]) == user else "assistant",
+            content=unescape(str(row["utterance"])),
+        )
+        for _, row in ordered
+    ]
+    context = str(head["context"]).strip()
+    return build(
+        line,
+        id=conv_id,
+        source=SOURCE,
+        license=licence_for(SOURCE),
+        lang="en",
+        messages=messages,
+        labels=Labels(emotion=[context]) if context else None,
+        meta={"situation": unescape(str(head["prompt"])), "line": line},
+    )

@@ -1,58 +1,72 @@
-"""ESConv (thu-coai/Emotional-Support-Conversation): emotional-support dialogues in English.
+"""ESConv (Liu et al., 2021): thu-coai/Emotional-Support-Conversation, file ESConv.json.
 
-ESConv.json is one array of `{"emotion_type", "problem_type", "situation", "dialog": [
-{"speaker": "seeker"|"supporter", "content", "annotation": {"strategy"...}}]}`. Consecutive
-turns by the same speaker are kept as they are here; `clean` merges them.
+A JSON array of conversations: `emotion_type`, `problem_type`, `situation`,
+`experience_type`, `survey_score`, and `dialog`, a list of
+`{"speaker": "seeker"|"supporter", "content", "annotation": {"strategy"?, "feedback"?}}`.
+The seeker is the user, the supporter the assistant; each supporter turn keeps its
+strategy. Consecutive turns of one speaker are left as they are here: the cleaning
+pipeline's role repair merges them (and counts it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from pathlib import Path
 
-from carellm.data.converters.base import Item, Record, Reject, missing_keys
-from carellm.data.io import InvalidJson
+from carellm.data.converters.base import Item, build, guard_start, mismatch, short
+from carellm.data.io import Reject, iter_json_records
+from carellm.data.licences import licence_for
+from carellm.data.schema import Labels, Message
 
-_ROLES = {"seeker": "user", "usr": "user", "supporter": "assistant", "sys": "assistant"}
-
-
-def _turn(turn: Any) -> dict[str, Any] | None:
-    if not isinstance(turn, dict) or not isinstance(turn.get("content"), str):
-        return None
-    role = _ROLES.get(str(turn.get("speaker", "")))
-    if role is None:
-        return None
-    message: dict[str, Any] = {"role": role, "content": turn["content"].strip()}
-    strategy = (turn.get("annotation") or {}).get("strategy")
-    if role == "assistant" and strategy:
-        message["strategy"] = str(strategy)
-    return message
+SOURCE = "esconv"
+HF_ID = "thu-coai/esconv"
+ROLES = {"seeker": "user", "usr": "user", "supporter": "assistant", "sys": "assistant"}
 
 
-def records(rows: Iterable[tuple[int, Any]], licence: str, array: bool) -> Iterator[Item]:
-    key = "record" if array else "line"
-    for index, row in rows:
-        at = {key: index}
-        if isinstance(row, InvalidJson):
-            yield Reject("invalid JSON", detail=str(row), **at)
+def read(path: Path, encoding: str | None = None) -> Iterator[Item]:
+    return guard_start(convert_rows(iter_json_records(path, encoding), path), path, SOURCE)
+
+
+def convert_rows(rows: Iterable[tuple[int, object]], path: Path | None = None) -> Iterator[Item]:
+    for index, (number, record) in enumerate(rows):
+        if isinstance(record, Reject):
+            yield record
             continue
-        missing = missing_keys(row, ("emotion_type", "problem_type", "situation", "dialog"))
-        if missing:
-            yield Reject("missing fields", detail=", ".join(missing), **at)
+        if isinstance(record, dict) and isinstance(record.get("text"), str) and "dialog" not in record:
+            import json  # the Hugging Face copy stores each conversation as a JSON string
+
+            record = json.loads(record["text"])
+        if not isinstance(record, dict) or not isinstance(record.get("dialog"), list):
+            if index == 0 and path is not None:
+                raise mismatch(path, SOURCE, "records have no 'dialog' list")
+            yield Reject("no 'dialog' list", number, record=short(record))
             continue
-        turns = [_turn(t) for t in row["dialog"]] if isinstance(row["dialog"], list) else [None]
-        if not turns or None in turns:
-            yield Reject("bad dialog", detail="turns need speaker seeker|supporter and content", **at)
-            continue
-        yield Record(
-            {
-                "id": f"esconv-{index}",
-                "source": "esconv",
-                "license": licence,
-                "lang": "en",
-                "messages": turns,
-                "labels": {"emotion": [row["emotion_type"]], "problem": row["problem_type"]},
-                "meta": {"situation": row["situation"], "experience_type": row.get("experience_type")},
-            },
-            **at,
-        )
+        yield _conversation(index, number, record)
+
+
+def _conversation(index: int, number: int, record: dict) -> Item:
+    messages = []
+    for turn in record["dialog"]:
+        role = ROLES.get(str(turn.get("speaker", "")).lower()) if isinstance(turn, dict) else None
+        if role is None or not isinstance(turn.get("content"), str):
+            return Reject("a dialog turn has no known speaker or no content", number, str(index), record=None)
+        annotation = turn.get("annotation") or {}
+        strategy = annotation.get("strategy") if role == "assistant" else None
+        messages.append(Message(role=role, content=turn["content"], strategy=strategy))
+    if not messages:
+        return Reject("empty dialog", number, str(index))
+    emotion = record.get("emotion_type")
+    meta = {"line": number}
+    for key in ("situation", "experience_type"):
+        if record.get(key):
+            meta[key] = record[key]
+    return build(
+        number,
+        id=str(record.get("id", index)),
+        source=SOURCE,
+        license=licence_for(SOURCE),
+        lang="en",
+        messages=messages,
+        labels=Labels(emotion=[emotion] if emotion else [], problem=record.get("problem_type")),
+        meta=meta,
+    )

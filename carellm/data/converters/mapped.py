@@ -1,210 +1,212 @@
 """Any CSV/TSV/JSON/JSONL/Parquet file, described by a small YAML mapping.
 
-Covers corpora released on application (SNAP counseling conversations) and users' own
-data. Two row shapes: one row per turn (`conversation_id`, `role`, `content`, rows of one
-conversation consecutive) or one row per exchange (`user`, `assistant`). docs/data.md has
-a full example.
+This covers the SNAP counseling data (released on application, so it cannot ship here) and
+users' own exports. Three row shapes, chosen by which keys the mapping sets:
+
+    # every row is a whole conversation with a list of turns
+    messages: dialog            # column holding [{speaker: ..., text: ...}, ...]
+    role_key: speaker           # (default role)
+    content_key: text           # (default content)
+
+    # every row is one question/answer pair
+    user: question
+    assistant: answer
+    system: instructions        # optional column
+
+    # every row is one turn; rows of a conversation are contiguous
+    conversation: conversation_id
+    order: turn                 # optional column to sort turns by (numeric)
+    role: speaker
+    content: message
+
+Common keys: `source` and `license` (required: every record must say where it is from),
+`lang`, `id` (column; default: a content hash, or the conversation column), `roles`
+(raw role -> user/assistant/system), `labels` ({emotion|scene|problem: column}) and
+`meta` (list of columns to carry along).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from carellm.data.converters.base import Item, Record, Reject, read_json_records, stable_id
-from carellm.data.io import InvalidJson, open_text, read_text, require_file
+from carellm.data.converters.base import Item, build, guard_start, mismatch, short, stable_id
+from carellm.data.io import Reject, iter_table
+from carellm.data.schema import ROLES, Labels, Message
 from carellm.errors import InputError
+
+DEFAULT_ROLES = {
+    "user": "user", "human": "user", "client": "user", "texter": "user", "seeker": "user", "patient": "user",
+    "assistant": "assistant", "gpt": "assistant", "counselor": "assistant", "counsellor": "assistant",
+    "helper": "assistant", "therapist": "assistant", "supporter": "assistant", "system": "system",
+}  # fmt: skip
 
 
 class Mapping(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source: str
-    license: str
+    source: str = Field(min_length=1)
+    license: str = Field(min_length=1)
     lang: str = "und"
-    format: str | None = None  # csv, tsv, json, jsonl, parquet; default from the extension
-    # one row per turn
-    conversation_id: str | None = None
-    turn_order: str | None = None
-    role: str | None = None
-    content: str | None = None
-    roles: dict[str, str] = Field(default_factory=dict)
-    # one row per exchange
     id: str | None = None
+    messages: str | None = None
+    role_key: str = "role"
+    content_key: str = "content"
     user: str | None = None
     assistant: str | None = None
     system: str | None = None
+    conversation: str | None = None
+    order: str | None = None
+    role: str | None = None
+    content: str | None = None
+    roles: dict[str, str] = Field(default_factory=dict)
     labels: dict[str, str] = Field(default_factory=dict)
     meta: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_shape(self) -> Mapping:
-        turns = self.conversation_id and self.role and self.content
-        pairs = self.user and self.assistant
-        if bool(turns) == bool(pairs):
-            raise ValueError("give either conversation_id+role+content (turn rows) or user+assistant (pairs)")
-        if set(self.labels) - {"emotion", "scene", "problem"}:
-            raise ValueError("labels keys must be emotion, scene or problem")
-        if set(self.roles.values()) - {"user", "assistant", "system"}:
-            raise ValueError("roles must map to user, assistant or system")
+        shapes = [self.messages is not None, self.user is not None, self.conversation is not None]
+        if sum(shapes) != 1:
+            raise ValueError("set exactly one of: messages, user (+assistant), conversation (+role, content)")
+        if self.user is not None and self.assistant is None:
+            raise ValueError("'user' needs 'assistant'")
+        if self.conversation is not None and (self.role is None or self.content is None):
+            raise ValueError("'conversation' needs 'role' and 'content'")
+        bad = {k: v for k, v in self.roles.items() if v not in ROLES}
+        if bad:
+            raise ValueError(f"roles must map to user/assistant/system, not {bad}")
+        unknown = set(self.labels) - {"emotion", "scene", "problem"}
+        if unknown:
+            raise ValueError(f"labels can be emotion, scene, problem; not {sorted(unknown)}")
         return self
 
+    def role_of(self, raw: Any) -> str | None:
+        key = str(raw).strip()
+        return self.roles.get(key) or DEFAULT_ROLES.get(key.lower())
+
     def columns(self) -> list[str]:
-        names = [
-            self.conversation_id,
-            self.turn_order,
-            self.role,
-            self.content,
-            self.id,
-            self.user,
-            self.assistant,
-            self.system,
-            *self.labels.values(),
-            *self.meta,
-        ]
-        return [n for n in names if n]
+        cols = [self.messages, self.user, self.assistant, self.conversation, self.role, self.content]
+        return [c for c in cols if c]
 
 
 def load_mapping(path: Path) -> Mapping:
+    import yaml
+
     try:
-        data = yaml.safe_load(require_file(path).read_text(encoding="utf-8"))
-        return Mapping.model_validate(data)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"No mapping file at {path}.", "Write one: see docs/data.md#mapped.") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML ({exc}).", "Fix the mapping file.") from None
+        raise InputError(f"{path} is not valid YAML: {exc}", "Fix the mapping file.") from None
+    try:
+        return Mapping.model_validate(data or {})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise InputError(
-            f"{path}: bad mapping ({'.'.join(map(str, first['loc'])) or 'mapping'}: {first['msg']}).",
-            "See the mapping example in docs/data.md.",
-        ) from None
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'mapping'}: {e['msg']}" for e in exc.errors())
+        raise InputError(f"{path}: {problems}", "See docs/data.md#mapped for the keys.") from None
 
 
-def read_rows(path: Path, mapping: Mapping, encoding: str) -> tuple[bool, Iterator[tuple[int, Any]]]:
-    fmt = (mapping.format or path.suffix.lstrip(".")).lower()
-    if fmt in {"csv", "tsv"}:
-        return False, _csv_rows(path, mapping, encoding, "\t" if fmt == "tsv" else ",")
-    if fmt in {"json", "jsonl"}:
-        return read_json_records(path, encoding)
-    if fmt == "parquet":
-        return True, _parquet_rows(path)
-    raise InputError(f"{path}: unknown format {fmt!r}.", "Set `format:` to csv, tsv, json, jsonl or parquet.")
+def read(path: Path, mapping: Mapping, encoding: str | None = None) -> Iterator[Item]:
+    return guard_start(_convert(path, mapping, encoding), path, f"mapped ({mapping.source})")
 
 
-def _csv_rows(path: Path, mapping: Mapping, encoding: str, delimiter: str) -> Iterator[tuple[int, Any]]:
-    with open_text(path, encoding) as handle:
-        reader = csv.DictReader(read_text(handle, path), delimiter=delimiter)
-        header = reader.fieldnames or []
-        missing = [c for c in mapping.columns() if c not in header]
-        if missing:
-            other = "\t" if delimiter == "," else ","
-            hint = (
-                f"The header looks {'tab' if other == chr(9) else 'comma'}-separated: set `format:`."
-                if header and other in header[0]
-                else "Fix the column names in the mapping."
-            )
-            raise InputError(f"{path}: missing columns {', '.join(missing)}.", hint)
-        for row in reader:
-            yield reader.line_num, row
-
-
-def _parquet_rows(path: Path) -> Iterator[tuple[int, Any]]:
-    import pyarrow.parquet as pq
-
-    index = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
-        for row in batch.to_pylist():
-            index += 1
-            yield index, row
-
-
-def records(rows: Iterator[tuple[int, Any]], mapping: Mapping, array: bool) -> Iterator[Item]:
-    key = "record" if array else "line"
-    shape = _turn_records if mapping.conversation_id else _pair_records
-    yield from shape(rows, mapping, key)
-
-
-def _base(mapping: Mapping, conv_id: str, row: dict[str, Any], messages: list[dict]) -> dict[str, Any]:
-    labels = {k: row.get(col) for k, col in mapping.labels.items() if row.get(col) not in (None, "")}
-    if "emotion" in labels:
-        labels["emotion"] = [str(labels["emotion"])]
-    return {
-        "id": f"{mapping.source}-{conv_id}",
-        "source": mapping.source,
-        "license": mapping.license,
-        "lang": mapping.lang,
-        "messages": messages,
-        **({"labels": labels} if labels else {}),
-        "meta": {col: row.get(col) for col in mapping.meta},
-    }
-
-
-def _check(row: Any, mapping: Mapping) -> str | None:
-    if isinstance(row, InvalidJson):
-        return str(row)
-    if not isinstance(row, dict):
-        return "record is not an object"
-    missing = [c for c in mapping.columns() if c not in row and c not in mapping.meta and c != mapping.system]
-    return f"missing fields {', '.join(missing)}" if missing else None
-
-
-def _pair_records(rows: Iterator[tuple[int, Any]], mapping: Mapping, key: str) -> Iterator[Item]:
-    for index, row in rows:
-        problem = _check(row, mapping)
-        if problem:
-            yield Reject("malformed record", detail=problem, **{key: index})
+def _convert(path: Path, spec: Mapping, encoding: str | None) -> Iterator[Item]:
+    rows = iter_table(path, encoding)
+    checked = False
+    group: list[tuple[int, dict]] = []
+    for number, row in rows:
+        if isinstance(row, Reject):
+            yield row
             continue
-        user, assistant = str(row[mapping.user] or ""), str(row[mapping.assistant] or "")
-        messages = [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
-        if mapping.system and row.get(mapping.system):
-            messages.insert(0, {"role": "system", "content": str(row[mapping.system])})
-        conv_id = str(row[mapping.id]) if mapping.id else stable_id(user, assistant)
-        yield Record(_base(mapping, conv_id, row, messages), **{key: index})
-
-
-def _turn_records(rows: Iterator[tuple[int, Any]], mapping: Mapping, key: str) -> Iterator[Item]:
-    seen: set[str] = set()
-    group: list[tuple[int, dict[str, Any]]] = []
-
-    def flush() -> Iterator[Item]:
-        conv_id, first = str(group[0][1][mapping.conversation_id]), group[0][0]
-        if conv_id in seen:
-            yield Reject("conversation id not contiguous", detail=conv_id, **{key: first})
-            return
-        seen.add(conv_id)
-        ordered = group
-        if mapping.turn_order:
-            try:
-                ordered = sorted(group, key=lambda item: float(item[1][mapping.turn_order]))
-            except (TypeError, ValueError):
-                yield Reject("turn order not a number", detail=conv_id, **{key: first})
-                return
-        messages = []
-        for index, row in ordered:
-            raw_role = str(row[mapping.role])
-            role = mapping.roles.get(raw_role, raw_role)
-            if role not in {"user", "assistant", "system"}:
-                yield Reject(
-                    "unknown role",
-                    detail=f"{raw_role!r} at {key} {index}; add it to `roles:`",
-                    **{key: first},
+        if not checked:
+            missing = [c for c in spec.columns() if c not in row]
+            if missing:
+                raise mismatch(
+                    path, "mapped", f"missing column(s) {', '.join(missing)}; found {', '.join(row)}"
                 )
-                return
-            messages.append({"role": role, "content": str(row[mapping.content] or "")})
-        yield Record(_base(mapping, conv_id, group[0][1], messages), **{key: first})
-
-    for index, row in rows:
-        problem = _check(row, mapping)
-        if problem:
-            yield Reject("malformed record", detail=problem, **{key: index})
+            checked = True
+        if spec.conversation is None:
+            yield _from_row(number, row, spec)
             continue
-        if group and str(row[mapping.conversation_id]) != str(group[0][1][mapping.conversation_id]):
-            yield from flush()
-            group.clear()
-        group.append((index, row))
+        if group and row[spec.conversation] != group[0][1][spec.conversation]:
+            yield _from_group(group, spec)
+            group = []
+        group.append((number, row))
     if group:
-        yield from flush()
+        yield _from_group(group, spec)
+
+
+def _record(conv_id: str, messages: list[Message], row: dict, spec: Mapping, number: int) -> Item:
+    labels = None
+    if spec.labels:
+        values = {k: row.get(col) for k, col in spec.labels.items() if row.get(col) not in (None, "")}
+        if "emotion" in values and not isinstance(values["emotion"], list):
+            values["emotion"] = [e.strip() for e in str(values["emotion"]).split(",") if e.strip()]
+        labels = Labels(**{k: v if k == "emotion" else str(v) for k, v in values.items()})
+    meta = {col: row[col] for col in spec.meta if col in row}
+    return build(
+        number,
+        id=conv_id,
+        source=spec.source,
+        license=spec.license,
+        lang=spec.lang,
+        messages=messages,
+        labels=labels,
+        meta={**meta, "line": number},
+    )
+
+
+def _from_row(number: int, row: dict, spec: Mapping) -> Item:
+    if spec.messages is not None:
+        turns = row.get(spec.messages)
+        if isinstance(turns, str):
+            import json
+
+            try:
+                turns = json.loads(turns)
+            except ValueError:
+                return Reject(f"column {spec.messages} is not a JSON list", number, record=short(row))
+        if not isinstance(turns, list) or not turns:
+            return Reject(f"column {spec.messages} holds no list of turns", number, record=short(row))
+        messages = []
+        for turn in turns:
+            role = spec.role_of(turn.get(spec.role_key)) if isinstance(turn, dict) else None
+            content = turn.get(spec.content_key) if isinstance(turn, dict) else None
+            if role is None or not isinstance(content, str):
+                return Reject("a turn has an unmapped role or no text", number, record=short(row))
+            messages.append(Message(role=role, content=content))
+    else:
+        texts = [
+            (r, row.get(c))
+            for r, c in (("system", spec.system), ("user", spec.user), ("assistant", spec.assistant))
+            if c
+        ]
+        if any(not isinstance(t, str) for r, t in texts if r != "system"):
+            return Reject(f"empty {spec.user} or {spec.assistant}", number, record=short(row))
+        messages = [
+            Message(role=r, content=t) for r, t in texts if isinstance(t, str) and (r != "system" or t)
+        ]
+    conv_id = str(row[spec.id]) if spec.id and row.get(spec.id) not in (None, "") else None
+    return _record(conv_id or stable_id(*(m.content for m in messages)), messages, row, spec, number)
+
+
+def _from_group(group: list[tuple[int, dict]], spec: Mapping) -> Item:
+    number, head = group[0]
+    if spec.order:
+        try:
+            group = sorted(group, key=lambda item: float(item[1][spec.order]))
+        except (TypeError, ValueError):
+            return Reject(f"column {spec.order} is not numeric", number)
+    messages = []
+    for line, row in group:
+        role = spec.role_of(row.get(spec.role))
+        if role is None:
+            return Reject(f"unmapped role {row.get(spec.role)!r}: add it under 'roles'", line)
+        content = row.get(spec.content)
+        if not isinstance(content, str):
+            return Reject(f"column {spec.content} has no text", line)
+        messages.append(Message(role=role, content=content))
+    conv_id = str(head[spec.id]) if spec.id else str(head[spec.conversation])
+    return _record(conv_id, messages, head, spec, number)

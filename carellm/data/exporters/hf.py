@@ -1,92 +1,99 @@
-"""Hugging Face `datasets`: a DatasetDict saved with `save_to_disk`, plus one Parquet per split.
+"""Hugging Face `datasets`: Parquet per split, and a DatasetDict saved with `save_to_disk`.
 
-Every record is kept (classification records too); the schema's nested optional fields
-get fixed Arrow types, and `meta` (free-form) is stored as a JSON string.
+The columns are the schema's (id, source, license, lang, messages, labels) with `meta` as a
+JSON string, since its keys differ between sources and Arrow needs one type per column.
+Parquet is written in batches with pyarrow (flat memory); `save_to_disk` then loads it
+with `datasets` into `OUT/dataset/` for `datasets.load_from_disk`.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from carellm.data.exporters.common import ExportReport
-from carellm.data.io import read_conversations
-from carellm.errors import InputError
+from carellm.data.exporters import ExportReport, split_of
+from carellm.data.schema import Conversation
+
+BATCH = 2048
 
 
-def _features():
-    from datasets import Features, List, Value
+def arrow_schema():
+    import pyarrow as pa
 
-    text_list = List(Value("string"))
-    message = {
-        "role": Value("string"),
-        "content": Value("string"),
-        "audio": text_list,
-        "image": text_list,
-        "video": text_list,
-        "emotion": Value("string"),
-        "strategy": Value("string"),
-    }
-    return Features(
-        {
-            "id": Value("string"),
-            "source": Value("string"),
-            "license": Value("string"),
-            "lang": Value("string"),
-            "messages": List(message),
-            "emotion": text_list,
-            "scene": Value("string"),
-            "problem": Value("string"),
-            "meta": Value("string"),
-        }
+    message = pa.struct(
+        [
+            (name, pa.string())
+            for name in ("role", "content", "audio", "image", "video", "emotion", "strategy")
+        ]
+    )
+    labels = pa.struct([("emotion", pa.list_(pa.string())), ("scene", pa.string()), ("problem", pa.string())])
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("source", pa.string()),
+            ("license", pa.string()),
+            ("lang", pa.string()),
+            ("messages", pa.list_(message)),
+            ("labels", labels),
+            ("meta", pa.string()),
+        ]
     )
 
 
-def _rows(path: Path) -> Iterator[dict[str, Any]]:
-    for conv in read_conversations(path):
-        labels = conv.labels
-        yield {
-            "id": conv.id,
-            "source": conv.source,
-            "license": conv.license,
-            "lang": conv.lang,
-            "messages": [m.model_dump() for m in conv.messages],
-            "emotion": labels.emotion if labels else None,
-            "scene": labels.scene if labels else None,
-            "problem": labels.problem if labels else None,
-            "meta": json.dumps(conv.meta, ensure_ascii=False),
-        }
+def to_row(conv: Conversation) -> dict:
+    row = conv.model_dump(exclude={"meta"})
+    row["meta"] = json.dumps(conv.meta, ensure_ascii=False, default=str)
+    return row
 
 
-def _is_empty(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return not any(line.strip() for line in handle)
+def export(records: Iterable[Conversation], out: Path, report: ExportReport) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema()
+    parquet_dir = out / "parquet"
+    parquet_dir.mkdir(parents=True, exist_ok=True)
+    writers: dict[str, pq.ParquetWriter] = {}
+    batches: dict[str, list[dict]] = {}
+
+    def flush(split: str) -> None:
+        if batches.get(split):
+            writers[split].write_table(pa.Table.from_pylist(batches[split], schema=schema))
+            batches[split] = []
+
+    for conv in records:
+        split = split_of(conv)
+        if split not in writers:
+            writers[split] = pq.ParquetWriter(parquet_dir / f"{split}.parquet", schema)
+        batches.setdefault(split, []).append(to_row(conv))
+        report.records[split] = report.records.get(split, 0) + 1
+        if len(batches[split]) >= BATCH:
+            flush(split)
+    for split, writer in writers.items():
+        flush(split)
+        writer.close()
+        report.files.append(f"parquet/{split}.parquet")
+    if writers:
+        _save_to_disk(parquet_dir, sorted(writers), out / "dataset")
+        report.files.append("dataset/")
 
 
-def export(files: list[Path], out_dir: Path) -> ExportReport:
-    from datasets import Dataset, DatasetDict
+def _save_to_disk(parquet_dir: Path, splits: list[str], target: Path) -> None:
+    import datasets
 
-    report = ExportReport()
-    splits = {}
-    features = _features()
-    # A private cache: the generator cache is keyed by path, and a re-export of a changed
-    # file must not be answered from a stale cache in ~/.cache.
-    with tempfile.TemporaryDirectory(prefix="carellm-hf-") as cache:
-        for path in files:
-            if _is_empty(path):
-                # datasets cannot reload an empty split from save_to_disk: leave it out, say so.
-                report.skipped[f"empty split {path.stem}"] += 1
-                continue
-            ds = Dataset.from_generator(_rows, gen_kwargs={"path": path}, features=features, cache_dir=cache)
-            ds.to_parquet(str(out_dir / f"{path.stem}.parquet"))
-            report.files.append(f"{path.stem}.parquet")
-            report.written += len(ds)
-            splits[path.stem] = ds
-        if not splits:
-            raise InputError("Nothing to export: every input file is empty.", "Check the clean report.")
-        DatasetDict(splits).save_to_disk(str(out_dir / "dataset"))
-    report.files.append("dataset/")
-    return report
+    cache = Path(tempfile.mkdtemp(prefix="carellm-hf-"))
+    quiet = datasets.utils.logging.is_progress_bar_enabled()
+    datasets.disable_progress_bars()
+    try:
+        files = {split: str(parquet_dir / f"{split}.parquet") for split in splits}
+        loaded = datasets.load_dataset("parquet", data_files=files, cache_dir=str(cache))
+        if target.exists():
+            shutil.rmtree(target)
+        loaded.save_to_disk(str(target))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+        if quiet:
+            datasets.enable_progress_bars()

@@ -1,19 +1,26 @@
-"""OpenAI chat fine-tuning JSONL: only the `messages` key, text only, >=1 assistant turn."""
+"""OpenAI fine-tuning JSONL: {"messages": [{"role", "content"}]} per line, text only.
+
+OpenAI's chat fine-tuning needs at least one assistant message per example; local media
+files cannot be referenced, so they are left out and counted.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from pathlib import Path
 
-from carellm.data.exporters.common import ExportReport, chat_records, plain_messages
-from carellm.data.io import JsonlWriter
+from carellm.data.exporters import ExportReport, SplitWriters, has_reply, split_of
+from carellm.data.schema import Conversation
 
 
-def export(files: list[Path], out_dir: Path) -> ExportReport:
-    report = ExportReport()
-    for path in files:
-        with JsonlWriter(out_dir / f"{path.stem}.jsonl") as writer:
-            for conv in chat_records(path, report):
-                writer.write({"messages": plain_messages(conv, report)})
-        report.written += writer.count
-        report.files.append(writer.path.name)
-    return report
+def export(records: Iterable[Conversation], out: Path, report: ExportReport) -> None:
+    with SplitWriters(out, report) as writers:
+        for conv in records:
+            if not has_reply(conv):
+                report.skip("no assistant turn (classification record)")
+                continue
+            if any(m.media() for m in conv.messages):
+                report.skip("media file left out (local files cannot be uploaded in JSONL)")
+            messages = [{"role": m.role, "content": m.content} for m in conv.messages]
+            writers.write(split_of(conv), json.dumps({"messages": messages}, ensure_ascii=False))

@@ -1,22 +1,32 @@
-"""ms-swift standard format: `messages` (role/content) with `<audio>`/`<image>`/`<video>`
-tags in the content and the paths in `audios`/`images`/`videos`."""
+"""ms-swift: its standard `messages` format (ms-swift docs, "Custom Dataset").
+
+Each line: {"messages": [{"role": "system"|"user"|"assistant", "content": ...}],
+"images"?/"audios"?/"videos"?: [paths]}, with `<image>`/`<audio>`/`<video>` tags in the
+content where the media go. Train with `--dataset train.jsonl --val_dataset validation.jsonl`.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from pathlib import Path
 
-from carellm.data.exporters.common import MEDIA, ExportReport, chat_records, tagged_content
-from carellm.data.io import JsonlWriter
+from carellm.data.exporters import ExportReport, SplitWriters, has_reply, media_columns, split_of
+from carellm.data.schema import Conversation
 
 
-def export(files: list[Path], out_dir: Path) -> ExportReport:
-    report = ExportReport()
-    for path in files:
-        with JsonlWriter(out_dir / f"{path.stem}.jsonl") as writer:
-            for conv in chat_records(path, report):
-                media: dict[str, list[str]] = {}
-                messages = [{"role": m.role, "content": tagged_content(m, media)} for m in conv.messages]
-                writer.write({"messages": messages, **{c: media[c] for _, _, c in MEDIA if media.get(c)}})
-        report.written += writer.count
-        report.files.append(writer.path.name)
-    return report
+def to_swift(conv: Conversation, kinds: tuple[str, ...] = ()) -> dict:
+    columns, tags = media_columns(conv, kinds)
+    messages = [
+        {"role": m.role, "content": tag + m.content} for m, tag in zip(conv.messages, tags, strict=True)
+    ]
+    return {"messages": messages, **columns}
+
+
+def export(records: Iterable[Conversation], out: Path, report: ExportReport) -> None:
+    with SplitWriters(out, report) as writers:
+        for conv in records:
+            if not has_reply(conv):
+                report.skip("no assistant turn (classification record)")
+                continue
+            writers.write(split_of(conv), json.dumps(to_swift(conv, report.media_kinds), ensure_ascii=False))
