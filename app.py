@@ -21,19 +21,15 @@ def gpu_decorator() -> Callable | None:
 
 
 def main() -> None:
+    from carellm.cli.web import run_web
     from carellm.config import load_settings
-    from carellm.counseling.counselor import Counselor
-    from carellm.web.app import build_app, launch
     from carellm.web.settings import WebSettings
 
     settings = load_settings()
     web = WebSettings()
     if os.environ.get("SPACE_ID"):  # inside a Space the page must listen on all interfaces
         web = web.model_copy(update={"host": os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0")})
-    counselor = Counselor.load(settings=settings)
-    demo = build_app(counselor, settings, web, gpu=gpu_decorator())
-    print(f"CareLLM web page on http://{web.host}:{web.port}", flush=True)
-    launch(demo, web)
+    run_web(settings, web, gpu=gpu_decorator())
 
 
 if __name__ == "__main__":

@@ -53,7 +53,8 @@ def web(
     run_web(settings, web_settings)
 
 
-def run_web(settings, web_settings) -> None:
+def run_web(settings, web_settings, gpu=None) -> None:
+    """Load the model, open the session store and serve the page (also used by the Spaces app.py)."""
     from carellm.counseling.counselor import Counselor
     from carellm.store.recorder import open_recorder
     from carellm.web.app import build_app, default_feedback_sink, launch
@@ -67,7 +68,7 @@ def run_web(settings, web_settings) -> None:
     feedback = default_feedback_sink(settings, web_settings)
     if recorder.store is not None:
         feedback = StoreFeedbackSink(recorder.store, also=feedback)
-    app = build_app(counselor, settings, web_settings, feedback=feedback, recorder=recorder)
+    app = build_app(counselor, settings, web_settings, feedback=feedback, recorder=recorder, gpu=gpu)
     console.print(
         f"CareLLM web page on http://{web_settings.host}:{web_settings.port} "
         f"({'login required' if web_settings.auth else 'no login'}). Ctrl+C to stop."
