@@ -304,10 +304,18 @@ class OmniBackend:
     # ----------------------------------------------------------------- speech
     def speak(self, messages: Sequence[Message], reply: str, voice: str) -> np.ndarray | None:
         """Speech for `reply` as the assistant's answer to `messages` (24 kHz mono float32)."""
-        import torch
+        pieces = list(self.speak_stream(messages, reply, voice))
+        return np.concatenate(pieces) if pieces else None
 
+    def speak_stream(self, messages: Sequence[Message], reply: str, voice: str) -> Iterator[np.ndarray]:
+        """Speech for the approved `reply`, as 24 kHz float32 pieces while the talker still runs.
+
+        The talker decodes codes in a background thread; token2wav turns them into audio a
+        window at a time (`stream_speech`). The model stays locked until the generator is
+        finished or closed.
+        """
         if not self.can_speak or not reply.strip():
-            return None
+            return
         model = self.model
         if voice not in model.speaker_map:
             raise CareLLMError(f"Unknown voice '{voice}'.", f"Choose one of: {', '.join(model.speaker_map)}.")
@@ -316,10 +324,38 @@ class OmniBackend:
         prompt_ids = inputs["input_ids"]
         reply_ids = self.processor.tokenizer(reply, add_special_tokens=False, return_tensors="pt").input_ids
         reply_ids = reply_ids.to(prompt_ids.device)
-        with self._lock, torch.inference_mode():
-            return self._speak_tokens(inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video)
+        with self._lock:  # held across yields: released when the generator ends or is closed
+            yield from self._speech_pieces(inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video)
 
-    def _speak_tokens(self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool):
+    def _speech_pieces(
+        self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool
+    ) -> Iterator[np.ndarray]:
+        """Thinker over prompt + reply, then the talker in a thread feeding chunked token2wav."""
+        import torch
+
+        from carellm.backends.stream_speech import Prefetch, draw_noise, stream_waveform
+
+        model = self.model
+        speaker = model.speaker_map[voice]
+        dev = prompt_ids.device
+        with torch.inference_mode():
+            talker_inputs = self._talker_inputs(inputs, prompt_ids, reply_ids, voice, use_audio_in_video)
+            max_codes = min(4096, TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100)
+            if model.token2wav.dtype != torch.float:
+                model.token2wav.float()
+            noise = draw_noise(model.token2wav, max_codes, dev)  # before the talker samples
+            cond = speaker["cond"].to(dev).float().expand(1, -1)
+            ref_mel = speaker["ref_mel"].to(dev).float().expand(1, -1, -1)
+        codes = Prefetch(lambda put, stop: self._talker_codes(talker_inputs, max_codes, put, stop))
+        try:
+            yield from stream_waveform(model.token2wav, codes, cond, ref_mel, noise)
+        finally:
+            codes.close()
+
+    def _talker_inputs(
+        self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool
+    ) -> dict:
+        """Run the thinker over prompt + approved reply; the talker's prefill inputs."""
         import torch
 
         model, talker = self.model, self.model.talker
@@ -371,9 +407,7 @@ class OmniBackend:
         talker_kwargs = {k: inputs[k] for k in MEDIA_KWARGS if k in inputs}
         if "feature_attention_mask" in inputs:
             talker_kwargs["audio_feature_lengths"] = inputs["feature_attention_mask"].sum(dim=1)
-        eos = [talker.codec_pad_token, talker.codec_eos_token]  # as generate's default [8292, 8294]
-        max_codes = min(4096, TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100)
-        talker_inputs = dict(
+        return dict(
             input_ids=talker_ids,
             input_text_ids=talker_text_ids,
             thinker_reply_part=reply_rest,
@@ -384,38 +418,67 @@ class OmniBackend:
             use_audio_in_video=use_audio_in_video,
             **talker_kwargs,
         )
-        sampling = dict(top_k=40, top_p=0.8, temperature=0.9, repetition_penalty=1.05)
-        decoder = self._fast_decoder("talker") if batch == 1 else None
-        if decoder is not None:
-            from carellm.backends.fast_decode import decode_tokens, make_picker
 
-            pick = make_picker(
-                talker.generation_config, suppress=(talker.codec_bos_token,), eos_ids=tuple(eos), **sampling
-            )
-            found = decode_tokens(decoder, talker_inputs, max_codes, set(eos), pick)
-            codes = torch.tensor([list(found)], dtype=torch.long, device=dev)
-        else:
-            codes = talker.generate(
+    def _talker_codes(self, talker_inputs: dict, max_codes: int, put, stop) -> None:
+        """`put` each speech code as the talker makes it, up to (not including) the first stop code."""
+        import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
+        from transformers.generation.streamers import BaseStreamer
+
+        talker = self.model.talker
+        eos = [talker.codec_pad_token, talker.codec_eos_token]  # as generate's default [8292, 8294]
+        sampling = dict(top_k=40, top_p=0.8, temperature=0.9, repetition_penalty=1.05)
+        with torch.inference_mode():
+            decoder = self._fast_decoder("talker")
+            if decoder is not None:
+                from carellm.backends.fast_decode import decode_tokens, make_picker
+
+                pick = make_picker(
+                    talker.generation_config,
+                    suppress=(talker.codec_bos_token,),
+                    eos_ids=tuple(eos),
+                    **sampling,
+                )
+                for code in decode_tokens(
+                    decoder, talker_inputs, max_codes, set(eos), pick, should_stop=stop
+                ):
+                    if code in eos:
+                        return
+                    put(code)
+                return
+
+            class _Codes(BaseStreamer):
+                """generate's streamer hook: the prompt first (skipped), then each new code."""
+
+                prompt_seen = ended = False
+
+                def put(self, value) -> None:
+                    if not self.prompt_seen:
+                        self.prompt_seen = True
+                        return
+                    for code in value.reshape(-1).tolist():
+                        self.ended = self.ended or code in eos
+                        if not self.ended:
+                            put(code)
+
+                def end(self) -> None:
+                    pass
+
+            class _Stop(StoppingCriteria):
+                def __call__(self, input_ids, scores, **kwargs):
+                    return stop()
+
+            talker.generate(
                 **talker_inputs,
                 suppress_tokens=[talker.codec_bos_token],
                 max_new_tokens=max_codes,
                 do_sample=True,
                 eos_token_id=eos,
                 pad_token_id=talker.codec_pad_token,
+                streamer=_Codes(),
+                stopping_criteria=StoppingCriteriaList([_Stop()]),
                 **sampling,
-            )[:, talker_ids.shape[1] :]
-        stops = (codes.unsqueeze(-1) == torch.as_tensor(eos, device=codes.device)).any(-1)
-        length = int(stops[0].nonzero()[0, 0]) if stops[0].any() else codes.shape[1]
-        if length == 0:
-            return None
-        if model.token2wav.dtype != torch.float:
-            model.token2wav.float()
-        wav = model.token2wav(
-            codes[:1, :length],
-            conditioning=speaker["cond"].to(dev).float().expand(1, -1),
-            reference_mel=speaker["ref_mel"].to(dev).float().expand(1, -1, -1),
-        )
-        return wav.reshape(-1).float().cpu().numpy()
+            )
 
 
 def _estimate_media_tokens(item, limits: MediaLimits) -> int:
