@@ -12,6 +12,15 @@ from carellm.backends.stream_speech import ChunkPlan, draw_noise, full_waveform,
 MAX_CODES = 200
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """One intra-op thread: the talker's thread and token2wav would otherwise oversubscribe."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def voice(omni_backend):
     """token2wav, the speaker's conditioning and reference mel, one fixed noise draw."""
