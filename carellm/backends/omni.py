@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 AUDIO_TOKENS_PER_SECOND = 25
 TALKER_CODES_PER_TOKEN = 25
 MEDIA_KWARGS = ("image_grid_thw", "video_grid_thw", "video_second_per_grid")
+TALKER_SAMPLING = dict(top_k=40, top_p=0.8, temperature=0.9, repetition_penalty=1.05)
 
 
 @dataclass
@@ -346,11 +347,23 @@ class OmniBackend:
             noise = draw_noise(model.token2wav, max_codes, dev)  # before the talker samples
             cond = speaker["cond"].to(dev).float().expand(1, -1)
             ref_mel = speaker["ref_mel"].to(dev).float().expand(1, -1, -1)
-        codes = Prefetch(lambda put, stop: self._talker_codes(talker_inputs, max_codes, put, stop))
+        # On CUDA the talker runs ahead in its own thread while token2wav works. On CPU two
+        # threads would fight over the same cores (10x slower on 2 cores), so the fast talker
+        # is pulled lazily between token2wav windows and the plain one runs first.
+        prefetch = None
+        if dev.type == "cuda":
+            prefetch = Prefetch(lambda put, stop: self._talker_codes(talker_inputs, max_codes, put, stop))
+            codes: Iterable[int] = prefetch
+        elif self._fast_decoder("talker") is not None:
+            codes = self._fast_codes(talker_inputs, max_codes)
+        else:
+            codes = []
+            self._talker_codes(talker_inputs, max_codes, codes.append, lambda: False)
         try:
             yield from stream_waveform(model.token2wav, codes, cond, ref_mel, noise)
         finally:
-            codes.close()
+            if prefetch is not None:
+                prefetch.close()
 
     def _talker_inputs(
         self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool
@@ -426,24 +439,10 @@ class OmniBackend:
         from transformers.generation.streamers import BaseStreamer
 
         talker = self.model.talker
-        eos = [talker.codec_pad_token, talker.codec_eos_token]  # as generate's default [8292, 8294]
-        sampling = dict(top_k=40, top_p=0.8, temperature=0.9, repetition_penalty=1.05)
+        eos = _stop_codes(talker)
         with torch.inference_mode():
-            decoder = self._fast_decoder("talker")
-            if decoder is not None:
-                from carellm.backends.fast_decode import decode_tokens, make_picker
-
-                pick = make_picker(
-                    talker.generation_config,
-                    suppress=(talker.codec_bos_token,),
-                    eos_ids=tuple(eos),
-                    **sampling,
-                )
-                for code in decode_tokens(
-                    decoder, talker_inputs, max_codes, set(eos), pick, should_stop=stop
-                ):
-                    if code in eos:
-                        return
+            if self._fast_decoder("talker") is not None:
+                for code in self._fast_codes(talker_inputs, max_codes, stop):
                     put(code)
                 return
 
@@ -477,8 +476,31 @@ class OmniBackend:
                 pad_token_id=talker.codec_pad_token,
                 streamer=_Codes(),
                 stopping_criteria=StoppingCriteriaList([_Stop()]),
-                **sampling,
+                **TALKER_SAMPLING,
             )
+
+    def _fast_codes(self, talker_inputs: dict, max_codes: int, stop=None) -> Iterator[int]:
+        """Speech codes from the fast talker, lazily, up to (not including) the first stop code."""
+        from carellm.backends.fast_decode import decode_tokens, make_picker
+
+        talker = self.model.talker
+        eos = _stop_codes(talker)
+        pick = make_picker(
+            talker.generation_config,
+            suppress=(talker.codec_bos_token,),
+            eos_ids=tuple(eos),
+            **TALKER_SAMPLING,
+        )
+        decoder = self._fast_decoder("talker")
+        for code in decode_tokens(decoder, talker_inputs, max_codes, set(eos), pick, should_stop=stop):
+            if code in eos:
+                return
+            yield code
+
+
+def _stop_codes(talker) -> list[int]:
+    """The codes that end speech: generate's default for the talker ([8292, 8294] released)."""
+    return [talker.codec_pad_token, talker.codec_eos_token]
 
 
 def _estimate_media_tokens(item, limits: MediaLimits) -> int:
