@@ -305,15 +305,19 @@ class OmniBackend:
     # ----------------------------------------------------------------- speech
     def speak(self, messages: Sequence[Message], reply: str, voice: str) -> np.ndarray | None:
         """Speech for `reply` as the assistant's answer to `messages` (24 kHz mono float32)."""
-        pieces = list(self.speak_stream(messages, reply, voice))
+        pieces = list(self.speak_stream(messages, reply, voice, chunked=False))
         return np.concatenate(pieces) if pieces else None
 
-    def speak_stream(self, messages: Sequence[Message], reply: str, voice: str) -> Iterator[np.ndarray]:
+    def speak_stream(
+        self, messages: Sequence[Message], reply: str, voice: str, chunked: bool = True
+    ) -> Iterator[np.ndarray]:
         """Speech for the approved `reply`, as 24 kHz float32 pieces while the talker still runs.
 
-        The talker decodes codes in a background thread; token2wav turns them into audio a
-        window at a time (`stream_speech`). The model stays locked until the generator is
-        finished or closed.
+        The talker decodes codes (in a background thread on CUDA); token2wav turns them into
+        audio a window at a time (`stream_speech`). `chunked=False` gives one piece from
+        token2wav over the whole utterance: what `speak` uses, because until the DiT step is
+        graph-captured each window costs about as much as a whole utterance on a GPU
+        (docs/perf.md). The model stays locked until the generator is finished or closed.
         """
         if not self.can_speak or not reply.strip():
             return
@@ -326,15 +330,17 @@ class OmniBackend:
         reply_ids = self.processor.tokenizer(reply, add_special_tokens=False, return_tensors="pt").input_ids
         reply_ids = reply_ids.to(prompt_ids.device)
         with self._lock:  # held across yields: released when the generator ends or is closed
-            yield from self._speech_pieces(inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video)
+            yield from self._speech_pieces(
+                inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video, chunked
+            )
 
     def _speech_pieces(
-        self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool
+        self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool, chunked: bool = True
     ) -> Iterator[np.ndarray]:
         """Thinker over prompt + reply, then the talker in a thread feeding chunked token2wav."""
         import torch
 
-        from carellm.backends.stream_speech import Prefetch, draw_noise, stream_waveform
+        from carellm.backends.stream_speech import Prefetch, draw_noise, full_waveform, stream_waveform
 
         model = self.model
         speaker = model.speaker_map[voice]
@@ -360,7 +366,10 @@ class OmniBackend:
             codes = []
             self._talker_codes(talker_inputs, max_codes, codes.append, lambda: False)
         try:
-            yield from stream_waveform(model.token2wav, codes, cond, ref_mel, noise)
+            if chunked:
+                yield from stream_waveform(model.token2wav, codes, cond, ref_mel, noise)
+            elif got := list(codes):
+                yield full_waveform(model.token2wav, got, cond, ref_mel, noise)
         finally:
             if prefetch is not None:
                 prefetch.close()

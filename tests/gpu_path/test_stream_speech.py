@@ -93,13 +93,24 @@ def _messages() -> list[Message]:
     return [Message("system", "You are a kind listener."), Message("user", "Hello.")]
 
 
-def test_speak_is_the_concatenation_of_speak_stream(omni_backend):
+def test_speak_stream_pieces_match_speak_from_the_same_seed(omni_backend):
+    """Same codes and noise: the chunked pieces have speak's length and stay close to it."""
     torch.manual_seed(0)
     pieces = list(omni_backend.speak_stream(_messages(), "Thank you.", "Chelsie"))
     torch.manual_seed(0)
     whole = omni_backend.speak(_messages(), "Thank you.", "Chelsie")
-    assert len(pieces) > 1
-    np.testing.assert_array_equal(np.concatenate(pieces), whole)
+    chunked = np.concatenate(pieces)
+    assert len(pieces) > 1 and chunked.shape == whole.shape
+    assert 10 * np.log10((whole**2).sum() / ((whole - chunked) ** 2).sum()) > 20
+
+
+def test_unchunked_speak_stream_is_one_piece_equal_to_speak(omni_backend):
+    torch.manual_seed(0)
+    pieces = list(omni_backend.speak_stream(_messages(), "Thank you.", "Chelsie", chunked=False))
+    torch.manual_seed(0)
+    whole = omni_backend.speak(_messages(), "Thank you.", "Chelsie")
+    assert len(pieces) == 1
+    np.testing.assert_array_equal(pieces[0], whole)
 
 
 def test_closing_speak_stream_early_stops_the_talker_and_frees_the_model(omni_backend):
