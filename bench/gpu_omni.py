@@ -3,8 +3,10 @@
 Random bf16 weights are built directly on the GPU from the released configuration values
 (no download; the values, not the weights, set the speed). Prints ONE JSON line: decode
 tokens/s at several batch sizes, time to first token for text / 30 s audio / 1280x720
-image prompts, fast-vs-plain logit agreement, and speech time + real-time factor of the
-plain `speak` path. `--scale tiny` runs the same code on CPU with tiny shapes (a smoke test).
+image prompts, fast-vs-plain logit agreement, speech (unchunked token2wav vs streaming
+`speak_stream` pieces: time to first audio, real-time factor, chunked-vs-unchunked SNR) and
+a torch.profiler breakdown of one batch-1 decode step (eager and compiled).
+`--scale tiny` runs the same code on CPU with tiny shapes (a smoke test).
 
 Usage: python bench/gpu_omni.py [--scale 7b|tiny] [--decode-tokens 64] [--batches 1,8,32]
 """
