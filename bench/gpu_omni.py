@@ -3,8 +3,10 @@
 Random bf16 weights are built directly on the GPU from the released configuration values
 (no download; the values, not the weights, set the speed). Prints ONE JSON line: decode
 tokens/s at several batch sizes, time to first token for text / 30 s audio / 1280x720
-image prompts, fast-vs-plain logit agreement, and speech time + real-time factor of the
-plain `speak` path. `--scale tiny` runs the same code on CPU with tiny shapes (a smoke test).
+image prompts, fast-vs-plain logit agreement, speech (unchunked token2wav vs streaming
+`speak_stream` pieces: time to first audio, real-time factor, chunked-vs-unchunked SNR) and
+a torch.profiler breakdown of one batch-1 decode step (eager and compiled).
+`--scale tiny` runs the same code on CPU with tiny shapes (a smoke test).
 
 Usage: python bench/gpu_omni.py [--scale 7b|tiny] [--decode-tokens 64] [--batches 1,8,32]
 """
@@ -20,6 +22,8 @@ import traceback
 from pathlib import Path
 
 import torch
+
+from carellm.config import Settings
 
 # Released Qwen2.5-Omni-7B values (config.json of the release); transformers' defaults differ
 # for the vision tower (hidden 3584 by default, 1280 released), the talker (3584/28 by
@@ -258,38 +262,128 @@ def agreement(model, decoder, n: int, device: str, fp32_reference: bool) -> dict
 
 
 def speech(model, device: str, codes: int, fast: bool) -> dict:
-    """The `speak` path (teacher-forced thinker, talker, token2wav) for a fixed code count."""
+    """Speech for a fixed code count: unchunked (the old `speak`) vs streaming (`speak_stream`).
+
+    Both run the backend's own pieces: teacher-forced thinker, talker (fast or plain),
+    token2wav. Unchunked = every code first, then token2wav once over the utterance, so its
+    first audio is its last. Streaming = the talker in its thread, token2wav window by
+    window (`stream_speech`), time to the first piece and to the last.
+    """
+    import numpy as np
+
     from carellm.backends import omni
-    from carellm.config import Settings
+    from carellm.backends.stream_speech import draw_noise, full_waveform
 
     backend = omni.OmniBackend(model, processor=None, settings=Settings(model="random-7b", fast=fast))
     reply_tokens = 2
     omni_max = omni.TALKER_CODES_PER_TOKEN * reply_tokens + 100
-    model.talker.generation_config.min_new_tokens = min(codes, omni_max)
+    n_codes = min(codes, omni_max)
+    model.talker.generation_config.min_new_tokens = n_codes
     inputs = text_inputs(1, 64, device)
     reply = torch.randint(0, TEXT_TOKENS, (1, reply_tokens), device=device)
-    with torch.inference_mode():
-        backend._speak_tokens(inputs, inputs["input_ids"], reply, "Chelsie", False)  # warm-up
-        seconds, wav = timed(
-            lambda: backend._speak_tokens(inputs, inputs["input_ids"], reply, "Chelsie", False), device
-        )
-    audio_s = len(wav) / 24000
     speaker = model.speaker_map["Chelsie"]
-    codes_t = torch.randint(0, 8192, (1, min(codes, omni_max)), device=device)
+    cond = speaker["cond"].to(device).float().expand(1, -1)
+    ref_mel = speaker["ref_mel"].to(device).float().expand(1, -1, -1)
+
+    def unchunked() -> tuple[float, float, int]:
+        got: list[int] = []
+        with torch.inference_mode():
+            talker_inputs = backend._talker_inputs(inputs, inputs["input_ids"], reply, "Chelsie", False)
+            noise = draw_noise(model.token2wav, omni_max, device)
+            backend._talker_codes(talker_inputs, omni_max, got.append, lambda: False)
+        sync(device)
+        t_codes = time.perf_counter()
+        wav = full_waveform(model.token2wav, got, cond, ref_mel, noise)
+        return t_codes, time.perf_counter(), len(wav)
+
+    def streamed() -> tuple[float, float, int]:
+        first, samples = None, 0
+        for piece in backend._speech_pieces(inputs, inputs["input_ids"], reply, "Chelsie", False):
+            first = first or time.perf_counter()
+            samples += len(piece)
+        return first, time.perf_counter(), samples
+
+    model.token2wav.float()
+    out: dict = {"codes": n_codes}
+    for name, run in (("unchunked", unchunked), ("streaming", streamed)):
+        run()  # warm-up
+        sync(device)
+        t0 = time.perf_counter()
+        mid, end, samples = run()
+        audio_s = samples / 24000
+        if name == "unchunked":
+            out[name] = {"audio_s": round(audio_s, 3), "time_to_first_audio_s": round(end - t0, 3),
+                         "rtf": round((end - t0) / audio_s, 3), "talker_s": round(mid - t0, 3),
+                         "token2wav_s": round(end - mid, 3)}  # fmt: skip
+        else:
+            out[name] = {"audio_s": round(audio_s, 3), "time_to_first_audio_s": round(mid - t0, 3),
+                         "rtf": round((end - t0) / audio_s, 3), "total_s": round(end - t0, 3)}  # fmt: skip
+    # How close the chunked waveform is to the unchunked one from the same codes and noise.
+    got: list[int] = []
     with torch.inference_mode():
-        t2w = lambda: model.token2wav(  # noqa: E731
-            codes_t,
-            conditioning=speaker["cond"].to(device).float(),
-            reference_mel=speaker["ref_mel"].to(device).float(),
-        )
-        t2w()
-        token2wav_s = timed(t2w, device)[0]
+        talker_inputs = backend._talker_inputs(inputs, inputs["input_ids"], reply, "Chelsie", False)
+        noise = draw_noise(model.token2wav, omni_max, device)
+        backend._talker_codes(talker_inputs, omni_max, got.append, lambda: False)
+    from carellm.backends.stream_speech import stream_waveform
+
+    full = full_waveform(model.token2wav, got, cond, ref_mel, noise)
+    chunked = np.concatenate(list(stream_waveform(model.token2wav, got, cond, ref_mel, noise)))
+    err = full - chunked
+    out["chunked_vs_unchunked"] = {
+        "max_abs_diff": round(float(np.abs(err).max()), 5),
+        "snr_db": round(float(10 * np.log10((full**2).sum() / max((err**2).sum(), 1e-30))), 2),
+    }
+    return out
+
+
+def profile_step(decoder, device: str, steps: int = 20) -> dict:
+    """torch.profiler over eager decode steps at batch 1: GPU kernel time per step by kind.
+
+    The graph replays the same kernels; the profile says how much of a step is weight
+    matmuls (the bandwidth floor) and how much the small kernels around them.
+    """
+    from torch.profiler import ProfilerActivity, profile
+
+    inputs = text_inputs(1, 128, device)
+    was = decoder.use_graph
+    decoder.use_graph = False
+    try:
+        nxt = decoder.start(inputs, steps + 16).argmax(-1)
+        for _ in range(3):
+            decoder.step(nxt)
+        sync(device)
+        with profile(activities=[ProfilerActivity.CUDA]) as prof:
+            for _ in range(steps):
+                decoder.step(nxt)
+            sync(device)
+    finally:
+        decoder.use_graph = was
+    kinds: dict[str, float] = {}
+    launches: dict[str, float] = {}
+    rows = []
+    for evt in prof.key_averages():
+        us = evt.self_device_time_total
+        if us <= 0:
+            continue
+        name = evt.key.lower()
+        if any(k in name for k in ("gemm", "gemv", "nvjet", "cutlass", "sm90_", "splitk", "matmul", "mm_")):
+            kind = "matmul"
+        elif any(k in name for k in ("flash", "fmha", "attention", "efficient", "sdpa")):
+            kind = "attention"
+        elif "memcpy" in name or "memset" in name:
+            kind = "copy"
+        else:
+            kind = "elementwise_norm_rope_other"
+        kinds[kind] = kinds.get(kind, 0.0) + us / steps / 1000
+        launches[kind] = launches.get(kind, 0.0) + evt.count / steps
+        rows.append((us / steps / 1000, evt.key[:80], kind))
+    rows.sort(reverse=True)
     return {
-        "codes": min(codes, omni_max),
-        "audio_s": round(audio_s, 3),
-        "time_to_first_audio_s": round(seconds, 3),
-        "rtf": round(seconds / audio_s, 3),
-        "token2wav_s": round(token2wav_s, 3),
+        "steps": steps,
+        "kernel_ms_per_step": {k: round(v, 3) for k, v in kinds.items()},
+        "kernels_per_step": {k: round(v, 1) for k, v in launches.items()},
+        "kernel_ms_total": round(sum(kinds.values()), 3),
+        "top_kernels_ms": [[name, round(ms, 3), kind] for ms, name, kind in rows[:8]],
     }
 
 
@@ -380,6 +474,8 @@ def main() -> None:
             "speech_fast_talker",
             lambda: result.update(speech_fast_talker=speech(model, device, 150, fast=True)),
         )
+    if device == "cuda":
+        section("profile", lambda: result.update(profile_step_b1=profile_step(decoder, device)))
     if not args.no_compile and device == "cuda":
         compiled: dict = {"decode_tok_s": {}}
         result["fast_graph_compiled"] = compiled
@@ -390,6 +486,7 @@ def main() -> None:
             compiled["decode_tok_s"]["1"] = round(fast_decode(dec, 1, n, device), 1)
             compiled["first_shape_compile_s"] = round(time.perf_counter() - t0, 1)
             compiled["step_ms_b1"] = round(step_time_ms(dec, device), 3)
+            compiled["profile_b1"] = profile_step(dec, device)
 
         section("decode_compiled", decode_compiled)
     if device == "cuda":

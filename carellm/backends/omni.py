@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +36,7 @@ AUDIO_TOKENS_PER_SECOND = 25
 TALKER_CODES_PER_TOKEN = 25
 TALKER_CODES_PER_SECOND = 50  # token2wav turns 150 codes into 3.0 s of 24 kHz audio
 MEDIA_KWARGS = ("image_grid_thw", "video_grid_thw", "video_second_per_grid")
+TALKER_SAMPLING = dict(top_k=40, top_p=0.8, temperature=0.9, repetition_penalty=1.05)
 
 
 @dataclass
@@ -305,10 +306,22 @@ class OmniBackend:
     # ----------------------------------------------------------------- speech
     def speak(self, messages: Sequence[Message], reply: str, voice: str) -> np.ndarray | None:
         """Speech for `reply` as the assistant's answer to `messages` (24 kHz mono float32)."""
-        import torch
+        pieces = list(self.speak_stream(messages, reply, voice, chunked=False))
+        return np.concatenate(pieces) if pieces else None
 
+    def speak_stream(
+        self, messages: Sequence[Message], reply: str, voice: str, chunked: bool = True
+    ) -> Iterator[np.ndarray]:
+        """Speech for the approved `reply`, as 24 kHz float32 pieces while the talker still runs.
+
+        The talker decodes codes (in a background thread on CUDA); token2wav turns them into
+        audio a window at a time (`stream_speech`). `chunked=False` gives one piece from
+        token2wav over the whole utterance: what `speak` uses, because until the DiT step is
+        graph-captured each window costs about as much as a whole utterance on a GPU
+        (docs/perf.md). The model stays locked until the generator is finished or closed.
+        """
         if not self.can_speak or not reply.strip():
-            return None
+            return
         model = self.model
         if voice not in model.speaker_map:
             raise CareLLMError(f"Unknown voice '{voice}'.", f"Choose one of: {', '.join(model.speaker_map)}.")
@@ -317,10 +330,59 @@ class OmniBackend:
         prompt_ids = inputs["input_ids"]
         reply_ids = self.processor.tokenizer(reply, add_special_tokens=False, return_tensors="pt").input_ids
         reply_ids = reply_ids.to(prompt_ids.device)
-        with self._lock, torch.inference_mode():
-            return self._speak_tokens(inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video)
+        with self._lock:  # held across yields: released when the generator ends or is closed
+            yield from self._speech_pieces(
+                inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video, chunked
+            )
 
-    def _speak_tokens(self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool):
+    def _speech_pieces(
+        self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool, chunked: bool = True
+    ) -> Iterator[np.ndarray]:
+        """Thinker over prompt + reply, then the talker in a thread feeding chunked token2wav."""
+        import torch
+
+        from carellm.backends.stream_speech import Prefetch, draw_noise, full_waveform, stream_waveform
+
+        model = self.model
+        speaker = model.speaker_map[voice]
+        dev = prompt_ids.device
+        with torch.inference_mode():
+            talker_inputs = self._talker_inputs(inputs, prompt_ids, reply_ids, voice, use_audio_in_video)
+            max_codes = min(
+                4096,
+                TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100,
+                max(1, int(TALKER_CODES_PER_SECOND * self.settings.max_speech_seconds)),
+            )
+            if model.token2wav.dtype != torch.float:
+                model.token2wav.float()
+            noise = draw_noise(model.token2wav, max_codes, dev)  # before the talker samples
+            cond = speaker["cond"].to(dev).float().expand(1, -1)
+            ref_mel = speaker["ref_mel"].to(dev).float().expand(1, -1, -1)
+        # On CUDA the talker runs ahead in its own thread while token2wav works. On CPU two
+        # threads would fight over the same cores (10x slower on 2 cores), so the fast talker
+        # is pulled lazily between token2wav windows and the plain one runs first.
+        prefetch = None
+        if dev.type == "cuda":
+            prefetch = Prefetch(lambda put, stop: self._talker_codes(talker_inputs, max_codes, put, stop))
+            codes: Iterable[int] = prefetch
+        elif self._fast_decoder("talker") is not None:
+            codes = self._fast_codes(talker_inputs, max_codes)
+        else:
+            codes = []
+            self._talker_codes(talker_inputs, max_codes, codes.append, lambda: False)
+        try:
+            if chunked:
+                yield from stream_waveform(model.token2wav, codes, cond, ref_mel, noise)
+            elif got := list(codes):
+                yield full_waveform(model.token2wav, got, cond, ref_mel, noise)
+        finally:
+            if prefetch is not None:
+                prefetch.close()
+
+    def _talker_inputs(
+        self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool
+    ) -> dict:
+        """Run the thinker over prompt + approved reply; the talker's prefill inputs."""
         import torch
 
         model, talker = self.model, self.model.talker
@@ -372,13 +434,7 @@ class OmniBackend:
         talker_kwargs = {k: inputs[k] for k in MEDIA_KWARGS if k in inputs}
         if "feature_attention_mask" in inputs:
             talker_kwargs["audio_feature_lengths"] = inputs["feature_attention_mask"].sum(dim=1)
-        eos = [talker.codec_pad_token, talker.codec_eos_token]  # as generate's default [8292, 8294]
-        max_codes = min(
-            4096,
-            TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100,
-            max(1, int(TALKER_CODES_PER_SECOND * self.settings.max_speech_seconds)),
-        )
-        talker_inputs = dict(
+        return dict(
             input_ids=talker_ids,
             input_text_ids=talker_text_ids,
             thinker_reply_part=reply_rest,
@@ -389,38 +445,76 @@ class OmniBackend:
             use_audio_in_video=use_audio_in_video,
             **talker_kwargs,
         )
-        sampling = dict(top_k=40, top_p=0.8, temperature=0.9, repetition_penalty=1.05)
-        decoder = self._fast_decoder("talker") if batch == 1 else None
-        if decoder is not None:
-            from carellm.backends.fast_decode import decode_tokens, make_picker
 
-            pick = make_picker(
-                talker.generation_config, suppress=(talker.codec_bos_token,), eos_ids=tuple(eos), **sampling
-            )
-            found = decode_tokens(decoder, talker_inputs, max_codes, set(eos), pick)
-            codes = torch.tensor([list(found)], dtype=torch.long, device=dev)
-        else:
-            codes = talker.generate(
+    def _talker_codes(self, talker_inputs: dict, max_codes: int, put, stop) -> None:
+        """`put` each speech code as the talker makes it, up to (not including) the first stop code."""
+        import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
+        from transformers.generation.streamers import BaseStreamer
+
+        talker = self.model.talker
+        eos = _stop_codes(talker)
+        with torch.inference_mode():
+            if self._fast_decoder("talker") is not None:
+                for code in self._fast_codes(talker_inputs, max_codes, stop):
+                    put(code)
+                return
+
+            class _Codes(BaseStreamer):
+                """generate's streamer hook: the prompt first (skipped), then each new code."""
+
+                prompt_seen = ended = False
+
+                def put(self, value) -> None:
+                    if not self.prompt_seen:
+                        self.prompt_seen = True
+                        return
+                    for code in value.reshape(-1).tolist():
+                        self.ended = self.ended or code in eos
+                        if not self.ended:
+                            put(code)
+
+                def end(self) -> None:
+                    pass
+
+            class _Stop(StoppingCriteria):
+                def __call__(self, input_ids, scores, **kwargs):
+                    return stop()
+
+            talker.generate(
                 **talker_inputs,
                 suppress_tokens=[talker.codec_bos_token],
                 max_new_tokens=max_codes,
                 do_sample=True,
                 eos_token_id=eos,
                 pad_token_id=talker.codec_pad_token,
-                **sampling,
-            )[:, talker_ids.shape[1] :]
-        stops = (codes.unsqueeze(-1) == torch.as_tensor(eos, device=codes.device)).any(-1)
-        length = int(stops[0].nonzero()[0, 0]) if stops[0].any() else codes.shape[1]
-        if length == 0:
-            return None
-        if model.token2wav.dtype != torch.float:
-            model.token2wav.float()
-        wav = model.token2wav(
-            codes[:1, :length],
-            conditioning=speaker["cond"].to(dev).float().expand(1, -1),
-            reference_mel=speaker["ref_mel"].to(dev).float().expand(1, -1, -1),
+                streamer=_Codes(),
+                stopping_criteria=StoppingCriteriaList([_Stop()]),
+                **TALKER_SAMPLING,
+            )
+
+    def _fast_codes(self, talker_inputs: dict, max_codes: int, stop=None) -> Iterator[int]:
+        """Speech codes from the fast talker, lazily, up to (not including) the first stop code."""
+        from carellm.backends.fast_decode import decode_tokens, make_picker
+
+        talker = self.model.talker
+        eos = _stop_codes(talker)
+        pick = make_picker(
+            talker.generation_config,
+            suppress=(talker.codec_bos_token,),
+            eos_ids=tuple(eos),
+            **TALKER_SAMPLING,
         )
-        return wav.reshape(-1).float().cpu().numpy()
+        decoder = self._fast_decoder("talker")
+        for code in decode_tokens(decoder, talker_inputs, max_codes, set(eos), pick, should_stop=stop):
+            if code in eos:
+                return
+            yield code
+
+
+def _stop_codes(talker) -> list[int]:
+    """The codes that end speech: generate's default for the talker ([8292, 8294] released)."""
+    return [talker.codec_pad_token, talker.codec_eos_token]
 
 
 def _estimate_media_tokens(item, limits: MediaLimits) -> int:
