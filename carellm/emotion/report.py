@@ -90,6 +90,15 @@ def plot_png(tracker: SessionEmotionTracker, lang: str) -> bytes:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    # Chinese labels need a CJK font; these are the ones Debian/Ubuntu and macOS ship.
+    plt.rcParams["font.sans-serif"] = [
+        "WenQuanYi Micro Hei",
+        "Noto Sans CJK SC",
+        "PingFang SC",
+        "DejaVu Sans",
+    ]
 
     turns = [t.turn + 1 for t in tracker.timeline]
     fig, ax = plt.subplots(figsize=(7, 3.2), dpi=110)
@@ -101,6 +110,10 @@ def plot_png(tracker: SessionEmotionTracker, lang: str) -> bytes:
     ax.axhline(0, color="grey", linewidth=0.5)
     ax.set_ylim(-1.05, 1.05)
     ax.set_xlabel("turn")
+    ax.set_xlim(0.5, max(turns, default=1) + 0.5)
+    ax.xaxis.set_major_locator(
+        MaxNLocator(nbins=12, integer=True, min_n_ticks=1)
+    )  # turns 1, 2, 3, never 0.96
     ax.set_title("valence / arousal" if lang == "en" else "valence / arousal (效价 / 唤醒度)")
     ax.legend(loc="lower left")
     fig.tight_layout()
