@@ -190,16 +190,21 @@ def open_session(settings: Settings, speak: bool, session_id: str | None = None)
         from carellm.store import check_session_id
 
         check_session_id(session_id)
-    store = open_chat_store(settings) if session_id else None
+    recorder = None
+    if session_id:
+        from carellm.store.recorder import open_recorder
+
+        # If the database cannot be opened, the chat warns and keeps this conversation in memory.
+        recorder = open_recorder(
+            settings, warn=lambda text: console.print(f"[bold yellow]Warning:[/] {text}")
+        )
     with console.status(f"Loading {settings.model} ..."):
         counselor = Counselor.load(settings=settings)
     if is_tiny_model(settings.model):
         console.print("[yellow]This is a tiny RANDOM test model: its replies are noise.[/]")
-    if not session_id:
+    if recorder is None:
         return counselor.session(speak=speak), None
-    from carellm.store import FallbackRecorder
-
-    recorder = FallbackRecorder(store, warn=lambda text: console.print(f"[bold yellow]Warning:[/] {text}"))
+    store = recorder.store
     if hasattr(counselor.gate, "events"):
         counselor.gate.events = recorder  # risk events go to the store too
     if store is None:
@@ -208,17 +213,6 @@ def open_session(settings: Settings, speak: bool, session_id: str | None = None)
     state = f"resumed with {session.turns} turns" if session.turns else "new"
     console.print(f"Session {session_id}: {state}.")
     return session, store
-
-
-def open_chat_store(settings: Settings):
-    """The store, or None with a warning when the database cannot be used (the chat goes on in memory)."""
-    from carellm.store import StoreError, open_store
-
-    try:
-        return open_store(settings)
-    except StoreError as exc:
-        console.print(f"[bold yellow]Warning:[/] {exc.message} This conversation is kept in memory only.")
-        return None
 
 
 def chat(
