@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from carellm.cli.hosts import is_loopback
 from carellm.config import load_settings
 from carellm.errors import ConfigError
 
 console = Console(stderr=True, highlight=False)
 app = typer.Typer(help="Serve CareLLM over the OpenAI Chat Completions API.", add_completion=False)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @app.callback(invoke_without_command=True)
@@ -92,7 +83,7 @@ def serve(
             f"Invalid server setting: {exc}", "Check the flags and CARELLM_SERVE_* variables."
         ) from exc
     keys = serve_settings.all_api_keys()
-    if not keys and not _is_loopback(serve_settings.host) and not insecure_no_auth:
+    if not keys and not is_loopback(serve_settings.host) and not insecure_no_auth:
         raise ConfigError(
             f"Refusing to listen on {serve_settings.host} without API keys.",
             "Give --api-key (or --api-key-file), or --insecure-no-auth if a proxy in front authenticates.",

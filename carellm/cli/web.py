@@ -29,7 +29,7 @@ def web(
     ),
 ) -> None:
     """Open CareLLM in the browser. Research use only: not a therapist, not a medical device."""
-    from carellm.cli.serve import _is_loopback
+    from carellm.cli.hosts import is_loopback
     from carellm.web.settings import WebSettings
 
     if lang not in {None, "zh", "en"}:
@@ -44,7 +44,7 @@ def web(
             f"Invalid web setting: {exc}", "Check the flags and CARELLM_WEB_* variables."
         ) from exc
     credentials = web_settings.credentials()
-    if credentials is None and not _is_loopback(web_settings.host) and not insecure_no_auth:
+    if credentials is None and not is_loopback(web_settings.host) and not insecure_no_auth:
         raise ConfigError(
             f"Refusing to open the page on {web_settings.host} without a login.",
             "Give --auth user:password, or --insecure-no-auth if a proxy in front authenticates.",
