@@ -40,9 +40,11 @@ class GateDecision:
 
 
 class SafetyGate(Protocol):
-    def check_user_turn(self, text: str, lang: str, history: Sequence[str]) -> GateDecision: ...
+    def check_user_turn(
+        self, text: str, lang: str, history: Sequence[str], session_id: str | None = None
+    ) -> GateDecision: ...
 
-    def check_reply(self, reply: str, lang: str) -> GateDecision: ...
+    def check_reply(self, reply: str, lang: str, session_id: str | None = None) -> GateDecision: ...
 
 
 class EmotionObserver(Protocol):

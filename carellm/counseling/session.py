@@ -27,6 +27,7 @@ from carellm.counseling.prompts import Lang
 from carellm.errors import ConfigError, InputError
 from carellm.language import detect_lang
 from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, Source
+from carellm.textclean import visible
 
 MediaArg = Source | np.ndarray | Sequence[Source] | None
 
@@ -112,7 +113,7 @@ class Session:
     ) -> Iterator[Chunk]:
         """One turn as chunks: `text` pieces, maybe `replace` (safety), `audio`, then `done`."""
         started = time.time()
-        text = (text or "").strip()
+        text = visible(text or "").strip()
         media = _media_items("audio", audio) + _media_items("image", image)
         media += _media_items("video", video, use_video_audio)
         if not text and not media:
@@ -124,7 +125,7 @@ class Session:
         speak = self.speak if speak is None else speak
         user = Message("user", text, media)
 
-        user_gate = self.gate.check_user_turn(text, lang, self.history.user_texts())
+        user_gate = self.gate.check_user_turn(text, lang, self.history.user_texts(), self.id)
         options = self._options(speak)
         budget = self.settings.context_tokens - options.max_new_tokens
         messages, trimmed = self.history.fit(lang, user, budget, self.backend.count_tokens)
@@ -137,11 +138,12 @@ class Session:
         else:
             for chunk in self.backend.stream(messages, options):
                 if chunk.kind == "text":
-                    model_text += chunk.text
-                    yield chunk
+                    piece = visible(chunk.text)
+                    model_text += piece
+                    yield Chunk("text", text=piece)
                 elif chunk.kind == "audio" and chunk.audio is not None:
                     audio_out.append(chunk.audio)  # engines that speak while they write
-            reply_gate = self.gate.check_reply(model_text, lang)
+            reply_gate = self.gate.check_reply(model_text, lang, self.id)
             final = model_text.strip()
             if reply_gate.replace_with is not None:
                 final = reply_gate.replace_with

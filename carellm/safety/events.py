@@ -16,6 +16,7 @@ class RiskEvent:
     at: float = field(default_factory=time.time)
     text: str | None = None  # only when the user enabled storing message text
     reasons: list[str] = field(default_factory=list)
+    session_id: str | None = None  # so deleting a session deletes its events too
 
 
 class SafetyEventSink(Protocol):

@@ -38,7 +38,9 @@ class SafetyLayer:
         """Locale from CARELLM_LOCALE; message text kept in events only with CARELLM_LOG_MESSAGE_TEXT."""
         return cls(events=events, locale=settings.locale, store_text=settings.log_message_text)
 
-    def check_user_turn(self, text: str, lang: str, history: Sequence[str]) -> GateDecision:
+    def check_user_turn(
+        self, text: str, lang: str, history: Sequence[str], session_id: str | None = None
+    ) -> GateDecision:
         risk = assess(text, lang, history, semantic=self.semantic)
         decision = GateDecision(
             level=risk.level,
@@ -49,14 +51,14 @@ class SafetyLayer:
         action = respond_to_risk(risk, lang, self.locale)
         decision.replace_with, decision.append = action.replace_with, action.append
         if risk.flagged:
-            self._record(risk.level, risk.categories, "user", lang, text, risk.reasons)
+            self._record(risk.level, risk.categories, "user", lang, text, risk.reasons, session_id)
         return decision
 
-    def check_reply(self, reply: str, lang: str) -> GateDecision:
+    def check_reply(self, reply: str, lang: str, session_id: str | None = None) -> GateDecision:
         verdict = guard_reply(reply)
         if verdict.ok:
             return GateDecision()
-        self._record("medium", [], "reply", lang, reply, verdict.violations)
+        self._record("medium", [], "reply", lang, reply, verdict.violations, session_id)
         return GateDecision(
             replace_with=safe_fallback(lang),
             level="none",
@@ -64,7 +66,7 @@ class SafetyLayer:
             details={"violations": verdict.violations, "evidence": verdict.evidence},
         )
 
-    def _record(self, level, categories, source, lang, text, reasons) -> None:
+    def _record(self, level, categories, source, lang, text, reasons, session_id) -> None:
         self.events.record_risk_event(
             RiskEvent(
                 level,
@@ -73,5 +75,6 @@ class SafetyLayer:
                 lang,
                 text=text if self.store_text else None,
                 reasons=list(reasons),
+                session_id=session_id,
             )
         )

@@ -39,8 +39,7 @@ def migrate(engine: Engine, target: int = LATEST) -> int:
         if version == 0:
             schema_migrations.create(conn)
         for step in range(version + 1, target + 1):
-            for table in MIGRATIONS[step]:
-                table.create(conn)
+            MIGRATIONS[step](conn)
             conn.execute(schema_migrations.insert().values(version=step, applied_at=time.time()))
             log.info("store schema migrated to version %d", step)
         return max(version, target)

@@ -6,9 +6,12 @@ Times are Unix seconds (float). Columns marked "sealed" hold ciphertext when the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Float,
     ForeignKey,
     ForeignKeyConstraint,
@@ -86,6 +89,7 @@ risk_events = Table(
     Column("text", Text),  # sealed; only when the safety layer was asked to keep text
     Column("reasons", Text, nullable=False),  # JSON list
     Column("sealed", Boolean, nullable=False),
+    Column("session_id", String(64), index=True),  # version 3; no foreign key: events precede the turn row
 )
 
 feedback = Table(
@@ -107,8 +111,40 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
-MIGRATIONS: dict[int, list[Table]] = {
-    1: [sessions, turns, media],
-    2: [risk_events, feedback, meta],
+Step = Callable[[Connection], None]
+
+
+def _create(*tables: Table) -> Step:
+    def step(conn: Connection) -> None:
+        for table in tables:
+            table.create(conn)
+
+    return step
+
+
+def _without(table: Table, *later: str) -> Table:
+    """`table` as an earlier version created it: today's columns less those added since."""
+    columns = [column._copy() for column in table.columns if column.name not in later]
+    return Table(table.name, MetaData(), *columns)
+
+
+def _add_column(table: Table, name: str) -> Step:
+    """ALTER TABLE ... ADD COLUMN (same SQL on SQLite and PostgreSQL), plus the column's index."""
+
+    def step(conn: Connection) -> None:
+        column = table.c[name]
+        sql_type = column.type.compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {sql_type}")
+        for index in table.indexes:
+            if [c.name for c in index.columns] == [name]:
+                index.create(conn)
+
+    return step
+
+
+MIGRATIONS: dict[int, Step] = {
+    1: _create(sessions, turns, media),
+    2: _create(_without(risk_events, "session_id"), feedback, meta),
+    3: _add_column(risk_events, "session_id"),
 }
 LATEST = max(MIGRATIONS)

@@ -105,8 +105,9 @@ class Store:
         return row, media_rows
 
     def record_risk_event(self, event: RiskEvent) -> None:
-        """Risk events carry no session id (the safety layer is shared by sessions); text only if kept."""
+        """Text only if the user asked to keep it; the session id lets `delete` remove the event too."""
         row = {
+            "session_id": event.session_id,
             "at": event.at,
             "level": event.level,
             "categories": json.dumps(event.categories),
@@ -225,6 +226,7 @@ class Store:
                 r.at,
                 None if r.text is None else self._open(r.text, r.sealed, f"risk:{r.at!r}"),
                 json.loads(r.reasons),
+                r.session_id,
             )
             for r in rows
         ]
@@ -280,7 +282,10 @@ class Store:
 
     # ------------------------------------------------------------------ deleting
     def delete(self, session_id: str) -> int:
-        """Delete a session, its turns, feedback and media files (verified gone). Returns files removed."""
+        """Delete a session with its turns, feedback, risk events and media files (verified gone).
+
+        Returns the number of media files removed.
+        """
 
         def remove(conn: Connection) -> list[str]:
             if conn.execute(select(t.sessions.c.id).where(t.sessions.c.id == session_id)).first() is None:
@@ -295,6 +300,7 @@ class Store:
                 .all()
             )
             conn.execute(delete(t.sessions).where(t.sessions.c.id == session_id))  # cascades
+            conn.execute(delete(t.risk_events).where(t.risk_events.c.session_id == session_id))
             return list(stored)
 
         stored = self._write("delete the session", remove)

@@ -25,7 +25,7 @@ class KeywordGate:
         self.block_replies = block_replies
         self.calls: list[str] = []
 
-    def check_user_turn(self, text, lang, history):
+    def check_user_turn(self, text, lang, history, session_id=None):
         self.calls.append("user")
         if "CRISIS" in text:
             return GateDecision(replace_with="Please call 988 now.", level="high", categories=["suicide"])
@@ -33,7 +33,7 @@ class KeywordGate:
             return GateDecision(append="You can call 988 any time.", level="medium")
         return GateDecision()
 
-    def check_reply(self, reply, lang):
+    def check_reply(self, reply, lang, session_id=None):
         self.calls.append("reply")
         if self.block_replies:
             return GateDecision(replace_with="I'm here to listen.", reason="test policy")

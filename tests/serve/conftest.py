@@ -25,12 +25,12 @@ class MarkerGate:
 
     MARKER = "I want to end my life"
 
-    def check_user_turn(self, text, lang, history):
+    def check_user_turn(self, text, lang, history, session_id=None):
         if self.MARKER.lower() in text.lower():
             return GateDecision(replace_with="Please call 988 now.", level="imminent", categories=["suicide"])
         return GateDecision()
 
-    def check_reply(self, reply, lang):
+    def check_reply(self, reply, lang, session_id=None):
         return GateDecision()
 
 

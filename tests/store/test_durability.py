@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from carellm.config import Settings
 from carellm.store import FallbackRecorder, StoreError, StoreSettings, open_store
 
 REPO = Path(__file__).resolve().parents[2]
-PROMPT = "you>"
+PROMPT = "\r\nyou> "  # at a line start: a random reply may contain "you>"
 
 
 def _chat_env(db_url: str, data_dir: Path) -> dict[str, str]:
@@ -28,6 +29,7 @@ def _spawn_chat(tiny_model_dir, env) -> pexpect.spawn:
     args = ["-m", "carellm", "chat", "--model", str(tiny_model_dir), "--max-new-tokens", "8", "--lang", "en",
             "--session", "kill9"]  # fmt: skip
     child = pexpect.spawn(sys.executable, args, cwd=str(REPO), env=env, timeout=180, encoding="utf-8")
+    child.logfile_read = io.StringIO()  # the whole screen, shown when an assertion fails
     child.expect(PROMPT)
     return child
 
@@ -40,6 +42,8 @@ def test_sigkill_mid_session_loses_no_acknowledged_turn(db_url, data_dir, tiny_m
         child.sendline(f"durable message number {i}")
         child.expect(PROMPT)  # the reply was shown and the REPL is ready again: the turn is acknowledged
         acknowledged.append(f"durable message number {i}")
+    screen = child.logfile_read.getvalue()
+    assert "Warning" not in screen, screen  # a warning would mean a turn was kept in memory only
     child.sendline("a message still being answered")
     os.kill(child.pid, signal.SIGKILL)
     child.close(force=True)
@@ -48,7 +52,7 @@ def test_sigkill_mid_session_loses_no_acknowledged_turn(db_url, data_dir, tiny_m
     store = open_store(Settings(data_dir=data_dir), StoreSettings(db_url=db_url))
     texts = [t.user_text for t in store.turns("kill9")]
     store.close()
-    assert texts[:3] == acknowledged and len(texts) in {3, 4}
+    assert texts[:3] == acknowledged and len(texts) in {3, 4}, child.logfile_read.getvalue()
 
     child = _spawn_chat(tiny_model_dir, env)  # restart: the session resumes from the store
     assert f"resumed with {len(texts)} turns" in child.before

@@ -17,7 +17,7 @@ def test_an_empty_database_is_brought_to_the_latest_version(open_db):
     with store.engine.connect() as conn:
         assert current_version(conn) == schema.LATEST
         tables = set(inspect(conn).get_table_names())
-    assert {table.name for step in schema.MIGRATIONS.values() for table in step} <= tables
+    assert set(schema.metadata.tables) <= tables
 
 
 def test_a_version_1_database_keeps_its_turns_when_upgraded(db_url, open_db):
@@ -37,7 +37,25 @@ def test_a_version_1_database_keeps_its_turns_when_upgraded(db_url, open_db):
     assert store.transcript("v1")[0]["text"] == "hello from v1"
     store.save_feedback("v1", 0, 1, "feedback needs version 2")
     with store.engine.connect() as conn:
-        assert current_version(conn) == 2
+        assert current_version(conn) == schema.LATEST
+
+
+def test_a_version_2_database_gets_session_ids_on_risk_events(db_url, open_db):
+    engine = make_engine(db_url)
+    assert migrate(engine, target=2) == 2
+    with engine.begin() as conn:
+        assert "session_id" not in {c["name"] for c in inspect(conn).get_columns("risk_events")}
+        conn.execute(text(
+            "INSERT INTO risk_events (at, level, categories, source, lang, reasons, sealed) "
+            "VALUES (1.0, 'high', '[]', 'user', 'en', '[]', false)"
+        ))  # fmt: skip
+    engine.dispose()
+    store = open_db()
+    with store.engine.connect() as conn:
+        assert current_version(conn) == 3
+        assert "ix_risk_events_session_id" in {i["name"] for i in inspect(conn).get_indexes("risk_events")}
+    (old,) = store.risk_events()
+    assert old.level == "high" and old.session_id is None
 
 
 def test_migrating_twice_changes_nothing(db_url):

@@ -144,3 +144,45 @@ def test_logs_never_contain_message_text(open_db, counselor, caplog):
     store.delete("log1")
     assert caplog.records  # something was logged, so the check below means something
     assert secret not in caplog.text
+
+
+def test_delete_removes_the_sessions_risk_events_and_keeps_others(open_db, counselor):
+    store = open_db()
+    counselor.gate.events = store
+    counselor.session(lang="en", recorder=store, session_id="risky").send("I want to kill myself tonight")
+    counselor.session(lang="en", recorder=store, session_id="other").send("I want to die")
+    assert {e.session_id for e in store.risk_events()} == {"risky", "other"}
+    store.delete("risky")
+    assert {e.session_id for e in store.risk_events()} == {"other"}
+
+
+class _ByteNoise:
+    """The tiny model's own reply with a NUL and an escape byte in it (random byte tokens do this)."""
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+    def stream(self, messages, options):
+        from carellm.backends.base import Chunk
+
+        yield Chunk("text", text="noise\x00\x1b")
+        yield from self.backend.stream(messages, options)
+
+
+def test_invisible_bytes_never_make_an_acknowledged_turn_unstorable(open_db, counselor):
+    """PostgreSQL refuses NUL in text: one such turn once held every later turn in memory."""
+    from carellm.store import FallbackRecorder
+
+    store, warnings = open_db(), []
+    recorder = FallbackRecorder(store, warnings.append)
+    session = counselor.session(lang="en", recorder=recorder, session_id="bytes")
+    session.backend = _ByteNoise(session.backend)
+    reply = session.send("hello\x00 there\ud800")
+    session.send("and again")
+    assert warnings == [] and recorder.unsaved == []
+    turns = store.turns("bytes")
+    assert [t.user_text for t in turns] == ["hello there", "and again"]
+    assert turns[0].model_text.startswith("noise") and "\x00" not in turns[0].model_text + reply.text
