@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # Thinker decode through a static KV cache + CUDA-graph-captured step (backends/fast_decode.py).
     # None: on where it pays (CUDA), off on CPU; True forces it (CPU too: tests); False: plain generate.
     fast: bool | None = None
+    # Generations the fast path decodes together (continuous batching, backends/batching.py).
+    # None: 8 on CUDA, 1 on CPU. Each row holds its own KV cache (~57 KB per token for the 7B).
+    decode_slots: int | None = Field(None, ge=1, le=256)
     audio_output: bool = True
     voice: Literal["Chelsie", "Ethan"] = "Chelsie"
     max_new_tokens: int = Field(512, ge=1, le=8192)

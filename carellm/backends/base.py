@@ -59,6 +59,7 @@ class Chunk:
 class Backend(Protocol):
     name: str
     speaks_separately: bool
+    concurrency: int  # generations worth running at once (the server's active limit)
 
     def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[Chunk]:
         """Yield `text` chunks (and `audio` chunks if the engine cannot speak separately)."""

@@ -73,8 +73,10 @@ class StaticDecoder:
 
     Subclasses prefill through their model (`start`) and say how a fed token becomes the
     first layer's input (`_input_embeds`). `step(ids)` feeds one token per row and returns
-    the next logits. Rows of a batch share one cache index (prompts left-padded to one
-    length); padding stays masked out.
+    the next logits. Each row has its own cache index and position, so rows can be a
+    left-padded batch (`start`) or independent requests admitted into free rows while the
+    others decode (`admit`/`release`, what `batching.DecodeScheduler` does). Only the first
+    `n` rows take part in a step; a CUDA graph is captured per `n`.
     """
 
     def __init__(self, text, head: torch.Tensor, use_graph: bool | None = None, compile: bool = False):
@@ -118,15 +120,22 @@ class StaticDecoder:
             self._step_fn = torch.compile(self._step_impl, mode="max-autotune-no-cudagraphs", fullgraph=True)
         self.batch = 0
         self.max_len = 0
-        self._graph: torch.cuda.CUDAGraph | None = None
+        self._graphs: dict[int, torch.cuda.CUDAGraph] = {}
 
     # ------------------------------------------------------------------ buffers
-    def _allocate(self, batch: int, max_len: int) -> None:
-        """(Re)make the static cache and step buffers; reused while the shape fits."""
-        if batch == self.batch and max_len <= self.max_len:
+    def _allocate(self, batch: int, max_len: int, keep: bool = False) -> None:
+        """(Re)make the static cache and step buffers; reused while the shape fits.
+
+        `keep` copies the rows already there into the new buffers (admitting a longer
+        request while others decode).
+        """
+        if batch <= self.batch and max_len <= self.max_len and (keep or batch == self.batch):
             return
         max_len = -(-max_len // CACHE_BUCKET) * CACHE_BUCKET
-        self._graph = None
+        if keep:
+            batch, max_len = max(batch, self.batch), max(max_len, self.max_len)
+        old = self.__dict__.copy() if keep and self.batch else None
+        self._graphs = {}
         self.batch, self.max_len = batch, max_len
         shape = (len(self.layers), batch, self.kv_heads, max_len, self.head_dim)
         dev = self.device
@@ -135,69 +144,82 @@ class StaticDecoder:
         self.key_ok = torch.zeros(batch, max_len, dtype=torch.bool, device=dev)  # padding is False
         self.ids = torch.zeros(batch, 1, dtype=torch.long, device=dev)
         self.pos = torch.zeros(batch, dtype=torch.long, device=dev)  # RoPE position per row
-        self.index = torch.zeros(1, dtype=torch.long, device=dev)  # cache slot written next
+        self.index = torch.zeros(batch, dtype=torch.long, device=dev)  # cache slot written next, per row
+        self.active = torch.zeros(batch, dtype=torch.long, device=dev)  # 1: the row advances
+        self.rows = torch.arange(batch, device=dev)
+        self.head_ids = torch.arange(self.kv_heads, device=dev)
         self.slots = torch.arange(max_len, device=dev)
         self.logits = torch.zeros(batch, self.lm_head.shape[0], dtype=torch.float32, device=dev)
         self._allocate_extra(batch, max_len)
+        if old is not None:
+            b, n = old["batch"], old["max_len"]
+            self.k_cache[:, :b, :, :n].copy_(old["k_cache"])
+            self.v_cache[:, :b, :, :n].copy_(old["v_cache"])
+            self.key_ok[:b, :n].copy_(old["key_ok"])
+            for name in ("pos", "index", "active"):
+                getattr(self, name)[:b].copy_(old[name])
 
     def _allocate_extra(self, batch: int, max_len: int) -> None:
         """Buffers a subclass's step reads besides ids/pos/index."""
 
-    def _input_embeds(self) -> torch.Tensor:
-        return F.embedding(self.ids, self.embed)
+    def _input_embeds(self, n: int) -> torch.Tensor:
+        return F.embedding(self.ids[:n], self.embed)
 
     # ------------------------------------------------------------------ the step
-    def _step_impl(self) -> None:
-        """One token per row: reads ids/pos/index, writes logits, advances pos and index."""
-        b, hd = self.batch, self.head_dim
-        x = self._input_embeds()  # (b, 1, hidden)
-        freqs = self.pos[:, None].float() * self.inv_freq  # (b, hd/2)
+    def _step_impl(self, n: int) -> None:
+        """One token for each of the first `n` rows: reads ids/pos/index, writes logits."""
+        hd, length = self.head_dim, self.max_len
+        pos, index, active = self.pos[:n], self.index[:n], self.active[:n]
+        x = self._input_embeds(n)  # (n, 1, hidden)
+        freqs = pos[:, None].float() * self.inv_freq  # (n, hd/2)
         emb = torch.cat((freqs, freqs), dim=-1)[:, None, None, :]
         cos, sin = emb.cos().to(self.dtype), emb.sin().to(self.dtype)
-        self.key_ok.index_fill_(1, self.index, True)
-        visible = (self.slots <= self.index) & self.key_ok  # (b, max_len)
+        self.key_ok.view(-1).index_fill_(0, self.rows[:n] * length + index, True)
+        visible = (self.slots <= index[:, None]) & self.key_ok[:n]  # (n, max_len)
         mask = visible[:, None, None, :]
+        # Where each row's new key/value goes in a layer's cache seen as (batch*kv*len, hd).
+        kv_slots = ((self.rows[:n, None] * self.kv_heads + self.head_ids) * length + index[:, None]).view(-1)
         q_size, kv_size = self.heads * hd, self.kv_heads * hd
         for i, layer in enumerate(self.layers):
             h = _rms_norm(x, layer.ln1, self.eps)
             qkv = F.linear(h, layer.qkv_w, layer.qkv_b)
             q, k, v = qkv.split([q_size, kv_size, kv_size], dim=-1)
-            q = q.view(b, 1, self.heads, hd).transpose(1, 2)
-            k = k.view(b, 1, self.kv_heads, hd).transpose(1, 2)
-            v = v.view(b, 1, self.kv_heads, hd).transpose(1, 2)
+            q = q.view(n, 1, self.heads, hd).transpose(1, 2)
+            k = k.view(n, self.kv_heads, 1, hd)  # one token: (n, 1, kv, hd) is laid out as this
+            v = v.view(n, self.kv_heads, 1, hd)
             q = q * cos + _rotate_half(q) * sin
             k = k * cos + _rotate_half(k) * sin
-            self.k_cache[i].index_copy_(2, self.index, k)
-            self.v_cache[i].index_copy_(2, self.index, v)
+            self.k_cache[i].view(-1, hd).index_copy_(0, kv_slots, k.reshape(-1, hd))
+            self.v_cache[i].view(-1, hd).index_copy_(0, kv_slots, v.reshape(-1, hd))
             a = F.scaled_dot_product_attention(
-                q, self.k_cache[i], self.v_cache[i], attn_mask=mask, enable_gqa=True
+                q, self.k_cache[i, :n], self.v_cache[i, :n], attn_mask=mask, enable_gqa=True
             )
-            x = x + F.linear(a.transpose(1, 2).reshape(b, 1, q_size), layer.o_w)
+            x = x + F.linear(a.transpose(1, 2).reshape(n, 1, q_size), layer.o_w)
             h = _rms_norm(x, layer.ln2, self.eps)
             gate, up = F.linear(h, layer.gate_up_w).chunk(2, dim=-1)
             x = x + F.linear(F.silu(gate) * up, layer.down_w)
         x = _rms_norm(x, self.norm, self.eps)
-        self.logits.copy_(F.linear(x[:, 0], self.lm_head).float())
-        self.pos.add_(1)
-        self.index.add_(1)
+        self.logits[:n].copy_(F.linear(x[:, 0], self.lm_head).float())
+        pos.add_(active)
+        index.add_(active)
 
-    def _capture(self) -> None:
-        """Record the step once; warm-up runs on a side stream as CUDA graphs require."""
-        saved = [t.clone() for t in (self.k_cache, self.v_cache, self.key_ok, self.pos, self.index)]
+    def _capture(self, n: int) -> torch.cuda.CUDAGraph:
+        """Record the step for `n` rows once; warm-up runs on a side stream as CUDA graphs require."""
+        state = (self.k_cache, self.v_cache, self.key_ok, self.pos, self.index)
+        saved = [t.clone() for t in state]
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(side):
             for _ in range(3):
-                self._step_fn()
+                self._step_fn(n)
         torch.cuda.current_stream().wait_stream(side)
         graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(graph):
-            self._step_fn()
-        for dst, src in zip(
-            (self.k_cache, self.v_cache, self.key_ok, self.pos, self.index), saved, strict=True
-        ):
+            self._step_fn(n)
+        for dst, src in zip(state, saved, strict=True):
             dst.copy_(src)
-        self._graph = graph
+        self._graphs[n] = graph
+        return graph
 
     def _load(self, cache, attention: torch.Tensor, deltas: torch.Tensor | None, max_new_tokens: int) -> None:
         """Copy a prefilled DynamicCache into the static one and set the next positions."""
@@ -212,22 +234,45 @@ class StaticDecoder:
         # The next token's position, as `generate` builds it: text position + rope delta.
         self.pos.copy_(attention.long().sum(-1) + deltas.view(-1).to(self.device))
         self.index.fill_(prompt_len)
+        self.active.fill_(1)
+
+    def admit(self, row: int, rows: int, cache, delta: int, max_new_tokens: int) -> None:
+        """Put one prefilled request (batch-1 cache, no padding) into `row`; the others keep going.
+
+        `rows` is how many rows the caller uses in all; the buffers grow (keeping what is
+        in them) when the request needs a longer cache.
+        """
+        prompt_len = cache.get_seq_length()
+        self._allocate(rows, prompt_len + max_new_tokens + 1, keep=True)
+        for i, layer in enumerate(cache.layers):
+            self.k_cache[i, row, :, :prompt_len].copy_(layer.keys[0])
+            self.v_cache[i, row, :, :prompt_len].copy_(layer.values[0])
+        self.key_ok[row].zero_()
+        self.key_ok[row, :prompt_len] = True
+        self.pos[row] = prompt_len + delta
+        self.index[row] = prompt_len
+        self.active[row] = 1
+
+    def release(self, row: int) -> None:
+        """The row stops advancing; its cache is overwritten by the next request admitted there."""
+        if row < self.batch:
+            self.active[row] = 0
 
     @torch.inference_mode()
     def step(self, next_ids: torch.Tensor) -> torch.Tensor:
-        """Feed one token per row (shape (b,)); the logits for the token after it."""
-        self.ids.copy_(next_ids.view(self.batch, 1))
+        """Feed one token to each of the first len(next_ids) rows; their next logits (n, vocab)."""
+        n = next_ids.numel()
+        self.ids[:n].copy_(next_ids.view(n, 1))
         if self.use_graph:
-            if self._graph is None:
-                self._capture()
-            self._graph.replay()
+            graph = self._graphs.get(n) or self._capture(n)
+            graph.replay()
         else:
-            self._step_fn()
-        return self.logits
+            self._step_fn(n)
+        return self.logits[:n]
 
     def room(self) -> int:
         """Tokens that can still be fed before the static cache is full."""
-        return self.max_len - int(self.index)
+        return self.max_len - int(self.index.max())
 
 
 class ThinkerDecoder(StaticDecoder):
@@ -240,6 +285,21 @@ class ThinkerDecoder(StaticDecoder):
     @torch.inference_mode()
     def start(self, inputs: dict, max_new_tokens: int, use_audio_in_video: bool = False) -> torch.Tensor:
         """Prefill `inputs` (the processor's tensors) through the model; first logits (b, vocab)."""
+        cache, attention, logits = self._prefill(inputs, use_audio_in_video)
+        self._load(cache, attention, self.thinker.model.rope_deltas, max_new_tokens)
+        return logits
+
+    @torch.inference_mode()
+    def start_row(
+        self, row: int, rows: int, inputs: dict, max_new_tokens: int, use_audio_in_video: bool = False
+    ) -> torch.Tensor:
+        """Prefill one request into `row` while the other rows keep their state; logits (1, vocab)."""
+        cache, _, logits = self._prefill(inputs, use_audio_in_video)
+        deltas = self.thinker.model.rope_deltas
+        self.admit(row, rows, cache, 0 if deltas is None else int(deltas.view(-1)[0]), max_new_tokens)
+        return logits
+
+    def _prefill(self, inputs: dict, use_audio_in_video: bool):
         from transformers.cache_utils import DynamicCache
 
         ids, attention = inputs["input_ids"], inputs.get("attention_mask")
@@ -257,8 +317,7 @@ class ThinkerDecoder(StaticDecoder):
             use_audio_in_video=use_audio_in_video,
             **rest,
         )
-        self._load(cache, attention, self.thinker.model.rope_deltas, max_new_tokens)
-        return F.linear(out.last_hidden_state[:, -1], self.lm_head).float()
+        return cache, attention, F.linear(out.last_hidden_state[:, -1], self.lm_head).float()
 
 
 class TalkerDecoder(StaticDecoder):
@@ -280,9 +339,9 @@ class TalkerDecoder(StaticDecoder):
         self.reply_at = torch.zeros(1, dtype=torch.long, device=self.device)
         self.reply_last = torch.zeros(1, dtype=torch.long, device=self.device)
 
-    def _input_embeds(self) -> torch.Tensor:
+    def _input_embeds(self, n: int) -> torch.Tensor:
         at = torch.minimum(self.reply_at, self.reply_last)
-        x = F.embedding(self.ids, self.embed) + self.reply.index_select(1, at)
+        x = F.embedding(self.ids[:n], self.embed) + self.reply[:n].index_select(1, at)
         self.reply_at.add_(1)
         return F.linear(x, self.proj_w, self.proj_b)
 
@@ -341,6 +400,7 @@ def make_picker(
     repetition_penalty: float | None = None,
     suppress: tuple[int, ...] = (),
     eos_ids: tuple[int, ...] = (),
+    generator: torch.Generator | None = None,
 ) -> Callable:
     """Next-token choice with the logits processors `generate` would apply, in its order.
 
@@ -386,7 +446,7 @@ def make_picker(
             )
             scores = processors(seen, scores.clone())
         if sample:
-            return torch.multinomial(torch.softmax(scores, dim=-1), 1).view(-1)
+            return torch.multinomial(torch.softmax(scores, dim=-1), 1, generator=generator).view(-1)
         return scores.argmax(-1)
 
     return pick

@@ -78,8 +78,9 @@ class OmniBackend:
         self.processor = processor
         self.settings = settings
         self.limits: MediaLimits = settings.media
-        self._lock = threading.Lock()  # one generation at a time per loaded model
+        self._lock = threading.Lock()  # one model call at a time (a whole generation, or one batched step)
         self._decoders: dict = {}  # fast_decode decoders ("thinker", "talker"), made on first use
+        self._batcher = None  # batching.DecodeScheduler over the fast thinker, made on first use
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -228,14 +229,14 @@ class OmniBackend:
 
         def run() -> None:
             try:
+                batcher = self._decode_batcher()
+                if batcher is not None:  # takes the model lock step by step, shared with other requests
+                    self._generate_fast(batcher, prepared, options, streamer, cancelled.is_set)
+                    return
                 with self._lock, torch.inference_mode():
                     if options.seed is not None:
                         torch.manual_seed(options.seed)
-                    decoder = self._fast_decoder("thinker")
-                    if decoder is not None:
-                        self._generate_fast(decoder, prepared, options, streamer, cancelled.is_set)
-                    else:
-                        self.model.thinker.generate(**gen_kwargs)
+                    self.model.thinker.generate(**gen_kwargs)
             except BaseException as exc:  # surfaced in the consumer thread below
                 failure.append(exc)
                 streamer.end()
@@ -265,8 +266,7 @@ class OmniBackend:
         """
         from carellm.backends.fast_decode import TalkerDecoder, ThinkerDecoder
 
-        wanted = self.settings.fast if self.settings.fast is not None else self.device.type == "cuda"
-        if not wanted:
+        if not self._fast_wanted():
             return None
         if part not in self._decoders:
             try:
@@ -277,21 +277,45 @@ class OmniBackend:
                 self._decoders[part] = None
         return self._decoders[part]
 
+    @property
+    def concurrency(self) -> int:
+        """Generations this backend runs together: the fast path's decode slots, else 1."""
+        return self._slots() if self._fast_wanted() else 1
+
+    def _slots(self) -> int:
+        return self.settings.decode_slots or (8 if self.device.type == "cuda" else 1)
+
+    def _fast_wanted(self) -> bool:
+        return self.settings.fast if self.settings.fast is not None else self.device.type == "cuda"
+
+    def _decode_batcher(self):
+        """The continuous-batching scheduler over the fast thinker (None: plain `generate`)."""
+        from carellm.backends.batching import DecodeScheduler
+
+        with self._lock:
+            if self._batcher is None:
+                decoder = self._fast_decoder("thinker")
+                if decoder is not None:
+                    self._batcher = DecodeScheduler(decoder, self._slots(), self._lock)
+        return self._batcher
+
     def _generate_fast(
-        self, decoder, prepared: PreparedInputs, options: GenerationOptions, streamer, stop
+        self, batcher, prepared: PreparedInputs, options: GenerationOptions, streamer, stop
     ) -> None:
-        """Feed `streamer` exactly as `thinker.generate` would, from the fast decoder."""
+        """Feed `streamer` exactly as `thinker.generate` would, from the batched fast decoder."""
         import torch
 
-        from carellm.backends.fast_decode import decode_tokens, make_picker
+        from carellm.backends.fast_decode import make_picker
 
         config = self.model.thinker.generation_config
         eos = config.eos_token_id
         eos_ids = set(eos if isinstance(eos, list) else [eos]) if eos is not None else set()
-        pick = make_picker(config, options.temperature, options.top_p)
+        generator = None
+        if options.seed is not None and options.temperature > 0:  # per request: rows share the step
+            generator = torch.Generator(self.device).manual_seed(options.seed)
+        pick = make_picker(config, options.temperature, options.top_p, generator=generator)
         streamer.put(prepared.tensors["input_ids"].cpu())  # skipped: skip_prompt=True
-        tokens = decode_tokens(
-            decoder,
+        tokens = batcher.generate(
             prepared.tensors,
             options.max_new_tokens,
             eos_ids,

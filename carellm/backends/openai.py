@@ -44,6 +44,7 @@ class RemoteSettings(BaseSettings):
 class OpenAIBackend:
     name = "openai"
     speaks_separately = False
+    concurrency = 8  # the engine batches; this many requests are sent to it at once
 
     def __init__(
         self,

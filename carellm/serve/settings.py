@@ -37,7 +37,7 @@ class ServeSettings(BaseSettings):
     rate_limit_per_minute: int = Field(60, ge=1)  # per API key (or per client address without keys)
     max_body_mb: float = Field(64.0, gt=0)
     max_tokens: int = Field(1024, ge=1)  # the most a request may ask for
-    max_active: int | None = Field(None, ge=1)  # generations at once; None: 1 in-process, 8 remote
+    max_active: int | None = Field(None, ge=1)  # generations at once; None: what the backend batches
     max_waiting: int = Field(32, ge=0)  # requests queued beyond that get 503 + Retry-After
     request_timeout_s: float = Field(300.0, gt=0)
     cors_origins: CommaList = Field(default_factory=list)  # empty: CORS off

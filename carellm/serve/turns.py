@@ -157,8 +157,8 @@ class ChatService:
         self.metrics = metrics
         self.recorder = recorder
         self.emotion_factory = emotion_factory
-        remote = counselor.backend.name != "omni"
-        self.queue = GenerationQueue(settings.max_active or (8 if remote else 1), settings.max_waiting)
+        active = settings.max_active or counselor.backend.concurrency
+        self.queue = GenerationQueue(active, settings.max_waiting)
         self.sessions = SessionStore(settings.max_sessions, settings.session_ttl_s)
 
     # ------------------------------------------------------------ preparing a turn
