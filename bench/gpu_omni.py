@@ -205,6 +205,63 @@ def fast_decode(decoder, batch: int, n: int, device: str) -> float:
     return batch * n / (time.perf_counter() - start)
 
 
+def batched_serving(decoder, clients: int, n: int, device: str, slots: int) -> dict:
+    """`clients` requests at once through the continuous-batching scheduler (what the server runs).
+
+    Each request: a 128-token prompt, exactly `n` greedy tokens (no EOS). Aggregate = all
+    tokens / wall time from the first submission to the last token, prefills included.
+    """
+    import threading
+
+    from carellm.backends.batching import DecodeScheduler
+
+    scheduler = DecodeScheduler(decoder, slots, threading.Lock())
+    prompts = [text_inputs(1, 128, device) for _ in range(clients)]
+    list(scheduler.generate(prompts[0], 8, set()))  # warm-up: admission and graph shapes
+    first: list[float] = [0.0] * clients
+    go = threading.Barrier(clients + 1)
+
+    def one(i: int) -> None:
+        go.wait()
+        for j, _ in enumerate(scheduler.generate(prompts[i], n, set())):
+            if j == 0:
+                first[i] = time.perf_counter()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    go.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    return {
+        "aggregate_tok_s": round(clients * n / wall, 1),
+        "per_client_tok_s": round(n / wall, 1),
+        "mean_first_token_s": round(sum(f - start for f in first) / clients, 3),
+        "widest_step": scheduler.widest,
+    }
+
+
+def fp8_quality(exact, fp8, device: str, prompts: int = 3, n: int = 32) -> dict:
+    """FP8 decode against bf16 decode on fixed prompts, both fed the bf16 path's greedy tokens."""
+    worst_abs = worst_rel = 0.0
+    agree = total = 0
+    for seed in range(prompts):
+        torch.manual_seed(1000 + seed)
+        inputs = text_inputs(1, 128, device)
+        a, b = exact.start(inputs, n + 8), fp8.start(inputs, n + 8)
+        for _ in range(n):
+            token = a.argmax(-1)
+            a, b = exact.step(token).clone(), fp8.step(token).clone()
+            worst_abs = max(worst_abs, float((a - b).abs().max()))
+            worst_rel = max(worst_rel, float((a - b).norm() / a.norm()))
+            agree += int(a.argmax(-1) == b.argmax(-1))
+            total += 1
+    return {"prompts": prompts, "steps_each": n, "max_abs_logit_diff": round(worst_abs, 4),
+            "max_rel_logit_diff": round(worst_rel, 4), "greedy_agreement": f"{agree}/{total}"}  # fmt: skip
+
+
 def step_time_ms(decoder, device: str, reps: int = 100) -> float:
     """GPU time of one graph replay at batch 1 (no host round trip): the floor of the loop."""
     inputs = text_inputs(1, 128, device)
@@ -464,6 +521,26 @@ def main() -> None:
         {str(b): round(fast_decode(decoder, b, n, device), 1) for b in batches}))  # fmt: skip
     if device == "cuda":
         section("step_time", lambda: fast.update(step_ms_b1=round(step_time_ms(decoder, device), 3)))
+    fp8: dict = {"decode_tok_s": {}}
+    result["fast_graph_fp8"] = fp8
+
+    def decode_fp8() -> None:
+        dec = ThinkerDecoder(model.thinker, fp8=True)
+        fp8["decode_tok_s"].update({str(b): round(fast_decode(dec, b, n, device), 1) for b in batches})
+        if device == "cuda":
+            fp8["step_ms_b1"] = round(step_time_ms(dec, device), 3)
+        fp8["vs_bf16_fast"] = fp8_quality(decoder, dec, device)
+
+    section("decode_fp8", decode_fp8)
+    serving: dict = {}
+    result["batched_serving"] = serving
+
+    def serve_batched() -> None:
+        # Baseline in the same run: one request at a time (the server before batching) = clients 1.
+        for clients in [1, *[b for b in batches if b > 1]]:
+            serving[str(clients)] = batched_serving(decoder, clients, 2 * n, device, max(batches))
+
+    section("batched_serving", serve_batched)
     section(
         "agreement",
         lambda: result.update(agreement=agreement(model, decoder, 32, device, args.fp32_reference)),

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # Generations the fast path decodes together (continuous batching, backends/batching.py).
     # None: 8 on CUDA, 1 on CPU. Each row holds its own KV cache (~57 KB per token for the 7B).
     decode_slots: int | None = Field(None, ge=1, le=256)
+    # FP8 (e4m3) copies of the thinker's weights for decode steps: faster on H100-class GPUs, at
+    # a small cost in logits (docs/perf.md measures it); prefill stays in the model's dtype.
+    fast_fp8: bool = False
     audio_output: bool = True
     voice: Literal["Chelsie", "Ethan"] = "Chelsie"
     max_new_tokens: int = Field(512, ge=1, le=8192)

@@ -27,13 +27,48 @@ log = logging.getLogger(__name__)
 CACHE_BUCKET = 512  # static caches (and graphs) are made for lengths rounded up to this
 
 
+FP8 = torch.float8_e4m3fn
+FP8_MAX = 448.0  # largest finite e4m3 value
+
+
+class _Matmul:
+    """`x @ W.T + b` over the model's weight, or over an FP8 (e4m3) copy of it.
+
+    FP8 halves the bytes a decode step reads (the step is bound by weight reads): one
+    scale per output row for the weight, one per token for the activation (dynamic),
+    products summed by `torch._scaled_mm` in higher precision. The bf16 weight stays for
+    prefill, so FP8 only ever changes decode steps.
+    """
+
+    def __init__(self, weight: torch.Tensor, bias: torch.Tensor | None = None, fp8: bool = False) -> None:
+        self.weight, self.bias = weight, bias
+        self.w8: torch.Tensor | None = None
+        if fp8:
+            scale = weight.abs().amax(-1, keepdim=True).float().clamp(min=1e-12) / FP8_MAX
+            self.w8 = (weight.float() / scale).to(FP8)
+            self.w_scale = scale.t().contiguous()  # (1, out): scaled_mm's row-wise layout
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        if self.w8 is None:
+            return F.linear(x, self.weight, self.bias)
+        flat = x.reshape(-1, x.shape[-1])
+        rows = flat.shape[0]
+        pad = -rows % 16 if flat.is_cuda else 0  # cuBLAS FP8 wants rows in multiples of 16
+        if pad:
+            flat = F.pad(flat, (0, 0, 0, pad))
+        x_scale = flat.abs().amax(-1, keepdim=True).float().clamp(min=1e-12) / FP8_MAX
+        x8 = (flat.float() / x_scale).to(FP8)
+        out = torch._scaled_mm(x8, self.w8.t(), scale_a=x_scale, scale_b=self.w_scale, out_dtype=x.dtype)
+        out = out[:rows].view(*x.shape[:-1], -1)
+        return out if self.bias is None else out + self.bias
+
+
 @dataclass
 class _Layer:
-    qkv_w: torch.Tensor
-    qkv_b: torch.Tensor
-    o_w: torch.Tensor
-    gate_up_w: torch.Tensor
-    down_w: torch.Tensor
+    qkv: _Matmul
+    o: _Matmul
+    gate_up: _Matmul
+    down: _Matmul
     ln1: torch.Tensor
     ln2: torch.Tensor
 
@@ -44,6 +79,8 @@ def _fuse_rows(linears: list[torch.nn.Linear], with_bias: bool) -> tuple[torch.T
     The modules keep working (and the model keeps its memory footprint) while one matmul
     replaces several in the decode step.
     """
+    if hasattr(linears[0], "_carellm_fused"):  # another decoder over the same model fused them
+        return linears[0]._carellm_fused
     weight = torch.cat([lin.weight.data for lin in linears], dim=0)
     bias = torch.cat([lin.bias.data for lin in linears], dim=0) if with_bias else None
     start = 0
@@ -53,6 +90,7 @@ def _fuse_rows(linears: list[torch.nn.Linear], with_bias: bool) -> tuple[torch.T
         if with_bias:
             lin.bias.data = bias[start : start + rows]
         start += rows
+    linears[0]._carellm_fused = (weight, bias)  # no extra memory: the modules are views of it
     return weight, bias
 
 
@@ -79,7 +117,14 @@ class StaticDecoder:
     `n` rows take part in a step; a CUDA graph is captured per `n`.
     """
 
-    def __init__(self, text, head: torch.Tensor, use_graph: bool | None = None, compile: bool = False):
+    def __init__(
+        self,
+        text,
+        head: torch.Tensor,
+        use_graph: bool | None = None,
+        compile: bool = False,
+        fp8: bool = False,
+    ):
         cfg = text.config
         self.cfg = cfg
         self.device = text.embed_tokens.weight.device
@@ -98,7 +143,8 @@ class StaticDecoder:
         self.inv_freq = rotary.inv_freq.to(self.device, torch.float32)
         self.embed = text.embed_tokens.weight
         self.norm = text.norm.weight
-        self.lm_head = head
+        self.lm_head = _Matmul(head, fp8=fp8)
+        self.vocab = head.shape[0]
         self.layers: list[_Layer] = []
         for layer in text.layers:
             attn, mlp = layer.self_attn, layer.mlp
@@ -106,11 +152,10 @@ class StaticDecoder:
             gate_up_w, _ = _fuse_rows([mlp.gate_proj, mlp.up_proj], with_bias=False)
             self.layers.append(
                 _Layer(
-                    qkv_w,
-                    qkv_b,
-                    attn.o_proj.weight,
-                    gate_up_w,
-                    mlp.down_proj.weight,
+                    _Matmul(qkv_w, qkv_b, fp8),
+                    _Matmul(attn.o_proj.weight, fp8=fp8),
+                    _Matmul(gate_up_w, fp8=fp8),
+                    _Matmul(mlp.down_proj.weight, fp8=fp8),
                     layer.input_layernorm.weight,
                     layer.post_attention_layernorm.weight,
                 )
@@ -149,7 +194,7 @@ class StaticDecoder:
         self.rows = torch.arange(batch, device=dev)
         self.head_ids = torch.arange(self.kv_heads, device=dev)
         self.slots = torch.arange(max_len, device=dev)
-        self.logits = torch.zeros(batch, self.lm_head.shape[0], dtype=torch.float32, device=dev)
+        self.logits = torch.zeros(batch, self.vocab, dtype=torch.float32, device=dev)
         self._allocate_extra(batch, max_len)
         if old is not None:
             b, n = old["batch"], old["max_len"]
@@ -182,7 +227,7 @@ class StaticDecoder:
         q_size, kv_size = self.heads * hd, self.kv_heads * hd
         for i, layer in enumerate(self.layers):
             h = _rms_norm(x, layer.ln1, self.eps)
-            qkv = F.linear(h, layer.qkv_w, layer.qkv_b)
+            qkv = layer.qkv(h)
             q, k, v = qkv.split([q_size, kv_size, kv_size], dim=-1)
             q = q.view(n, 1, self.heads, hd).transpose(1, 2)
             k = k.view(n, self.kv_heads, 1, hd)  # one token: (n, 1, kv, hd) is laid out as this
@@ -194,12 +239,12 @@ class StaticDecoder:
             a = F.scaled_dot_product_attention(
                 q, self.k_cache[i, :n], self.v_cache[i, :n], attn_mask=mask, enable_gqa=True
             )
-            x = x + F.linear(a.transpose(1, 2).reshape(n, 1, q_size), layer.o_w)
+            x = x + layer.o(a.transpose(1, 2).reshape(n, 1, q_size))
             h = _rms_norm(x, layer.ln2, self.eps)
-            gate, up = F.linear(h, layer.gate_up_w).chunk(2, dim=-1)
-            x = x + F.linear(F.silu(gate) * up, layer.down_w)
+            gate, up = layer.gate_up(h).chunk(2, dim=-1)
+            x = x + layer.down(F.silu(gate) * up)
         x = _rms_norm(x, self.norm, self.eps)
-        self.logits[:n].copy_(F.linear(x[:, 0], self.lm_head).float())
+        self.logits[:n].copy_(self.lm_head(x[:, 0]).float())
         pos.add_(active)
         index.add_(active)
 
@@ -278,8 +323,10 @@ class StaticDecoder:
 class ThinkerDecoder(StaticDecoder):
     """The fast decoder over a `Qwen2_5OmniThinkerForConditionalGeneration`."""
 
-    def __init__(self, thinker, use_graph: bool | None = None, compile: bool = False) -> None:
-        super().__init__(thinker.model.language_model, thinker.lm_head.weight, use_graph, compile)
+    def __init__(
+        self, thinker, use_graph: bool | None = None, compile: bool = False, fp8: bool = False
+    ) -> None:
+        super().__init__(thinker.model.language_model, thinker.lm_head.weight, use_graph, compile, fp8)
         self.thinker = thinker
 
     @torch.inference_mode()
@@ -317,7 +364,7 @@ class ThinkerDecoder(StaticDecoder):
             use_audio_in_video=use_audio_in_video,
             **rest,
         )
-        return cache, attention, F.linear(out.last_hidden_state[:, -1], self.lm_head).float()
+        return cache, attention, F.linear(out.last_hidden_state[:, -1], self.lm_head.weight).float()
 
 
 class TalkerDecoder(StaticDecoder):

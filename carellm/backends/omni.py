@@ -270,8 +270,10 @@ class OmniBackend:
             return None
         if part not in self._decoders:
             try:
-                make = ThinkerDecoder if part == "thinker" else TalkerDecoder
-                self._decoders[part] = make(getattr(self.model, part))
+                if part == "thinker":
+                    self._decoders[part] = ThinkerDecoder(self.model.thinker, fp8=self.settings.fast_fp8)
+                else:
+                    self._decoders[part] = TalkerDecoder(self.model.talker)
             except NotImplementedError as exc:  # e.g. layers split over devices: plain generate
                 log.warning("fast %s decode unavailable, using plain generate: %s", part, exc)
                 self._decoders[part] = None

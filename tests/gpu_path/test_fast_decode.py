@@ -138,3 +138,28 @@ def test_spoken_reply_is_the_same_with_the_fast_talker(backends, media_dir):
     assert wav_plain is not None and len(wav_plain) > 0
     assert wav_fast.shape == wav_plain.shape
     assert abs(wav_fast - wav_plain).max() < 1e-4
+
+
+def test_fp8_weights_stay_close_to_the_full_precision_step(backends):
+    """FP8 decode (CARELLM_FAST_FP8) against the same step in the model's dtype, token by token."""
+    _, fast = backends
+    thinker = fast.model.thinker
+    inputs = fast.prepare(_text_messages()).tensors
+    exact, fp8 = ThinkerDecoder(thinker), ThinkerDecoder(thinker, fp8=True)
+    assert fp8.layers[0].qkv.w8.dtype == torch.float8_e4m3fn
+    a, b = exact.start(inputs, 16), fp8.start(inputs, 16)
+    assert torch.equal(a, b)  # the prefill is the model's own either way
+    worst = 0.0
+    for _ in range(12):
+        token = a.argmax(-1)
+        a, b = exact.step(token).clone(), fp8.step(token).clone()
+        worst = max(worst, float((a - b).norm() / a.norm()))
+    assert 0 < worst < 0.1
+
+
+def test_a_second_decoder_shares_the_fused_weights_instead_of_copying_them(backends):
+    _, fast = backends
+    first, second = ThinkerDecoder(fast.model.thinker), ThinkerDecoder(fast.model.thinker)
+    assert second.layers[0].qkv.weight.data_ptr() == first.layers[0].qkv.weight.data_ptr()
+    assert second.layers[0].gate_up.weight.data_ptr() == first.layers[0].gate_up.weight.data_ptr()
+    assert second.layers[0].qkv.bias.data_ptr() == first.layers[0].qkv.bias.data_ptr()
