@@ -217,25 +217,34 @@ def batched_serving(decoder, clients: int, n: int, device: str, slots: int) -> d
 
     scheduler = DecodeScheduler(decoder, slots, threading.Lock())
     prompts = [text_inputs(1, 128, device) for _ in range(clients)]
-    list(scheduler.generate(prompts[0], 8, set()))  # warm-up: admission and graph shapes
     first: list[float] = [0.0] * clients
-    go = threading.Barrier(clients + 1)
+    last: list[float] = [0.0] * clients
 
-    def one(i: int) -> None:
+    def run(tokens: int) -> float:
+        go = threading.Barrier(clients + 1)
+
+        def one(i: int) -> None:
+            go.wait()
+            for j, _ in enumerate(scheduler.generate(prompts[i], tokens, set())):
+                if j == 0:
+                    first[i] = time.perf_counter()
+            last[i] = time.perf_counter()
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
         go.wait()
-        for j, _ in enumerate(scheduler.generate(prompts[i], n, set())):
-            if j == 0:
-                first[i] = time.perf_counter()
+        start = time.perf_counter()
+        for t in threads:
+            t.join()
+        return start
 
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
-    for t in threads:
-        t.start()
-    go.wait()
-    start = time.perf_counter()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - start
+    run(16)  # warm-up: every row count's graph is captured before timing
+    start = run(n)
+    wall = max(last) - start
+    decode_from = max(first)  # every request admitted: from here on only decode steps
     return {
+        "decode_phase_tok_s": round(clients * (n - 1) / (max(last) - decode_from), 1),
         "aggregate_tok_s": round(clients * n / wall, 1),
         "per_client_tok_s": round(n / wall, 1),
         "mean_first_token_s": round(sum(f - start for f in first) / clients, 3),
@@ -393,15 +402,15 @@ def speech(model, device: str, codes: int, fast: bool) -> dict:
     return out
 
 
-def profile_step(decoder, device: str, steps: int = 20) -> dict:
-    """torch.profiler over eager decode steps at batch 1: GPU kernel time per step by kind.
+def profile_step(decoder, device: str, steps: int = 20, batch: int = 1) -> dict:
+    """torch.profiler over eager decode steps at `batch`: GPU kernel time per step by kind.
 
     The graph replays the same kernels; the profile says how much of a step is weight
     matmuls (the bandwidth floor) and how much the small kernels around them.
     """
     from torch.profiler import ProfilerActivity, profile
 
-    inputs = text_inputs(1, 128, device)
+    inputs = text_inputs(batch, 128, device)
     was = decoder.use_graph
     decoder.use_graph = False
     try:
@@ -538,7 +547,7 @@ def main() -> None:
     def serve_batched() -> None:
         # Baseline in the same run: one request at a time (the server before batching) = clients 1.
         for clients in [1, *[b for b in batches if b > 1]]:
-            serving[str(clients)] = batched_serving(decoder, clients, 2 * n, device, max(batches))
+            serving[str(clients)] = batched_serving(decoder, clients, 4 * n, device, max(batches))
 
     section("batched_serving", serve_batched)
     section(
@@ -553,6 +562,7 @@ def main() -> None:
         )
     if device == "cuda":
         section("profile", lambda: result.update(profile_step_b1=profile_step(decoder, device)))
+        section("profile_b32", lambda: result.update(profile_step_b32=profile_step(decoder, device, batch=32)))
     if not args.no_compile and device == "cuda":
         compiled: dict = {"decode_tok_s": {}}
         result["fast_graph_compiled"] = compiled
@@ -566,6 +576,13 @@ def main() -> None:
             compiled["profile_b1"] = profile_step(dec, device)
 
         section("decode_compiled", decode_compiled)
+
+        def decode_compiled_fp8() -> None:
+            dec = ThinkerDecoder(model.thinker, compile=True, fp8=True)
+            compiled["fp8_decode_tok_s_b1"] = round(fast_decode(dec, 1, n, device), 1)
+            compiled["fp8_step_ms_b1"] = round(step_time_ms(dec, device), 3)
+
+        section("decode_compiled_fp8", decode_compiled_fp8)
     if device == "cuda":
         result["max_gpu_mem_gb"] = round(torch.cuda.max_memory_allocated() / 2**30, 1)
     print(json.dumps(result), flush=True)
