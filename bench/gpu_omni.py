@@ -562,7 +562,9 @@ def main() -> None:
         )
     if device == "cuda":
         section("profile", lambda: result.update(profile_step_b1=profile_step(decoder, device)))
-        section("profile_b32", lambda: result.update(profile_step_b32=profile_step(decoder, device, batch=32)))
+        section(
+            "profile_b32", lambda: result.update(profile_step_b32=profile_step(decoder, device, batch=32))
+        )
     if not args.no_compile and device == "cuda":
         compiled: dict = {"decode_tok_s": {}}
         result["fast_graph_compiled"] = compiled
