@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # a small cost in logits (docs/perf.md measures it); prefill stays in the model's dtype.
     fast_fp8: bool = False
     audio_output: bool = True
+    # Spoken replies go out in pieces as they are made, starting with the reply's first approved
+    # sentence while the rest is still being written; False: one waveform after the whole reply.
+    stream_speech: bool = True
     voice: Literal["Chelsie", "Ethan"] = "Chelsie"
     max_new_tokens: int = Field(512, ge=1, le=8192)
     temperature: float = Field(0.7, ge=0.0, le=2.0)

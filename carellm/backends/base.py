@@ -1,7 +1,7 @@
 """The contract between the counseling session and any model engine.
 
-A backend streams text chunks for a list of messages. Speech is produced by `speak`, for a
-reply the safety layer has already approved, so no unchecked text is ever spoken. Engines
+A backend streams text chunks for a list of messages. Speech is produced by `speak_stream`,
+for text the safety layer has already approved, so no unchecked text is ever spoken. Engines
 that can only return audio together with text (remote APIs) yield `audio` chunks from
 `stream` instead and set `speaks_separately = False`.
 """
@@ -65,8 +65,9 @@ class Backend(Protocol):
         """Yield `text` chunks (and `audio` chunks if the engine cannot speak separately)."""
         ...
 
-    def speak(self, messages: Sequence[Message], reply: str, voice: str) -> np.ndarray | None:
-        """A 24 kHz waveform of `reply` spoken as the assistant's answer to `messages`."""
+    def speak_stream(self, messages: Sequence[Message], reply: str, voice: str) -> Iterator[np.ndarray]:
+        """`reply` spoken as the assistant's answer to `messages`: 24 kHz waveform pieces, in
+        order, each as soon as it is made (nothing for an engine that cannot speak a given text)."""
         ...
 
     def count_tokens(self, messages: Sequence[Message]) -> int:

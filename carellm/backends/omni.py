@@ -336,15 +336,14 @@ class OmniBackend:
         return np.concatenate(pieces) if pieces else None
 
     def speak_stream(
-        self, messages: Sequence[Message], reply: str, voice: str, chunked: bool = True
+        self, messages: Sequence[Message], reply: str, voice: str, chunked: bool | None = None
     ) -> Iterator[np.ndarray]:
         """Speech for the approved `reply`, as 24 kHz float32 pieces while the talker still runs.
 
         The talker decodes codes (in a background thread on CUDA); token2wav turns them into
         audio a window at a time (`stream_speech`). `chunked=False` gives one piece from
-        token2wav over the whole utterance: what `speak` uses, because until the DiT step is
-        graph-captured each window costs about as much as a whole utterance on a GPU
-        (docs/perf.md). The model stays locked until the generator is finished or closed.
+        token2wav over the whole utterance (what `speak` uses); None chooses per device
+        (`_chunked_token2wav`). The model stays locked until the generator is finished or closed.
         """
         if not self.can_speak or not reply.strip():
             return
@@ -356,10 +355,17 @@ class OmniBackend:
         prompt_ids = inputs["input_ids"]
         reply_ids = self.processor.tokenizer(reply, add_special_tokens=False, return_tensors="pt").input_ids
         reply_ids = reply_ids.to(prompt_ids.device)
+        if chunked is None:
+            chunked = self._chunked_token2wav()
         with self._lock:  # held across yields: released when the generator ends or is closed
             yield from self._speech_pieces(
                 inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video, chunked
             )
+
+    def _chunked_token2wav(self) -> bool:
+        """Window-by-window token2wav where it pays: on CPU; on a GPU each eager window costs about
+        as much as a whole utterance (launch-bound, docs/perf.md), so there it runs once per piece."""
+        return self.settings.stream_speech and self.device.type != "cuda"
 
     def _speech_pieces(
         self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool, chunked: bool = True

@@ -4,7 +4,7 @@ This is the scale-out path: the model runs on a serving engine (tensor-parallel 
 CareLLM's session, safety and emotion layers run here. Peers that return audio do so with
 the text (`speaks_separately = False`): the session asks for audio up front and keeps it
 only if the safety layer let the model's text through unchanged. None of the supported
-peers can speak a *given* text over Chat Completions, so `speak()` returns None: a reply
+peers can speak a *given* text over Chat Completions, so `speak_stream()` yields nothing: a reply
 the safety layer replaced (e.g. the crisis response) comes back as text only.
 """
 
@@ -133,9 +133,9 @@ class OpenAIBackend:
                 "Check that --base-url points at an OpenAI-compatible /v1 endpoint.",
             ) from exc
 
-    def speak(self, messages: Sequence[Message], reply: str, voice: str) -> np.ndarray | None:
-        """No peer speaks a given text over Chat Completions; see the module docstring."""
-        return None
+    def speak_stream(self, messages: Sequence[Message], reply: str, voice: str) -> Iterator[np.ndarray]:
+        """No peer speaks a given text over Chat Completions (see the module docstring): nothing."""
+        return iter(())
 
 
 def _json_or_none(content: bytes) -> object:

@@ -7,17 +7,16 @@ grows as more turns are dropped; its own length is bounded too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from carellm.backends.base import Message
 from carellm.counseling.prompts import Lang, system_prompt
+from carellm.counseling.sentences import first_sentence
 from carellm.errors import InputError
 
 SUMMARY_LINE_CHARS = 120
 SUMMARY_MAX_LINES = 12
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 
 ROLE_LABEL = {"en": {"user": "User", "assistant": "You"}, "zh": {"user": "用户", "assistant": "你"}}
 
@@ -81,6 +80,5 @@ class History:
 
 
 def _gist(text: str) -> str:
-    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0] if text.strip() else ""
-    first = " ".join(first.split())
+    first = " ".join(first_sentence(text).split())
     return first if len(first) <= SUMMARY_LINE_CHARS else first[: SUMMARY_LINE_CHARS - 1] + "…"

@@ -3,7 +3,8 @@
 The session calls these in a fixed order for every turn:
   1. `SafetyGate.check_user_turn` on the user's text (before the model runs);
   2. the backend generates (unless step 1 replaced the reply);
-  3. `SafetyGate.check_reply` on the model's text (before anything is spoken);
+  3. `SafetyGate.check_reply` on the model's text (before anything is spoken: a spoken reply's
+     first sentence is checked on its own and spoken while the rest is written);
   4. `EmotionObserver.observe` on the user's turn;
   5. `TurnRecorder.record` with everything above.
 Each protocol is implemented in its own package (safety/, emotion/, store/).
@@ -44,7 +45,12 @@ class SafetyGate(Protocol):
         self, text: str, lang: str, history: Sequence[str], session_id: str | None = None
     ) -> GateDecision: ...
 
-    def check_reply(self, reply: str, lang: str, session_id: str | None = None) -> GateDecision: ...
+    def check_reply(
+        self, reply: str, lang: str, session_id: str | None = None, final: bool = True
+    ) -> GateDecision:
+        """`final=False`: the opening of a reply still being written, checked before it is spoken;
+        nothing is recorded (the whole reply's check records)."""
+        ...
 
 
 class EmotionObserver(Protocol):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from carellm.counseling.disclaimer import disclaimer
 from carellm.counseling.history import Exchange, History
 from carellm.counseling.hooks import EmotionObserver, GateDecision, SafetyGate, TurnRecord, TurnRecorder
 from carellm.counseling.prompts import Lang
+from carellm.counseling.sentences import settled_opening
 from carellm.errors import ConfigError, InputError
 from carellm.language import detect_lang
 from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, Source
@@ -130,34 +131,53 @@ class Session:
         budget = self.settings.context_tokens - options.max_new_tokens
         messages, trimmed = self.history.fit(lang, user, budget, self.backend.count_tokens)
         model_text = ""
-        audio_out: list[np.ndarray] = []
+        engine_audio: list[np.ndarray] = []  # from engines that speak while they write
+        spoken: list[np.ndarray] = []
+        opening = ""  # the reply's approved first sentence, already spoken
         if user_gate.replace_with is not None:
             final = user_gate.replace_with
             reply_gate = GateDecision()
             yield Chunk("text", text=final)
         else:
+            early = speak and self.settings.stream_speech and self.backend.speaks_separately
             for chunk in self.backend.stream(messages, options):
                 if chunk.kind == "text":
                     piece = visible(chunk.text)
                     model_text += piece
                     yield Chunk("text", text=piece)
+                    if early and (candidate := settled_opening(model_text)) is not None:
+                        early = False  # one early piece: the rest is spoken once all of it is checked
+                        if self._speakable_early(candidate, lang):
+                            opening = candidate
+                            for wave in self._speech(messages, opening):
+                                spoken.append(wave)
+                                yield Chunk("audio", audio=wave)
                 elif chunk.kind == "audio" and chunk.audio is not None:
-                    audio_out.append(chunk.audio)  # engines that speak while they write
+                    engine_audio.append(chunk.audio)
             reply_gate = self.gate.check_reply(model_text, lang, self.id)
             final = model_text.strip()
             if reply_gate.replace_with is not None:
                 final = reply_gate.replace_with
-                audio_out = []
                 yield Chunk("replace", text=final)
             for extra in (user_gate.append, reply_gate.append):
                 if extra:
                     final += "\n\n" + extra
                     yield Chunk("text", text="\n\n" + extra)
-        waveform = None
         if speak:
-            waveform = self._speech(messages, final, model_text, audio_out)
-            if waveform is not None:
-                yield Chunk("audio", audio=waveform)
+            if engine_audio and final == model_text.strip():
+                rest: Iterable[np.ndarray] = engine_audio  # the engine spoke exactly what is shown
+            elif opening and final.startswith(opening):
+                rest = self._speech(messages, final[len(opening) :])
+            else:  # nothing said yet, or the reply was replaced after its opening was spoken
+                rest = self._speech(messages, final)
+            if self.settings.stream_speech:
+                for wave in rest:
+                    spoken.append(wave)
+                    yield Chunk("audio", audio=wave)
+            elif pieces := list(rest):
+                spoken.append(np.concatenate(pieces))
+                yield Chunk("audio", audio=spoken[-1])
+        waveform = np.concatenate(spoken) if spoken else None
         user_audio = _first_audio(media, self.settings)
         emotion = self.emotion.observe(text, lang, user_audio) if self.emotion else None
         if emotion is not None and hasattr(emotion, "safety_level"):
@@ -266,15 +286,14 @@ class Session:
             voice=self.voice,
         )
 
-    def _speech(
-        self, messages: list[Message], final: str, model_text: str, streamed: list[np.ndarray]
-    ) -> np.ndarray | None:
-        """Audio of exactly the text the user sees; engine audio is reused only if it is that text."""
-        if streamed and final == model_text.strip():
-            return np.concatenate(streamed)
-        if not self.backend.can_speak:
-            return None
-        return self.backend.speak(messages, final, self.voice)
+    def _speakable_early(self, opening: str, lang: Lang) -> bool:
+        """The reply guard on the first sentence alone; if it objects, nothing is said until the end."""
+        return self.gate.check_reply(opening, lang, self.id, final=False).replace_with is None
+
+    def _speech(self, messages: list[Message], text: str) -> Iterator[np.ndarray]:
+        """Audio of `text`, which the safety layer has approved, as the backend makes it."""
+        if text.strip() and self.backend.can_speak:
+            yield from self.backend.speak_stream(messages, text.strip(), self.voice)
 
 
 def _media_items(kind: str, value: MediaArg, use_audio: bool = False) -> list[MediaItem]:

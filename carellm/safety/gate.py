@@ -54,11 +54,14 @@ class SafetyLayer:
             self._record(risk.level, risk.categories, "user", lang, text, risk.reasons, session_id)
         return decision
 
-    def check_reply(self, reply: str, lang: str, session_id: str | None = None) -> GateDecision:
+    def check_reply(
+        self, reply: str, lang: str, session_id: str | None = None, final: bool = True
+    ) -> GateDecision:
         verdict = guard_reply(reply)
         if verdict.ok:
             return GateDecision()
-        self._record("medium", [], "reply", lang, reply, verdict.violations, session_id)
+        if final:  # an opening checked early is checked again, and recorded, with the whole reply
+            self._record("medium", [], "reply", lang, reply, verdict.violations, session_id)
         return GateDecision(
             replace_with=safe_fallback(lang),
             level="none",

@@ -18,6 +18,7 @@ from carellm.counseling.hooks import GateDecision, TurnRecord
 from carellm.counseling.prompts import QWEN_AUDIO_SYSTEM_PROMPT
 from carellm.counseling.session import Session
 from carellm.errors import InputError, MediaError
+from tests.scripted import ScriptedText
 
 
 class KeywordGate:
@@ -33,9 +34,9 @@ class KeywordGate:
             return GateDecision(append="You can call 988 any time.", level="medium")
         return GateDecision()
 
-    def check_reply(self, reply, lang, session_id=None):
-        self.calls.append("reply")
-        if self.block_replies:
+    def check_reply(self, reply, lang, session_id=None, final=True):
+        self.calls.append("reply" if final else "opening")
+        if self.block_replies or "DIAGNOSIS" in reply:
             return GateDecision(replace_with="I'm here to listen.", reason="test policy")
         return GateDecision()
 
@@ -209,3 +210,75 @@ def test_resumed_session_continues_the_given_turns_without_a_new_disclaimer(omni
     reply = s.send("还是睡不着")
     assert reply.turn_index == 1 and reply.disclaimer is None and reply.lang == "zh"
     assert s.history.user_texts() == ["我最近压力很大", "还是睡不着"]
+
+
+# ---------------------------------------------------------------------------- speech as it is made
+REPLY = ["I hear you. ", "That sounds ", "really hard."]
+
+
+def _kinds(chunks) -> list[str]:
+    return [c.kind for c in chunks]
+
+
+def test_spoken_reply_starts_with_its_first_sentence_while_the_rest_is_written(omni_backend):
+    backend = ScriptedText(omni_backend, REPLY)
+    gate = KeywordGate()
+    chunks = list(_session(backend, gate).stream("hello", speak=True))
+    kinds = _kinds(chunks)
+    # The opening's audio comes right after the text that completed it, before the rest of the text.
+    assert kinds[:2] == ["text", "audio"] and kinds.index("audio") < kinds.index("text", 1)
+    assert backend.log == [
+        ("text", "I hear you. "),
+        ("speak", "I hear you."),
+        ("text", "That sounds "),
+        ("text", "really hard."),
+        ("speak", "That sounds really hard."),
+    ]
+    assert gate.calls == ["user", "opening", "reply"]
+    pieces = [c.audio for c in chunks if c.kind == "audio"]
+    assert len(pieces) > 2  # window by window on CPU, not one waveform at the end
+    reply = chunks[-1].reply
+    assert np.array_equal(reply.audio, np.concatenate(pieces))
+
+
+def test_an_opening_the_reply_guard_refuses_is_not_spoken_early(omni_backend):
+    backend = ScriptedText(omni_backend, ["A DIAGNOSIS for you. ", "More text."])
+    chunks = list(_session(backend).stream("hello", speak=True))
+    assert _kinds(chunks).index("audio") > _kinds(chunks).index("replace")
+    assert [entry for entry in backend.log if entry[0] == "speak"] == [("speak", "I'm here to listen.")]
+
+
+def test_a_reply_withdrawn_after_its_opening_was_spoken_says_the_replacement(omni_backend):
+    backend = ScriptedText(omni_backend, ["I hear you. ", "You have a DIAGNOSIS."])
+    chunks = list(_session(backend).stream("hello", speak=True))
+    kinds = _kinds(chunks)
+    assert kinds.index("audio") < kinds.index("replace") < len(kinds) - 1 - kinds[::-1].index("audio")
+    spoken = [text for kind, text in backend.log if kind == "speak"]
+    assert spoken == ["I hear you.", "I'm here to listen."]
+    assert chunks[-1].reply.text == "I'm here to listen."
+
+
+def test_appended_resources_are_spoken_after_the_opening(omni_backend):
+    backend = ScriptedText(omni_backend, REPLY)
+    reply = _session(backend).send("WORRY", speak=True)
+    spoken = [text for kind, text in backend.log if kind == "speak"]
+    assert spoken == ["I hear you.", "That sounds really hard.\n\nYou can call 988 any time."]
+    assert reply.text == "I hear you. That sounds really hard.\n\nYou can call 988 any time."
+
+
+def test_with_stream_speech_off_the_reply_is_spoken_once_at_the_end(omni_backend):
+    backend = ScriptedText(omni_backend, REPLY)
+    chunks = list(_session(backend, stream_speech=False).stream("hello", speak=True))
+    assert _kinds(chunks) == ["text", "text", "text", "audio", "done"]
+    assert [text for kind, text in backend.log if kind == "speak"] == ["I hear you. That sounds really hard."]
+
+
+def test_a_client_leaving_during_early_speech_frees_the_model_and_keeps_the_session(omni_backend):
+    backend = ScriptedText(omni_backend, REPLY)
+    session = _session(backend)
+    stream = session.stream("hello", speak=True)
+    assert [next(stream).kind, next(stream).kind] == ["text", "audio"]
+    stream.close()
+    assert session.turns == 0 and not session.history.exchanges
+    assert omni_backend._lock.acquire(timeout=5)  # the talker let go of the model
+    omni_backend._lock.release()
