@@ -402,6 +402,107 @@ def speech(model, device: str, codes: int, fast: bool) -> dict:
     return out
 
 
+def speech_parts(model, device: str, codes: int = 150, reps: int = 5, compile_talker: bool = True) -> dict:
+    """Where streamed speech's time goes, part by part (fast talker; token2wav eager vs graphs).
+
+    talker: ms per code through `_fast_codes` (graph step + sampling + host sync) and the
+    graph step alone; token2wav: one middle DiT window (past + chunk + future frames) and one
+    middle vocoder span, eager vs replayed from the CUDA graph.
+    """
+    import numpy as np
+
+    from carellm.backends import omni
+    from carellm.backends.fast_decode import TalkerDecoder
+    from carellm.backends.stream_speech import (
+        ChunkPlan,
+        WindowGraphs,
+        draw_noise,
+        sample_mel,
+        stream_waveform,
+        vocode,
+    )
+
+    backend = omni.OmniBackend(model, processor=None, settings=Settings(model="random-7b", fast=True))
+    model.talker.generation_config.min_new_tokens = codes
+    inputs = text_inputs(1, 64, device)
+    reply = torch.randint(0, TEXT_TOKENS, (1, 2), device=device)
+    out: dict = {}
+    with torch.inference_mode():
+        talker_inputs = backend._talker_inputs(inputs, inputs["input_ids"], reply, "Chelsie", False)
+        for _ in range(2):  # the first run captures the talker's graph
+            sync(device)
+            t0 = time.perf_counter()
+            got = list(backend._fast_codes(talker_inputs, codes + 100))
+            sync(device)
+            total = time.perf_counter() - t0
+        out["talker_codes"] = len(got)
+        out["talker_ms_per_code"] = round(1000 * total / max(1, len(got)), 3)
+        decoder: TalkerDecoder = backend._fast_decoder("talker")
+        nxt = decoder.start(talker_inputs, codes + 100).argmax(-1)
+        decoder.step(nxt)
+        sync(device)
+        t0 = time.perf_counter()
+        for _ in range(codes):
+            decoder.step(nxt)
+        sync(device)
+        out["talker_step_ms"] = round(1000 * (time.perf_counter() - t0) / codes, 3)
+
+        t2w = model.token2wav.float()
+        plan = ChunkPlan.for_model(t2w)
+        frames = plan.past + plan.chunk + plan.future
+        speaker = model.speaker_map["Chelsie"]
+        cond = speaker["cond"].to(device).float().expand(1, -1)
+        ref_mel = speaker["ref_mel"].to(device).float().expand(1, -1, -1)
+        noise = draw_noise(t2w, frames // plan.repeats, device)
+        ids = torch.randint(0, 8192, (1, frames // plan.repeats), device=device)
+        mel = torch.randn(1, plan.chunk + 2 * plan.vocoder_context, noise.shape[2], device=device)
+        graphs = WindowGraphs(t2w, plan)
+
+        def ms(fn, reps: int = reps) -> float:
+            fn()
+            sync(device)
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                fn()
+            sync(device)
+            return round(1000 * (time.perf_counter() - t0) / reps, 2)
+
+        tf32 = WindowGraphs(t2w, plan, tf32=True)
+        out["dit_window_frames"] = frames
+        out["dit_window_ms"] = {
+            "eager": ms(lambda: sample_mel(t2w, ids, cond, ref_mel, noise)),
+            "graph": ms(lambda: graphs.sample_mel(ids, cond, ref_mel, noise)),
+            "graph_tf32": ms(lambda: tf32.sample_mel(ids, cond, ref_mel, noise)),
+        }
+        out["vocoder_frames"] = mel.shape[1]
+        out["vocoder_ms"] = {"eager": ms(lambda: vocode(t2w, mel)), "graph": ms(lambda: graphs.vocode(mel))}
+        out["window_audio_ms"] = plan.chunk * plan.hop / 24  # audio one middle window adds
+        # What TF32 costs: a whole 150-code stream, same codes and noise, float32 vs TF32 graphs.
+        noise = draw_noise(t2w, codes, device)
+        stream_codes = got[:codes]
+        exact = np.concatenate(list(stream_waveform(t2w, stream_codes, cond, ref_mel, noise)))
+        fast = np.concatenate(list(stream_waveform(t2w, stream_codes, cond, ref_mel, noise, graphs=tf32)))
+        err = exact - fast
+        out["tf32_vs_fp32_stream"] = {
+            "max_abs_diff": round(float(np.abs(err).max()), 5),
+            "snr_db": round(float(10 * np.log10((exact**2).sum() / max((err**2).sum(), 1e-30))), 2),
+        }
+        # Sampling alone (the talker's logits processors + multinomial + the host read of the code).
+        pick = omni.talker_picker(model.talker)
+        logits = torch.randn(1, model.talker.config.vocab_size, device=device)
+        history = list(range(100))
+        prompt = talker_inputs["input_ids"]
+        out["talker_pick_ms"] = ms(lambda: int(pick(logits, history, prompt)[0]))
+    if device == "cuda" and compile_talker:
+        compiled = TalkerDecoder(model.talker, compile=True)
+        t0 = time.perf_counter()
+        nxt = compiled.start(talker_inputs, codes + 100).argmax(-1)
+        compiled.step(nxt)
+        out["talker_compile_s"] = round(time.perf_counter() - t0, 1)
+        out["talker_step_ms_compiled"] = ms(lambda: compiled.step(nxt), reps=codes)
+    return out
+
+
 def profile_step(decoder, device: str, steps: int = 20, batch: int = 1) -> dict:
     """torch.profiler over eager decode steps at `batch`: GPU kernel time per step by kind.
 
@@ -559,6 +660,13 @@ def main() -> None:
         section(
             "speech_fast_talker",
             lambda: result.update(speech_fast_talker=speech(model, device, 150, fast=True)),
+        )
+    if not args.no_speech:
+        section(
+            "speech_parts",
+            lambda: result.update(
+                speech_parts=speech_parts(model, device, compile_talker=not args.no_compile)
+            ),
         )
     if device == "cuda":
         section("profile", lambda: result.update(profile_step_b1=profile_step(decoder, device)))

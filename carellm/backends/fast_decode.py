@@ -95,10 +95,12 @@ def _fuse_rows(linears: list[torch.nn.Linear], with_bias: bool) -> tuple[torch.T
 
 
 def _rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
-    """Qwen2.5's RMSNorm, computed in float32 like the model's own."""
-    h = x.float()
-    h = h * torch.rsqrt(h.pow(2).mean(-1, keepdim=True) + eps)
-    return weight * h.to(x.dtype)
+    """Qwen2.5's RMSNorm: normalised in float32, rounded to the model's dtype, then scaled.
+
+    `F.rms_norm` without a weight does the first two in one fused kernel (the model's own
+    RMSNorm takes eight small ones); the weight is applied after rounding, as the model does.
+    """
+    return weight * F.rms_norm(x, (x.shape[-1],), eps=eps)
 
 
 def _rotate_half(x: torch.Tensor) -> torch.Tensor:
@@ -217,7 +219,7 @@ class StaticDecoder:
         pos, index, active = self.pos[:n], self.index[:n], self.active[:n]
         x = self._input_embeds(n)  # (n, 1, hidden)
         freqs = pos[:, None].float() * self.inv_freq  # (n, hd/2)
-        emb = torch.cat((freqs, freqs), dim=-1)[:, None, None, :]
+        emb = torch.cat((freqs, freqs), dim=-1)[:, None, :]  # (n, 1, hd): over every q and k head
         cos, sin = emb.cos().to(self.dtype), emb.sin().to(self.dtype)
         self.key_ok.view(-1).index_fill_(0, self.rows[:n] * length + index, True)
         visible = (self.slots <= index[:, None]) & self.key_ok[:n]  # (n, max_len)
@@ -228,12 +230,12 @@ class StaticDecoder:
         for i, layer in enumerate(self.layers):
             h = _rms_norm(x, layer.ln1, self.eps)
             qkv = layer.qkv(h)
-            q, k, v = qkv.split([q_size, kv_size, kv_size], dim=-1)
-            q = q.view(n, 1, self.heads, hd).transpose(1, 2)
-            k = k.view(n, self.kv_heads, 1, hd)  # one token: (n, 1, kv, hd) is laid out as this
-            v = v.view(n, self.kv_heads, 1, hd)
-            q = q * cos + _rotate_half(q) * sin
-            k = k * cos + _rotate_half(k) * sin
+            # q and k heads rotate together: one set of RoPE kernels instead of two.
+            qk = qkv[..., : q_size + kv_size].view(n, self.heads + self.kv_heads, hd)
+            qk = qk * cos + _rotate_half(qk) * sin
+            q = qk[:, : self.heads, None, :]  # (n, heads, 1, hd)
+            k = qk[:, self.heads :]
+            v = qkv[..., q_size + kv_size :]
             self.k_cache[i].view(-1, hd).index_copy_(0, kv_slots, k.reshape(-1, hd))
             self.v_cache[i].view(-1, hd).index_copy_(0, kv_slots, v.reshape(-1, hd))
             a = F.scaled_dot_product_attention(

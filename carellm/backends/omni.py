@@ -81,6 +81,7 @@ class OmniBackend:
         self._lock = threading.Lock()  # one model call at a time (a whole generation, or one batched step)
         self._decoders: dict = {}  # fast_decode decoders ("thinker", "talker"), made on first use
         self._batcher = None  # batching.DecodeScheduler over the fast thinker, made on first use
+        self._t2w_graphs = None  # stream_speech.WindowGraphs on CUDA, made on first streamed speech
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -363,9 +364,20 @@ class OmniBackend:
             )
 
     def _chunked_token2wav(self) -> bool:
-        """Window-by-window token2wav where it pays: on CPU; on a GPU each eager window costs about
-        as much as a whole utterance (launch-bound, docs/perf.md), so there it runs once per piece."""
-        return self.settings.stream_speech and self.device.type != "cuda"
+        """Window-by-window token2wav where it pays: on CPU, and on a GPU with the windows
+        graph-captured (the fast path); eager windows on a GPU cost about as much as a whole
+        utterance each (launch-bound, docs/perf.md), so `--no-fast` runs token2wav once."""
+        return self.settings.stream_speech and (self.device.type != "cuda" or self._fast_wanted())
+
+    def _window_graphs(self):
+        """CUDA-graph replays of token2wav's recurring windows (None: eager, on CPU or `--no-fast`)."""
+        from carellm.backends.stream_speech import WindowGraphs
+
+        if self.device.type != "cuda" or not self._fast_wanted():
+            return None
+        if self._t2w_graphs is None:
+            self._t2w_graphs = WindowGraphs(self.model.token2wav, tf32=True)
+        return self._t2w_graphs
 
     def _speech_pieces(
         self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool, chunked: bool = True
@@ -404,7 +416,8 @@ class OmniBackend:
             self._talker_codes(talker_inputs, max_codes, codes.append, lambda: False)
         try:
             if chunked:
-                yield from stream_waveform(model.token2wav, codes, cond, ref_mel, noise)
+                graphs = self._window_graphs()
+                yield from stream_waveform(model.token2wav, codes, cond, ref_mel, noise, graphs=graphs)
             elif got := list(codes):
                 yield full_waveform(model.token2wav, got, cond, ref_mel, noise)
         finally:
@@ -527,21 +540,28 @@ class OmniBackend:
 
     def _fast_codes(self, talker_inputs: dict, max_codes: int, stop=None) -> Iterator[int]:
         """Speech codes from the fast talker, lazily, up to (not including) the first stop code."""
-        from carellm.backends.fast_decode import decode_tokens, make_picker
+        from carellm.backends.fast_decode import decode_tokens
 
         talker = self.model.talker
         eos = _stop_codes(talker)
-        pick = make_picker(
-            talker.generation_config,
-            suppress=(talker.codec_bos_token,),
-            eos_ids=tuple(eos),
-            **TALKER_SAMPLING,
-        )
+        pick = talker_picker(talker)
         decoder = self._fast_decoder("talker")
         for code in decode_tokens(decoder, talker_inputs, max_codes, set(eos), pick, should_stop=stop):
             if code in eos:
                 return
             yield code
+
+
+def talker_picker(talker):
+    """The talker's sampling for the fast decoder: what `talker.generate` applies."""
+    from carellm.backends.fast_decode import make_picker
+
+    return make_picker(
+        talker.generation_config,
+        suppress=(talker.codec_bos_token,),
+        eos_ids=tuple(_stop_codes(talker)),
+        **TALKER_SAMPLING,
+    )
 
 
 def _stop_codes(talker) -> list[int]:

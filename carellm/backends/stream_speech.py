@@ -25,8 +25,9 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
@@ -77,12 +78,34 @@ def draw_noise(token2wav, max_codes: int, device) -> torch.Tensor:
     return torch.randn(1, max_codes * dit.repeats, dit.mel_dim, device=device, dtype=torch.float32)
 
 
+def flow_times(steps: int, device, dtype) -> torch.Tensor:
+    """token2wav's time grid: `steps` points on [0, 1], swayed toward 0."""
+    t = torch.linspace(0, 1, steps, device=device, dtype=dtype)
+    return t + SWAY * (torch.cos(torch.pi / 2 * t) - 1 + t)
+
+
+def integrate_rk4(velocity: Callable, times: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """The end point of transformers' `RungeKutta4ODESolver(velocity, x).integrate(times)`.
+
+    Same arithmetic in the same order (so the same numbers), without its host-side comparisons
+    of time tensors: nothing here waits for the GPU, which lets a window be graph-captured.
+    """
+    third, two_thirds = 1 / 3, 2 / 3
+    for i in range(len(times) - 1):
+        t0, t1 = times[i], times[i + 1]
+        dt = t1 - t0
+        k1 = velocity(t0, x)
+        k2 = velocity(t0 + dt * third, x + dt * k1 * third)
+        k3 = velocity(t0 + dt * two_thirds, x + dt * (k2 - k1 * third))
+        k4 = velocity(t1, x + dt * (k1 - k2 + k3))
+        x = x + (k1 + 3 * (k2 + k3) + k4) * dt / 8
+    return x
+
+
 def sample_mel(
     token2wav, codes: torch.Tensor, cond: torch.Tensor, ref_mel: torch.Tensor, noise: torch.Tensor
 ):
     """The DiT's ODE from the given noise: transformers' `sample`, which draws its own."""
-    from transformers.models.qwen2_5_omni.modeling_qwen2_5_omni import RungeKutta4ODESolver
-
     dit = token2wav.code2wav_dit_model
     speaker = cond.unsqueeze(1).repeat(1, noise.shape[1], 1)
 
@@ -98,14 +121,29 @@ def sample_mel(
         guided, null = torch.chunk(out, 2, dim=0)
         return guided + (guided - null) * GUIDANCE
 
-    t = torch.linspace(0, 1, NUM_STEPS, device=noise.device, dtype=speaker.dtype)
-    t = t + SWAY * (torch.cos(torch.pi / 2 * t) - 1 + t)
-    return RungeKutta4ODESolver(function=velocity, initial_value=noise).integrate(t)[-1]  # (1, frames, mel)
+    return integrate_rk4(velocity, flow_times(NUM_STEPS, noise.device, speaker.dtype), noise)
 
 
 def vocode(token2wav, mel: torch.Tensor) -> torch.Tensor:
-    """BigVGAN over (1, frames, mel_dim): frames * hop samples, 1-D, on the CPU."""
-    return token2wav.code2wav_bigvgan_model(mel.permute(0, 2, 1)).reshape(-1)
+    """BigVGAN over (1, frames, mel_dim): frames * hop samples, 1-D, on the mel's device."""
+    return vocoder_body(token2wav, vocoder_input(token2wav, mel))
+
+
+def vocoder_input(token2wav, mel: torch.Tensor) -> torch.Tensor:
+    """BigVGAN's own mel scaling (it copies a constant from the host: not graph-capturable)."""
+    return token2wav.code2wav_bigvgan_model.process_mel_spectrogram(mel.permute(0, 2, 1))
+
+
+def vocoder_body(token2wav, spectrogram: torch.Tensor) -> torch.Tensor:
+    """The rest of BigVGAN's forward, without the `.cpu()` it ends in (a CUDA graph cannot hold
+    that); equality with the model's forward is tested."""
+    v = token2wav.code2wav_bigvgan_model
+    x = v.conv_pre(spectrogram)
+    n = v.num_residual_blocks
+    for i in range(v.num_upsample_layers):
+        x = v.ups[i][0](x)
+        x = sum(v.resblocks[i * n + j](x) for j in range(n)) / n
+    return torch.clamp(v.conv_post(v.activation_post(x)), min=-1.0, max=1.0).reshape(-1)
 
 
 def full_waveform(token2wav, codes: list[int], cond, ref_mel, noise) -> np.ndarray:
@@ -115,7 +153,7 @@ def full_waveform(token2wav, codes: list[int], cond, ref_mel, noise) -> np.ndarr
         mel = sample_mel(
             token2wav, ids, cond, ref_mel, noise[:, : len(codes) * token2wav.config.dit_config.repeats]
         )
-        return vocode(token2wav, mel).float().numpy()
+        return vocode(token2wav, mel).float().cpu().numpy()
 
 
 def stream_waveform(
@@ -125,13 +163,17 @@ def stream_waveform(
     ref_mel: torch.Tensor,
     noise: torch.Tensor,
     plan: ChunkPlan | None = None,
+    graphs: WindowGraphs | None = None,
 ) -> Iterator[np.ndarray]:
     """Yield float32 24 kHz audio pieces as soon as enough of `codes` has arrived.
 
     `codes` is pulled lazily, so a talker feeding it is still running while the first
     pieces are made. The pieces concatenate to `len(codes) * repeats * hop` samples.
+    `graphs` replays the recurring window shapes from CUDA graphs (same numbers).
     """
     plan = plan or ChunkPlan.for_model(token2wav)
+    dit = graphs.sample_mel if graphs is not None else partial(sample_mel, token2wav)
+    vocoder = graphs.vocode if graphs is not None else partial(vocode, token2wav)
     device = noise.device
     side = torch.cuda.Stream(device) if device.type == "cuda" else None
     if side is not None:
@@ -166,20 +208,101 @@ def stream_waveform(
             ids = torch.tensor(
                 [got[lo // plan.repeats : hi // plan.repeats]], dtype=torch.long, device=device
             )
-            out = sample_mel(token2wav, ids, cond, ref_mel, noise[:, lo:hi])
+            out = dit(ids, cond, ref_mel, noise[:, lo:hi])
             mel = torch.cat([mel, out[:, start - lo : keep_end - lo].float()], dim=1)
             upto = keep_end if last else keep_end - plan.vocoder_context
             piece = None
             if upto > spoken:
                 ctx = max(0, spoken - plan.vocoder_context)
-                wave = vocode(token2wav, mel[:, ctx:keep_end])
-                piece = wave[(spoken - ctx) * plan.hop : (upto - ctx) * plan.hop].float().numpy()
+                wave = vocoder(mel[:, ctx:keep_end])
+                piece = wave[(spoken - ctx) * plan.hop : (upto - ctx) * plan.hop].float().cpu().numpy()
                 spoken = upto
         if piece is not None and piece.size:
             yield piece
         if last:
             return
         window += 1
+
+
+class WindowGraphs:
+    """token2wav's recurring window shapes, each replayed from a CUDA graph.
+
+    Run eagerly, one window is ~25,000 small kernel launches (36 DiT evaluations x 22
+    layers, then BigVGAN), so on a GPU a window cost about as much as a whole utterance
+    (docs/perf.md, run 4). The first window, the middle ones and their vocoder spans always
+    have the same shapes (`ChunkPlan`), so each is captured once per voice's reference mel
+    and replayed; a ragged last window runs eagerly. The graphs read static input buffers
+    that each call fills, and their output is copied out before the next replay.
+    """
+
+    def __init__(self, token2wav, plan: ChunkPlan | None = None, tf32: bool = False) -> None:
+        self.token2wav = token2wav
+        plan = plan or ChunkPlan.for_model(token2wav)
+        self.dit_frames = {plan.chunk + plan.future, plan.past + plan.chunk + plan.future}
+        self.vocoder_frames = {plan.chunk, plan.chunk + 2 * plan.vocoder_context}
+        self.tf32 = tf32
+        self._graphs: dict[tuple, _Replay] = {}
+
+    def sample_mel(self, codes, cond, ref_mel, noise) -> torch.Tensor:
+        """The DiT window; `tf32`: its float32 matmuls on the tensor cores (docs/perf.md: cost)."""
+        with tf32_matmuls(self.tf32 and noise.device.type == "cuda"):
+            if noise.device.type != "cuda" or noise.shape[1] not in self.dit_frames:
+                return sample_mel(self.token2wav, codes, cond, ref_mel, noise)
+            key = ("dit", noise.shape[1], ref_mel.shape[1])
+            return self._replay(key, partial(sample_mel, self.token2wav), codes, cond, ref_mel, noise)
+
+    def vocode(self, mel: torch.Tensor) -> torch.Tensor:
+        if mel.device.type != "cuda" or mel.shape[1] not in self.vocoder_frames:
+            return vocode(self.token2wav, mel)
+        spectrogram = vocoder_input(self.token2wav, mel)
+        body = partial(vocoder_body, self.token2wav)
+        return self._replay(("vocoder", mel.shape[1]), body, spectrogram)
+
+    def _replay(self, key: tuple, fn: Callable, *args: torch.Tensor) -> torch.Tensor:
+        replay = self._graphs.get(key)
+        if replay is None:
+            replay = self._graphs[key] = _Replay(fn, args)
+        return replay(args)
+
+
+@contextmanager
+def tf32_matmuls(on: bool) -> Iterator[None]:
+    """float32 matmuls in TF32 inside the block (a graph captured here keeps them so).
+
+    The DiT is compute-bound in float32 (~3.8 TFLOP a window at the 7B's shapes); the bf16
+    thinker and talker running beside it are unaffected by this switch.
+    """
+    matmul = torch.backends.cuda.matmul
+    before = matmul.fp32_precision
+    if on:
+        matmul.fp32_precision = "tf32"
+    try:
+        yield
+    finally:
+        matmul.fp32_precision = before
+
+
+class _Replay:
+    """`fn` over static copies of its inputs, captured once in a CUDA graph."""
+
+    def __init__(self, fn: Callable, args: tuple[torch.Tensor, ...]) -> None:
+        self.inputs = [a.clone() for a in args]
+        here = torch.cuda.current_stream()
+        warm = torch.cuda.Stream()
+        warm.wait_stream(here)
+        with torch.cuda.stream(warm):  # lazy initialisation (cuBLAS, cuDNN plans) outside the capture
+            fn(*self.inputs)
+        here.wait_stream(warm)
+        self.graph = torch.cuda.CUDAGraph()
+        # thread_local: the talker's thread keeps decoding (and syncing) while this captures.
+        with torch.cuda.graph(self.graph, capture_error_mode="thread_local"):
+            self.output = fn(*self.inputs)
+
+    def __call__(self, args: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        for buffer, value in zip(self.inputs, args, strict=True):
+            buffer.copy_(value)
+        self.graph.replay()
+        return self.output.clone()
 
 
 class Prefetch:

@@ -25,11 +25,12 @@ def one_thread():
 def voice(omni_backend):
     """token2wav, the speaker's conditioning and reference mel, one fixed noise draw."""
     token2wav = omni_backend.model.token2wav.float()
+    device = next(token2wav.parameters()).device  # CPU in CI; the GPU where the model loads there
     speaker = omni_backend.model.speaker_map["Chelsie"]
-    cond = speaker["cond"].float().expand(1, -1)
-    ref_mel = speaker["ref_mel"].float().expand(1, -1, -1)
+    cond = speaker["cond"].float().to(device).expand(1, -1)
+    ref_mel = speaker["ref_mel"].float().to(device).expand(1, -1, -1)
     torch.manual_seed(0)
-    return token2wav, cond, ref_mel, draw_noise(token2wav, MAX_CODES, "cpu")
+    return token2wav, cond, ref_mel, draw_noise(token2wav, MAX_CODES, device)
 
 
 def _codes(n: int) -> list[int]:
@@ -124,3 +125,79 @@ def test_closing_speak_stream_early_stops_the_talker_and_frees_the_model(omni_ba
 def test_nothing_is_spoken_for_an_empty_reply(omni_backend):
     assert list(omni_backend.speak_stream(_messages(), "  ", "Chelsie")) == []
     assert omni_backend.speak(_messages(), "", "Chelsie") is None
+
+
+# ---------------------------------------------------------------------------- graph-ready pieces
+def test_rk4_without_host_syncs_gives_transformers_solver_numbers():
+    from transformers.models.qwen2_5_omni.modeling_qwen2_5_omni import RungeKutta4ODESolver
+
+    from carellm.backends.stream_speech import flow_times, integrate_rk4
+
+    weights = torch.randn(6, 6, generator=torch.Generator().manual_seed(1))
+
+    def velocity(t, x):
+        return torch.tanh(x @ weights) * (1 + t)
+
+    x0 = torch.randn(2, 5, 6, generator=torch.Generator().manual_seed(2))
+    times = flow_times(10, "cpu", torch.float32)
+    ours = integrate_rk4(velocity, times, x0)
+    theirs = RungeKutta4ODESolver(function=velocity, initial_value=x0).integrate(times)[-1]
+    assert torch.equal(ours, theirs)
+
+
+def test_vocode_is_bigvgans_forward_without_the_copy_to_cpu(voice):
+    from carellm.backends.stream_speech import vocode
+
+    token2wav = voice[0]
+    mel = torch.randn(1, 30, token2wav.config.dit_config.mel_dim, generator=torch.Generator().manual_seed(3))
+    mel = mel.to(voice[3].device)
+    with torch.inference_mode():
+        ours = vocode(token2wav, mel)
+        theirs = token2wav.code2wav_bigvgan_model(mel.permute(0, 2, 1))
+    assert torch.equal(ours.cpu(), theirs.reshape(-1))
+
+
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")
+
+
+@pytest.fixture(scope="module")
+def cuda_voice(omni_backend):
+    import copy
+
+    token2wav = copy.deepcopy(omni_backend.model.token2wav).float().cuda()
+    speaker = omni_backend.model.speaker_map["Chelsie"]
+    cond = speaker["cond"].float().cuda().expand(1, -1)
+    ref_mel = speaker["ref_mel"].float().cuda().expand(1, -1, -1)
+    torch.manual_seed(0)
+    return token2wav, cond, ref_mel, draw_noise(token2wav, MAX_CODES, "cuda")
+
+
+@needs_cuda
+def test_graph_replayed_windows_give_the_eager_numbers(cuda_voice):
+    from carellm.backends.stream_speech import WindowGraphs, sample_mel, vocode
+
+    token2wav, cond, ref_mel, noise = cuda_voice
+    graphs = WindowGraphs(token2wav)
+    with torch.inference_mode():
+        for frames in sorted(graphs.dit_frames):
+            codes = torch.tensor([_codes(frames // 2)], device="cuda")
+            for _ in range(2):  # capture, then a replay
+                replayed = graphs.sample_mel(codes, cond, ref_mel, noise[:, :frames])
+            eager = sample_mel(token2wav, codes, cond, ref_mel, noise[:, :frames])
+            torch.testing.assert_close(replayed, eager, rtol=1e-4, atol=1e-4)
+        for frames in sorted(graphs.vocoder_frames):
+            mel = torch.randn(1, frames, token2wav.config.dit_config.mel_dim, device="cuda")
+            torch.testing.assert_close(graphs.vocode(mel), vocode(token2wav, mel), rtol=1e-4, atol=1e-4)
+    assert len(graphs._graphs) == len(graphs.dit_frames) + len(graphs.vocoder_frames)
+
+
+@needs_cuda
+def test_streaming_with_graphs_is_the_eager_stream(cuda_voice):
+    from carellm.backends.stream_speech import WindowGraphs
+
+    token2wav, cond, ref_mel, noise = cuda_voice
+    codes = _codes(150)  # first window, middle windows and a ragged last one
+    eager = np.concatenate(list(stream_waveform(token2wav, codes, cond, ref_mel, noise)))
+    graphs = WindowGraphs(token2wav)
+    replayed = np.concatenate(list(stream_waveform(token2wav, codes, cond, ref_mel, noise, graphs=graphs)))
+    np.testing.assert_allclose(replayed, eager, rtol=0, atol=1e-4)
