@@ -12,6 +12,7 @@ import gradio as gr
 from carellm.config import Settings
 from carellm.counseling.counselor import Counselor
 from carellm.errors import CareLLMError
+from carellm.media import to_wav_bytes
 from carellm.web import views
 from carellm.web.conversation import WebConversation
 from carellm.web.feedback import FeedbackSink, JsonlFeedbackSink
@@ -104,6 +105,13 @@ def build_app(
                         VOICES, value=settings.voice, label=t(start_lang, "voice"), elem_id="voice"
                     )
                     new_btn = gr.Button(t(start_lang, "new_session"), elem_id="new-session")
+                # The spoken reply as it is made: it starts with the first sentence while the rest
+                # is still being written. Shown while "speak" is ticked; the whole reply's wav also
+                # lands in the chat at the end of the turn.
+                reply_voice = gr.Audio(
+                    label=t(start_lang, "reply_voice"), streaming=True, autoplay=True, interactive=False,
+                    visible=False, buttons=[], elem_id="reply-voice",
+                )  # fmt: skip
                 with gr.Accordion(t(start_lang, "camera"), open=False, elem_id="camera") as camera:
                     webcam_image = gr.Image(
                         sources=["webcam", "upload"], type="filepath", label=t(start_lang, "webcam_image"),
@@ -164,24 +172,30 @@ def build_app(
             message = message or {}
             text, files = message.get("text") or "", list(message.get("files") or [])
             before = list(c.messages)
+            unchanged = [gr.update()] * 7  # side panels and camera inputs, while a turn runs or fails
             try:
                 c.session.speak = bool(talk) and can_speak
                 c.session.voice = who if who in VOICES else c.session.voice
                 turn = c.stream(text, files, image, video, bool(with_audio))
+                heard: Any = gr.update(value=None)  # the last turn's voice goes when this one starts
                 for update in turn:
                     pending = _pending_view(before, text, files, image, video, update.text)
                     if update.reply is None:
+                        if update.audio is not None:  # the streaming player appends each piece
+                            heard = to_wav_bytes(update.audio, update.sample_rate)
                         busy = _progress(c.ended_turns, True)
-                        yield [c, pending, gr.update(interactive=False), "", *[gr.update()] * 7, busy]
+                        yield [c, pending, gr.update(interactive=False), "", *unchanged, heard, busy]
+                        heard = gr.update()
                 c.ended_turns += 1
-                yield [c, c.messages, gr.MultimodalTextbox(value=None, interactive=True), "",
-                       *side_panels(c, ui), None, None, _progress(c.ended_turns, False)]  # fmt: skip
+                box_ready = gr.MultimodalTextbox(value=None, interactive=True)
+                yield [c, c.messages, box_ready, "", *side_panels(c, ui), None, None, gr.update(),
+                       _progress(c.ended_turns, False)]  # fmt: skip
             except Exception as exc:  # the page must survive anything; the turn left no trace
                 if not isinstance(exc, CareLLMError):
                     log.exception("web turn failed (%s)", type(exc).__name__)
                 c.ended_turns += 1
                 yield [c, before, gr.update(value=message, interactive=True), views.error_html(ui, exc),
-                       *[gr.update()] * 7, _progress(c.ended_turns, False)]  # fmt: skip
+                       *unchanged, gr.update(), _progress(c.ended_turns, False)]  # fmt: skip
 
         turn_handler = gpu(on_send) if gpu else on_send
 
@@ -215,8 +229,8 @@ def build_app(
 
         labelled = [
             header, lang_radio, notice, disclaimer, ack_check, ack_btn, chatbot, box, comment, comment_btn,
-            speak, voice, new_btn, camera, webcam_image, webcam_video, video_audio, emotion_title, plot,
-            report_btn, transcript_btn,
+            speak, voice, new_btn, reply_voice, camera, webcam_image, webcam_video, video_audio,
+            emotion_title, plot, report_btn, transcript_btn,
         ]  # fmt: skip
 
         def relabel(ui: str) -> list[Any]:
@@ -234,6 +248,7 @@ def build_app(
                 gr.update(label=t(ui, "speak" if can_speak else "speak_unavailable")),
                 gr.update(label=t(ui, "voice")),
                 gr.update(value=t(ui, "new_session")),
+                gr.update(label=t(ui, "reply_voice")),
                 gr.update(label=t(ui, "camera")),
                 gr.update(label=t(ui, "webcam_image")),
                 gr.update(label=t(ui, "webcam_video")),
@@ -247,11 +262,12 @@ def build_app(
         side = [crisis, emotion, plot, report_btn, transcript_btn]
         demo.load(on_load, None, [lang, *labelled, emotion], queue=False)
         ack_check.change(lambda ticked: gr.update(interactive=bool(ticked)), ack_check, ack_btn, queue=False)
+        speak.change(lambda ticked: gr.update(visible=bool(ticked)), speak, reply_voice, queue=False)
         ack_btn.click(on_ack, [conv, ack_check, lang], [conv, gate, main, status])
         box.submit(
             turn_handler,
             [conv, box, webcam_image, webcam_video, video_audio, speak, voice, lang],
-            [conv, chatbot, box, status, *side, webcam_image, webcam_video, progress],
+            [conv, chatbot, box, status, *side, webcam_image, webcam_video, reply_voice, progress],
             concurrency_limit=1,
         )
         chatbot.like(on_like, [conv, lang], [conv, comment_row, status])

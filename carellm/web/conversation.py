@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from carellm.counseling.counselor import Counselor
 from carellm.counseling.session import Reply, Session
 from carellm.errors import InputError, MediaError
@@ -52,11 +54,17 @@ def sort_files(paths: Sequence[str | None]) -> Attachments:
 
 @dataclass
 class TurnUpdate:
-    """The reply as far as it has streamed; `reply` is set on the last update of a turn."""
+    """The reply as far as it has streamed; `reply` is set on the last update of a turn.
+
+    `audio` is the piece of speech that has just been made (not all so far), so the page can
+    play the voice while the text is still being written.
+    """
 
     text: str
     reply: Reply | None = None
     audio_path: Path | None = None
+    audio: np.ndarray | None = None
+    sample_rate: int = OUTPUT_SAMPLE_RATE
 
 
 @dataclass
@@ -136,6 +144,8 @@ class WebConversation:
             elif chunk.kind == "replace":
                 shown = chunk.text
                 yield TurnUpdate(shown)
+            elif chunk.kind == "audio" and chunk.audio is not None and len(chunk.audio):
+                yield TurnUpdate(shown, audio=chunk.audio)
             elif chunk.kind == "done":
                 assert isinstance(chunk.reply, Reply)
                 reply = chunk.reply

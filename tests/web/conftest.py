@@ -113,6 +113,17 @@ def dropping_url(omni_backend, web_settings):
 
 
 @pytest.fixture(scope="session")
+def scripted_url(omni_backend, web_settings):
+    """A page whose replies are fixed sentences spoken by the tiny model, so when speech may start
+    (after the first sentence) is known; see tests/scripted.py."""
+    from carellm.counseling.counselor import Counselor
+    from tests.scripted import ScriptedText
+
+    backend = ScriptedText(omni_backend, ["I hear you. ", "That sounds ", "really hard."])
+    yield from serve(Counselor(backend, web_settings), web_settings)
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see scripts/install.sh --test)")

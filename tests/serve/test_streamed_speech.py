@@ -1,0 +1,90 @@
+"""Spoken replies over the API with the official openai SDK: the first sentence is heard while the
+rest is still being written, and holding unchecked text still holds it.
+
+The server's counselor writes fixed sentences (tests/scripted.py) and speaks them with the tiny model.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from openai import OpenAI
+
+from carellm.counseling.counselor import Counselor
+from tests.scripted import ScriptedText
+
+REPLY = ["I hear you. ", "That sounds ", "really hard."]
+# A diagnosis stated as fact: the reply guard withdraws it once the whole reply is there.
+DIAGNOSIS = ["I hear you. ", "You clearly have ", "major depressive disorder."]
+
+
+class ListRecorder:
+    """The server's turn records: what the turn made, to compare with what was streamed."""
+
+    def __init__(self) -> None:
+        self.turns: list = []
+
+    def record(self, turn) -> None:
+        self.turns.append(turn)
+
+
+@pytest.fixture(scope="module")
+def speaking(start_server, omni_backend, counselor, api_key):
+    """A server whose replies are `pieces`, with the given ServeSettings; its client and recorder."""
+
+    def start(pieces: list[str], **fields) -> tuple[OpenAI, ListRecorder]:
+        recorder = ListRecorder()
+        scripted = Counselor(ScriptedText(omni_backend, pieces), counselor.settings, gate=counselor.gate)
+        fields.setdefault("rate_limit_per_minute", 10_000)
+        server = start_server(app_counselor=scripted, recorder=recorder, **fields)
+        client = OpenAI(base_url=f"{server.url}/v1", api_key=api_key, max_retries=0, timeout=120)
+        return client, recorder
+
+    return start
+
+
+def stream_spoken(client: OpenAI, model_id: str) -> tuple[list[tuple[str, object]], str | None]:
+    """("text", piece) and ("audio", pcm16 bytes) in the order they arrived, and the audio transcript."""
+    stream = client.chat.completions.create(
+        model=model_id,
+        messages=[{"role": "user", "content": "Exams are coming and I cannot focus."}],
+        modalities=["text", "audio"],
+        audio={"voice": "Chelsie", "format": "pcm16"},
+        stream=True,
+    )
+    events: list[tuple[str, object]] = []
+    transcript = None
+    for chunk in stream:
+        delta = chunk.choices[0].delta if chunk.choices else None
+        if delta is None:
+            continue
+        if delta.content:
+            events.append(("text", delta.content))
+        if delta.audio and delta.audio.data:
+            events.append(("audio", base64.b64decode(delta.audio.data)))
+        if delta.audio and delta.audio.transcript:
+            transcript = delta.audio.transcript
+    return events, transcript
+
+
+def test_speech_of_the_first_sentence_arrives_before_the_second_is_written(speaking, model_id):
+    client, recorder = speaking(REPLY)
+    events, transcript = stream_spoken(client, model_id)
+    kinds = [kind for kind, _ in events]
+    second = events.index(("text", "That sounds "))
+    assert events[0] == ("text", "I hear you. ") and "audio" in kinds[:second]
+    pcm = b"".join(data for kind, data in events if kind == "audio")  # type: ignore[misc]
+    (turn,) = recorder.turns
+    assert len(pcm) % 2 == 0 and len(pcm) // 2 == round(turn.audio_seconds * 24_000) > 0
+    assert transcript == turn.reply_text == "I hear you. That sounds really hard."
+
+
+def test_holding_unchecked_text_sends_only_the_approved_reply(speaking, model_id):
+    client, recorder = speaking(DIAGNOSIS, hold_unchecked_text=True)
+    events, transcript = stream_spoken(client, model_id)
+    (turn,) = recorder.turns
+    assert turn.reply_gate.replace_with  # the reply guard withdrew the model's reply
+    texts = [data for kind, data in events if kind == "text"]
+    assert texts == [turn.reply_text] and transcript == turn.reply_text
+    assert "depressive" not in turn.reply_text and "audio" in [kind for kind, _ in events]
