@@ -402,7 +402,13 @@ def speech(model, device: str, codes: int, fast: bool) -> dict:
     return out
 
 
-def speech_parts(model, device: str, codes: int = 150, reps: int = 5, compile_talker: bool = True) -> dict:
+def speech_parts(
+    model,
+    device: str,
+    codes: int = 150,
+    reps: int = 5,
+    compile_dit: bool = True,
+) -> dict:
     """Where streamed speech's time goes, part by part (fast talker; token2wav eager vs graphs).
 
     talker: ms per code through `_fast_codes` (graph step + sampling + host sync) and the
@@ -437,13 +443,16 @@ def speech_parts(model, device: str, codes: int = 150, reps: int = 5, compile_ta
             total = time.perf_counter() - t0
         out["talker_codes"] = len(got)
         out["talker_ms_per_code"] = round(1000 * total / max(1, len(got)), 3)
+        # The captured step + sampling alone, replayed back to back (no host read per code).
         decoder: TalkerDecoder = backend._fast_decoder("talker")
-        nxt = decoder.start(talker_inputs, codes + 100).argmax(-1)
-        decoder.step(nxt)
+        logits = decoder.start(talker_inputs, codes + 100)
+        decoder.sampler.reset(talker_inputs["input_ids"])
+        decoder.sampler.choose(logits, decoder.ids[:1])
+        decoder.step_sampled()
         sync(device)
         t0 = time.perf_counter()
         for _ in range(codes):
-            decoder.step(nxt)
+            decoder.step_sampled()
         sync(device)
         out["talker_step_ms"] = round(1000 * (time.perf_counter() - t0) / codes, 3)
 
@@ -456,7 +465,7 @@ def speech_parts(model, device: str, codes: int = 150, reps: int = 5, compile_ta
         noise = draw_noise(t2w, frames // plan.repeats, device)
         ids = torch.randint(0, 8192, (1, frames // plan.repeats), device=device)
         mel = torch.randn(1, plan.chunk + 2 * plan.vocoder_context, noise.shape[2], device=device)
-        graphs = WindowGraphs(t2w, plan)
+        graphs = WindowGraphs(t2w)
 
         def ms(fn, reps: int = reps) -> float:
             fn()
@@ -467,13 +476,20 @@ def speech_parts(model, device: str, codes: int = 150, reps: int = 5, compile_ta
             sync(device)
             return round(1000 * (time.perf_counter() - t0) / reps, 2)
 
-        tf32 = WindowGraphs(t2w, plan, tf32=True)
+        tf32 = WindowGraphs(t2w, tf32=True)
         out["dit_window_frames"] = frames
         out["dit_window_ms"] = {
             "eager": ms(lambda: sample_mel(t2w, ids, cond, ref_mel, noise)),
             "graph": ms(lambda: graphs.sample_mel(ids, cond, ref_mel, noise)),
             "graph_tf32": ms(lambda: tf32.sample_mel(ids, cond, ref_mel, noise)),
         }
+        if device == "cuda" and compile_dit:
+            fused = WindowGraphs(t2w, tf32=True, compile=True)
+            t0 = time.perf_counter()
+            fused.sample_mel(ids, cond, ref_mel, noise)
+            out["dit_compile_s"] = round(time.perf_counter() - t0, 1)
+            compiled_ms = ms(lambda: fused.sample_mel(ids, cond, ref_mel, noise))
+            out["dit_window_ms"]["graph_tf32_compiled"] = compiled_ms
         out["vocoder_frames"] = mel.shape[1]
         out["vocoder_ms"] = {"eager": ms(lambda: vocode(t2w, mel)), "graph": ms(lambda: graphs.vocode(mel))}
         out["window_audio_ms"] = plan.chunk * plan.hop / 24  # audio one middle window adds
@@ -487,19 +503,6 @@ def speech_parts(model, device: str, codes: int = 150, reps: int = 5, compile_ta
             "max_abs_diff": round(float(np.abs(err).max()), 5),
             "snr_db": round(float(10 * np.log10((exact**2).sum() / max((err**2).sum(), 1e-30))), 2),
         }
-        # Sampling alone (the talker's logits processors + multinomial + the host read of the code).
-        pick = omni.talker_picker(model.talker)
-        logits = torch.randn(1, model.talker.config.vocab_size, device=device)
-        history = list(range(100))
-        prompt = talker_inputs["input_ids"]
-        out["talker_pick_ms"] = ms(lambda: int(pick(logits, history, prompt)[0]))
-    if device == "cuda" and compile_talker:
-        compiled = TalkerDecoder(model.talker, compile=True)
-        t0 = time.perf_counter()
-        nxt = compiled.start(talker_inputs, codes + 100).argmax(-1)
-        compiled.step(nxt)
-        out["talker_compile_s"] = round(time.perf_counter() - t0, 1)
-        out["talker_step_ms_compiled"] = ms(lambda: compiled.step(nxt), reps=codes)
     return out
 
 
@@ -664,9 +667,7 @@ def main() -> None:
     if not args.no_speech:
         section(
             "speech_parts",
-            lambda: result.update(
-                speech_parts=speech_parts(model, device, compile_talker=not args.no_compile)
-            ),
+            lambda: result.update(speech_parts=speech_parts(model, device, compile_dit=not args.no_compile)),
         )
     if device == "cuda":
         section("profile", lambda: result.update(profile_step_b1=profile_step(decoder, device)))

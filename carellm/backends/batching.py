@@ -168,8 +168,8 @@ class DecodeScheduler:
         if not request.cancelled.is_set():
             request.out.put(token)
         if request.finished(token):
+            self._free(row)  # before the end is announced: a caller that saw it finds the row free
             request.out.put(_END)
-            self._free(row)
         else:
             if self.rows[row] is None:  # just admitted
                 self.next_ids[row] = token

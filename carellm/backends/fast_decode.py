@@ -168,6 +168,7 @@ class StaticDecoder:
         self.batch = 0
         self.max_len = 0
         self._graphs: dict[int, torch.cuda.CUDAGraph] = {}
+        self.sampler: GraphSampler | None = None
 
     # ------------------------------------------------------------------ buffers
     def _allocate(self, batch: int, max_len: int, keep: bool = False) -> None:
@@ -223,7 +224,9 @@ class StaticDecoder:
         cos, sin = emb.cos().to(self.dtype), emb.sin().to(self.dtype)
         self.key_ok.view(-1).index_fill_(0, self.rows[:n] * length + index, True)
         visible = (self.slots <= index[:, None]) & self.key_ok[:n]  # (n, max_len)
-        mask = visible[:, None, None, :]
+        # SDPA turns a boolean mask into an additive one on every call: once per step here instead.
+        mask = torch.zeros(visible.shape, dtype=self.dtype, device=visible.device)
+        mask = mask.masked_fill_(~visible, float("-inf"))[:, None, None, :]
         # Where each row's new key/value goes in a layer's cache seen as (batch*kv*len, hd).
         kv_slots = ((self.rows[:n, None] * self.kv_heads + self.head_ids) * length + index[:, None]).view(-1)
         q_size, kv_size = self.heads * hd, self.kv_heads * hd
@@ -250,23 +253,41 @@ class StaticDecoder:
         pos.add_(active)
         index.add_(active)
 
+    def _body(self, n: int) -> None:
+        """What one replay does: the step, then (with a sampler) the choice of the next ids."""
+        self._step_fn(n)
+        if self.sampler is not None:
+            self.sampler.choose(self.logits[:n], self.ids[:n])
+
+    def _state(self) -> list[torch.Tensor]:
+        """Everything a step changes, restored after the warm-up runs of a capture."""
+        state = [self.k_cache, self.v_cache, self.key_ok, self.pos, self.index, self.ids]
+        return state + (self.sampler.state() if self.sampler is not None else [])
+
     def _capture(self, n: int) -> torch.cuda.CUDAGraph:
         """Record the step for `n` rows once; warm-up runs on a side stream as CUDA graphs require."""
-        state = (self.k_cache, self.v_cache, self.key_ok, self.pos, self.index)
+        state = self._state()
         saved = [t.clone() for t in state]
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(side):
             for _ in range(3):
-                self._step_fn(n)
+                self._body(n)
         torch.cuda.current_stream().wait_stream(side)
         graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(graph):
-            self._step_fn(n)
+            self._body(n)
         for dst, src in zip(state, saved, strict=True):
             dst.copy_(src)
         self._graphs[n] = graph
         return graph
+
+    def _run(self, n: int) -> None:
+        if self.use_graph:
+            graph = self._graphs.get(n) or self._capture(n)
+            graph.replay()
+        else:
+            self._body(n)
 
     def _load(self, cache, attention: torch.Tensor, deltas: torch.Tensor | None, max_new_tokens: int) -> None:
         """Copy a prefilled DynamicCache into the static one and set the next positions."""
@@ -308,14 +329,24 @@ class StaticDecoder:
     @torch.inference_mode()
     def step(self, next_ids: torch.Tensor) -> torch.Tensor:
         """Feed one token to each of the first len(next_ids) rows; their next logits (n, vocab)."""
+        if self.sampler is not None:
+            raise RuntimeError("this decoder samples inside its step: use step_sampled()")
         n = next_ids.numel()
         self.ids[:n].copy_(next_ids.view(n, 1))
-        if self.use_graph:
-            graph = self._graphs.get(n) or self._capture(n)
-            graph.replay()
-        else:
-            self._step_fn(n)
+        self._run(n)
         return self.logits[:n]
+
+    @torch.inference_mode()
+    def step_sampled(self) -> torch.Tensor:
+        """Feed the id the sampler chose last; the step samples the next one (batch 1)."""
+        assert self.sampler is not None
+        self._run(1)
+        return self.sampler.chosen
+
+    def use_sampler(self, sampler: GraphSampler | None) -> None:
+        """Sample inside the captured step from now on (None: the caller picks from logits)."""
+        self.sampler = sampler
+        self._graphs = {}
 
     def room(self) -> int:
         """Tokens that can still be fed before the static cache is full."""
@@ -388,6 +419,9 @@ class TalkerDecoder(StaticDecoder):
         self.reply_at = torch.zeros(1, dtype=torch.long, device=self.device)
         self.reply_last = torch.zeros(1, dtype=torch.long, device=self.device)
 
+    def _state(self) -> list[torch.Tensor]:
+        return [*super()._state(), self.reply_at]
+
     def _input_embeds(self, n: int) -> torch.Tensor:
         at = torch.minimum(self.reply_at, self.reply_last)
         x = F.embedding(self.ids[:n], self.embed) + self.reply[:n].index_select(1, at)
@@ -441,6 +475,112 @@ def decode_tokens(
         logits = decoder.step(nxt.view(-1))
 
 
+def decode_sampled(
+    decoder: StaticDecoder,
+    inputs: dict,
+    max_new_tokens: int,
+    eos_ids: set[int],
+    min_new_tokens: int = 0,
+    should_stop: Callable[[], bool] | None = None,
+) -> Iterator[int]:
+    """`decode_tokens` for a decoder with a `GraphSampler`: each replay steps and samples on the
+    GPU, so the host only reads the chosen id (batch 1). The EOS id itself is yielded."""
+    sampler = decoder.sampler
+    assert sampler is not None
+    with torch.inference_mode():
+        logits = decoder.start(inputs, max_new_tokens)
+        sampler.reset(inputs["input_ids"], min_new_tokens)
+        sampler.choose(logits, decoder.ids[:1])
+        chosen = sampler.chosen
+        for n in range(max_new_tokens):
+            token = int(chosen[0])
+            yield token
+            if token in eos_ids or n + 1 == max_new_tokens or (should_stop is not None and should_stop()):
+                return
+            chosen = decoder.step_sampled()
+
+
+class GraphSampler:
+    """Sampling as fixed-shape device ops, so it can run inside a captured decode step (batch 1).
+
+    The filters `make_picker` applies (min-new-tokens EOS block, suppressed ids, repetition
+    penalty, temperature, top-k, top-p) with transformers' arithmetic in the same order (tested
+    against its processors); the penalty reads a presence mask instead of the growing id list
+    and min-new-tokens a device counter, so nothing waits on the host.
+    """
+
+    def __init__(
+        self,
+        vocab: int,
+        device,
+        temperature: float,
+        top_k: int | None,
+        top_p: float,
+        repetition_penalty: float | None,
+        suppress: tuple[int, ...] = (),
+        eos_ids: tuple[int, ...] = (),
+    ) -> None:
+        if temperature <= 0:
+            raise ValueError("GraphSampler samples; use argmax for greedy decoding")
+        self.vocab, self.temperature, self.top_k, self.top_p = vocab, temperature, top_k, top_p
+        self.penalty = repetition_penalty or 1.0
+        self.presence = torch.zeros(1, vocab, dtype=torch.bool, device=device)
+        self.count = torch.zeros(1, dtype=torch.long, device=device)
+        self.min_new = torch.zeros(1, dtype=torch.long, device=device)
+        self.chosen = torch.zeros(1, dtype=torch.long, device=device)
+        self.eos = self._mask(eos_ids, device)
+        self.blocked = self._mask(suppress, device)
+
+    def _mask(self, ids: tuple[int, ...], device) -> torch.Tensor | None:
+        if not ids:
+            return None
+        mask = torch.zeros(1, self.vocab, dtype=torch.bool, device=device)
+        mask[0, list(ids)] = True
+        return mask
+
+    def state(self) -> list[torch.Tensor]:
+        return [self.presence, self.count, self.chosen]
+
+    def reset(self, prompt_ids: torch.Tensor, min_new_tokens: int = 0) -> None:
+        """A new sequence: the prompt's ids count as seen (as `generate`'s penalty sees them)."""
+        self.presence.zero_()
+        ids = prompt_ids.reshape(-1).to(self.presence.device)
+        self.presence[0, ids[ids < self.vocab]] = True
+        self.count.zero_()
+        self.min_new.fill_(min_new_tokens)
+
+    def filtered(self, logits: torch.Tensor) -> torch.Tensor:
+        """The scores the next id is drawn from (-inf where filtered out)."""
+        inf = float("-inf")
+        scores = logits
+        if self.eos is not None:
+            scores = scores.masked_fill(self.eos & (self.count < self.min_new), inf)
+        if self.blocked is not None:
+            scores = scores.masked_fill(self.blocked, inf)
+        if self.penalty != 1.0:
+            penalised = torch.where(scores < 0, scores * self.penalty, scores / self.penalty)
+            scores = torch.where(self.presence, penalised, scores)
+        if self.temperature != 1.0:
+            scores = scores / self.temperature
+        if self.top_k:
+            top_k = min(self.top_k, scores.size(-1))
+            scores = scores.masked_fill(scores < torch.topk(scores, top_k)[0][..., -1, None], inf)
+        if self.top_p < 1.0:
+            ordered, order = torch.sort(scores, descending=False)
+            drop = ordered.softmax(dim=-1).cumsum(dim=-1) <= (1 - self.top_p)
+            drop[..., -1:] = False
+            scores = scores.masked_fill(drop.scatter(1, order, drop), inf)
+        return scores
+
+    def choose(self, logits: torch.Tensor, ids_out: torch.Tensor) -> None:
+        """Draw the next id into `chosen` and `ids_out` (the next step's input); note it as seen."""
+        drawn = torch.multinomial(torch.softmax(self.filtered(logits[:1]), dim=-1), 1)  # (1, 1)
+        self.chosen.copy_(drawn.view(1))
+        ids_out.copy_(drawn.view(ids_out.shape))
+        self.presence.scatter_(1, drawn, True)
+        self.count.add_(1)
+
+
 def make_picker(
     generation_config,
     temperature: float,
@@ -481,21 +621,53 @@ def make_picker(
         if top_p < 1.0:
             processors.append(TopPLogitsWarper(top_p))
 
+    # Everything a step needs stays on the device: a host-to-device copy (`.to(device)`, a
+    # tensor built from the Python list) waits for the GPU to finish the step in flight, which
+    # stops the next step's kernels from being queued behind it.
+    on_device: dict[str, torch.Tensor] = {}
+    history = _History()
+
     def pick(logits: torch.Tensor, generated: list[int], prompt_ids: torch.Tensor) -> torch.Tensor:
         scores = logits
+        if not on_device:
+            on_device.update(eos=eos.to(logits.device), blocked=blocked.to(logits.device))
         if len(generated) < min_new and len(eos):
             scores = scores.clone()
-            scores[:, eos.to(scores.device)] = -float("inf")
+            scores[:, on_device["eos"]] = -float("inf")
         if len(blocked):
             scores = scores.clone()
-            scores[:, blocked.to(scores.device)] = -float("inf")
+            scores[:, on_device["blocked"]] = -float("inf")
         if processors:
-            seen = torch.cat(
-                [prompt_ids, torch.tensor([generated], dtype=torch.long, device=prompt_ids.device)], 1
-            )
-            scores = processors(seen, scores.clone())
+            scores = processors(history.seen(prompt_ids, generated), scores.clone())
         if sample:
-            return torch.multinomial(torch.softmax(scores, dim=-1), 1, generator=generator).view(-1)
-        return scores.argmax(-1)
+            chosen = torch.multinomial(torch.softmax(scores, dim=-1), 1, generator=generator).view(-1)
+        else:
+            chosen = scores.argmax(-1)
+        history.chose(chosen)
+        return chosen
 
     return pick
+
+
+class _History:
+    """Prompt + generated ids on the device for the repetition penalty, grown from the ids
+    the picker itself chose (no copy from the host) while the caller's list matches them."""
+
+    def __init__(self) -> None:
+        self.prompt: torch.Tensor | None = None
+        self.ids: torch.Tensor | None = None
+        self.count = 0
+        self.last: torch.Tensor | None = None
+
+    def seen(self, prompt_ids: torch.Tensor, generated: list[int]) -> torch.Tensor:
+        same = self.prompt is prompt_ids and self.ids is not None
+        if same and self.last is not None and len(generated) == self.count + 1:
+            self.ids = torch.cat([self.ids, self.last.view(1, 1).to(self.ids.dtype)], 1)
+        elif not (same and len(generated) == self.count):
+            tail = torch.tensor([generated], dtype=torch.long, device=prompt_ids.device)
+            self.ids = torch.cat([prompt_ids, tail], 1)
+        self.prompt, self.count, self.last = prompt_ids, len(generated), None
+        return self.ids
+
+    def chose(self, ids: torch.Tensor) -> None:
+        self.last = ids if ids.numel() == 1 else None  # one row: the next call's newest id

@@ -275,6 +275,7 @@ class OmniBackend:
                     self._decoders[part] = ThinkerDecoder(self.model.thinker, fp8=self.settings.fast_fp8)
                 else:
                     self._decoders[part] = TalkerDecoder(self.model.talker)
+                    self._decoders[part].use_sampler(talker_sampler(self.model.talker))
             except NotImplementedError as exc:  # e.g. layers split over devices: plain generate
                 log.warning("fast %s decode unavailable, using plain generate: %s", part, exc)
                 self._decoders[part] = None
@@ -540,24 +541,25 @@ class OmniBackend:
 
     def _fast_codes(self, talker_inputs: dict, max_codes: int, stop=None) -> Iterator[int]:
         """Speech codes from the fast talker, lazily, up to (not including) the first stop code."""
-        from carellm.backends.fast_decode import decode_tokens
+        from carellm.backends.fast_decode import decode_sampled
 
         talker = self.model.talker
         eos = _stop_codes(talker)
-        pick = talker_picker(talker)
         decoder = self._fast_decoder("talker")
-        for code in decode_tokens(decoder, talker_inputs, max_codes, set(eos), pick, should_stop=stop):
+        min_new = talker.generation_config.min_new_tokens or 0
+        for code in decode_sampled(decoder, talker_inputs, max_codes, set(eos), min_new, should_stop=stop):
             if code in eos:
                 return
             yield code
 
 
-def talker_picker(talker):
-    """The talker's sampling for the fast decoder: what `talker.generate` applies."""
-    from carellm.backends.fast_decode import make_picker
+def talker_sampler(talker):
+    """The talker's sampling (what `talker.generate` applies) for the fast decoder's captured step."""
+    from carellm.backends.fast_decode import GraphSampler
 
-    return make_picker(
-        talker.generation_config,
+    return GraphSampler(
+        talker.config.vocab_size,
+        talker.device,
         suppress=(talker.codec_bos_token,),
         eos_ids=tuple(_stop_codes(talker)),
         **TALKER_SAMPLING,

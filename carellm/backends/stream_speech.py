@@ -103,10 +103,18 @@ def integrate_rk4(velocity: Callable, times: torch.Tensor, x: torch.Tensor) -> t
 
 
 def sample_mel(
-    token2wav, codes: torch.Tensor, cond: torch.Tensor, ref_mel: torch.Tensor, noise: torch.Tensor
+    token2wav,
+    codes: torch.Tensor,
+    cond: torch.Tensor,
+    ref_mel: torch.Tensor,
+    noise: torch.Tensor,
+    dit: Callable | None = None,
 ):
-    """The DiT's ODE from the given noise: transformers' `sample`, which draws its own."""
-    dit = token2wav.code2wav_dit_model
+    """The DiT's ODE from the given noise: transformers' `sample`, which draws its own.
+
+    `dit`: the DiT to evaluate (a compiled one); default the model's own.
+    """
+    dit = token2wav.code2wav_dit_model if dit is None else dit
     speaker = cond.unsqueeze(1).repeat(1, noise.shape[1], 1)
 
     def velocity(t, x):
@@ -225,34 +233,38 @@ def stream_waveform(
 
 
 class WindowGraphs:
-    """token2wav's recurring window shapes, each replayed from a CUDA graph.
+    """token2wav windows replayed from CUDA graphs, one per window shape.
 
     Run eagerly, one window is ~25,000 small kernel launches (36 DiT evaluations x 22
     layers, then BigVGAN), so on a GPU a window cost about as much as a whole utterance
     (docs/perf.md, run 4). The first window, the middle ones and their vocoder spans always
-    have the same shapes (`ChunkPlan`), so each is captured once per voice's reference mel
-    and replayed; a ragged last window runs eagerly. The graphs read static input buffers
-    that each call fills, and their output is copied out before the next replay.
+    have the same shapes (`ChunkPlan`); an utterance's last window has one of a few dozen
+    lengths. Each shape is captured the first time it is seen (that run costs what an eager
+    one does) and replayed after. The graphs share one memory pool (windows never run at the
+    same time: the backend's lock) and read static input buffers that each call fills;
+    their output is copied out before the next replay.
     """
 
-    def __init__(self, token2wav, plan: ChunkPlan | None = None, tf32: bool = False) -> None:
+    def __init__(self, token2wav, tf32: bool = False, compile: bool = False) -> None:
+        """`compile`: the captured DiT is torch.compile'd first (its small kernels fused; the first
+        window of each shape then takes a minute or more to compile)."""
         self.token2wav = token2wav
-        plan = plan or ChunkPlan.for_model(token2wav)
-        self.dit_frames = {plan.chunk + plan.future, plan.past + plan.chunk + plan.future}
-        self.vocoder_frames = {plan.chunk, plan.chunk + 2 * plan.vocoder_context}
         self.tf32 = tf32
+        self._dit = torch.compile(token2wav.code2wav_dit_model, dynamic=False) if compile else None
         self._graphs: dict[tuple, _Replay] = {}
+        self._pool = None
 
     def sample_mel(self, codes, cond, ref_mel, noise) -> torch.Tensor:
         """The DiT window; `tf32`: its float32 matmuls on the tensor cores (docs/perf.md: cost)."""
         with tf32_matmuls(self.tf32 and noise.device.type == "cuda"):
-            if noise.device.type != "cuda" or noise.shape[1] not in self.dit_frames:
+            if noise.device.type != "cuda":
                 return sample_mel(self.token2wav, codes, cond, ref_mel, noise)
             key = ("dit", noise.shape[1], ref_mel.shape[1])
-            return self._replay(key, partial(sample_mel, self.token2wav), codes, cond, ref_mel, noise)
+            captured = partial(sample_mel, self.token2wav, dit=self._dit)
+            return self._replay(key, captured, codes, cond, ref_mel, noise)
 
     def vocode(self, mel: torch.Tensor) -> torch.Tensor:
-        if mel.device.type != "cuda" or mel.shape[1] not in self.vocoder_frames:
+        if mel.device.type != "cuda":
             return vocode(self.token2wav, mel)
         spectrogram = vocoder_input(self.token2wav, mel)
         body = partial(vocoder_body, self.token2wav)
@@ -261,7 +273,9 @@ class WindowGraphs:
     def _replay(self, key: tuple, fn: Callable, *args: torch.Tensor) -> torch.Tensor:
         replay = self._graphs.get(key)
         if replay is None:
-            replay = self._graphs[key] = _Replay(fn, args)
+            if self._pool is None:
+                self._pool = torch.cuda.graph_pool_handle()
+            replay = self._graphs[key] = _Replay(fn, args, self._pool)
         return replay(args)
 
 
@@ -285,7 +299,7 @@ def tf32_matmuls(on: bool) -> Iterator[None]:
 class _Replay:
     """`fn` over static copies of its inputs, captured once in a CUDA graph."""
 
-    def __init__(self, fn: Callable, args: tuple[torch.Tensor, ...]) -> None:
+    def __init__(self, fn: Callable, args: tuple[torch.Tensor, ...], pool=None) -> None:
         self.inputs = [a.clone() for a in args]
         here = torch.cuda.current_stream()
         warm = torch.cuda.Stream()
@@ -295,7 +309,7 @@ class _Replay:
         here.wait_stream(warm)
         self.graph = torch.cuda.CUDAGraph()
         # thread_local: the talker's thread keeps decoding (and syncing) while this captures.
-        with torch.cuda.graph(self.graph, capture_error_mode="thread_local"):
+        with torch.cuda.graph(self.graph, pool=pool, capture_error_mode="thread_local"):
             self.output = fn(*self.inputs)
 
     def __call__(self, args: tuple[torch.Tensor, ...]) -> torch.Tensor:

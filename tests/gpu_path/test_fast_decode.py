@@ -95,12 +95,12 @@ def test_left_padded_batch_decodes_each_row_as_if_alone(backends):
     decoder = ThinkerDecoder(thinker)
     alone = []
     for text in texts:
-        ids = tok(text, return_tensors="pt").input_ids
+        ids = tok(text, return_tensors="pt").input_ids.to(thinker.device)
         alone.append(
             list(decode_tokens(decoder, {"input_ids": ids, "attention_mask": torch.ones_like(ids)}, 8, set()))
         )
     tok.padding_side = "left"
-    batch = tok(texts, return_tensors="pt", padding=True)
+    batch = tok(texts, return_tensors="pt", padding=True).to(thinker.device)
     logits = decoder.start(dict(batch), max_new_tokens=8)
     rows: list[list[int]] = [[], []]
     for _ in range(8):
@@ -123,7 +123,11 @@ def test_backend_stream_gives_the_same_text_with_and_without_the_fast_path(backe
 
 def test_fast_path_is_off_on_cpu_unless_asked_for(tiny_model_dir):
     backend = OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0))
-    assert backend._fast_decoder("thinker") is None and backend._fast_decoder("talker") is None
+    on = backend.device.type == "cuda"  # on by default where the model loads on a GPU
+    assert (backend._fast_decoder("thinker") is not None) == on
+    assert (backend._fast_decoder("talker") is not None) == on
+    off = OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0, fast=False))
+    assert off._fast_decoder("thinker") is None and off._fast_decoder("talker") is None
 
 
 def test_spoken_reply_is_the_same_with_the_fast_talker(backends, media_dir):
@@ -163,3 +167,91 @@ def test_a_second_decoder_shares_the_fused_weights_instead_of_copying_them(backe
     assert second.layers[0].qkv.weight.data_ptr() == first.layers[0].qkv.weight.data_ptr()
     assert second.layers[0].gate_up.weight.data_ptr() == first.layers[0].gate_up.weight.data_ptr()
     assert second.layers[0].qkv.bias.data_ptr() == first.layers[0].qkv.bias.data_ptr()
+
+
+def test_the_picker_keeps_what_it_has_seen_on_the_device_and_chooses_as_from_the_list():
+    """Sampling with a repetition penalty: the device-side history must give the choices the
+    list-built one does, step by step, and rebuild when the caller's list is not its own."""
+    from transformers import GenerationConfig
+
+    from carellm.backends.fast_decode import _History, make_picker
+
+    config = GenerationConfig(repetition_penalty=1.3, top_k=20)
+    prompt = torch.tensor([[5, 6, 7]])
+    logits = torch.randn(40, 1, 64, generator=torch.Generator().manual_seed(0))
+
+    def run(rebuild_every_step: bool) -> list[int]:
+        pick = make_picker(config, 0.9, 0.8, generator=torch.Generator().manual_seed(3))
+        generated: list[int] = []
+        for step in logits:
+            prompt_ids = prompt.clone() if rebuild_every_step else prompt  # a new object: rebuilt
+            generated.append(int(pick(step, generated, prompt_ids)))
+        return generated
+
+    assert run(False) == run(True)
+    history = _History()
+    assert history.seen(prompt, [1, 2]).tolist() == [[5, 6, 7, 1, 2]]
+    history.chose(torch.tensor([9]))
+    assert history.seen(prompt, [1, 2, 9]).tolist() == [[5, 6, 7, 1, 2, 9]]
+    assert history.seen(prompt, [4]).tolist() == [[5, 6, 7, 4]]  # not its own list: rebuilt
+
+
+def test_in_graph_sampling_filters_exactly_as_transformers_processors():
+    """GraphSampler (the talker's sampling inside its captured step) against the processors
+    `generate` applies, on random scores, prompts and histories: the same filtered scores."""
+    from transformers import (
+        LogitsProcessorList,
+        RepetitionPenaltyLogitsProcessor,
+        TemperatureLogitsWarper,
+        TopKLogitsWarper,
+        TopPLogitsWarper,
+    )
+
+    from carellm.backends.fast_decode import GraphSampler
+
+    vocab, eos, blocked = 300, (290, 291), (5,)
+    sampler = GraphSampler(vocab, "cpu", 0.9, 40, 0.8, 1.05, suppress=blocked, eos_ids=eos)
+    processors = LogitsProcessorList(
+        [RepetitionPenaltyLogitsProcessor(1.05), TemperatureLogitsWarper(0.9), TopKLogitsWarper(40),
+         TopPLogitsWarper(0.8)]
+    )  # fmt: skip
+    gen = torch.Generator().manual_seed(0)
+    for trial in range(20):
+        prompt = torch.randint(0, vocab + 20, (1, 12), generator=gen)  # ids past the vocab are ignored
+        generated = torch.randint(0, vocab, (1, trial), generator=gen)
+        min_new = 10
+        sampler.reset(prompt, min_new)
+        for token in generated[0]:  # what choose() records for each id it drew
+            sampler.presence[0, token] = True
+            sampler.count.add_(1)
+        logits = torch.randn(1, vocab, generator=gen) * 3
+        expected = logits.clone()
+        if trial < min_new:
+            expected[:, list(eos)] = float("-inf")
+        expected[:, list(blocked)] = float("-inf")
+        expected = processors(torch.cat([prompt, generated], 1), expected)
+        assert torch.equal(sampler.filtered(logits), expected), trial
+    ids = torch.zeros(1, 1, dtype=torch.long)
+    sampler.choose(torch.randn(1, vocab, generator=gen), ids)
+    assert int(ids) == int(sampler.chosen) and bool(sampler.presence[0, int(ids)])
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="graph capture needs a GPU")
+def test_capturing_the_talker_step_leaves_its_state_as_one_step_made_it(backends):
+    """The capture's warm-up runs must not move the reply row, the cache or the sampler along."""
+    _, fast = backends
+    assert fast.device.type == "cuda"
+    inputs = fast.prepare(_text_messages()).tensors
+    reply = fast.processor.tokenizer("Thank you.", return_tensors="pt").input_ids.to(fast.device)
+    with torch.inference_mode():
+        talker_inputs = fast._talker_inputs(inputs, inputs["input_ids"], reply, "Chelsie", False)
+    decoder = fast._fast_decoder("talker")
+    with torch.inference_mode():
+        logits = decoder.start(talker_inputs, 40)
+        decoder._graphs = {}  # capture on the next step
+        decoder.sampler.reset(talker_inputs["input_ids"])
+        decoder.sampler.choose(logits, decoder.ids[:1])
+        index = int(decoder.index[0])
+        decoder.step_sampled()
+        assert int(decoder.reply_at) == 1 and int(decoder.index[0]) == index + 1
+        assert int(decoder.sampler.count) == 2

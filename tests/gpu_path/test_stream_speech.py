@@ -174,21 +174,26 @@ def cuda_voice(omni_backend):
 
 @needs_cuda
 def test_graph_replayed_windows_give_the_eager_numbers(cuda_voice):
+    """Every shape, replayed in turns (the graphs share one memory pool), gives the eager output."""
     from carellm.backends.stream_speech import WindowGraphs, sample_mel, vocode
 
     token2wav, cond, ref_mel, noise = cuda_voice
+    plan = ChunkPlan.for_model(token2wav)
     graphs = WindowGraphs(token2wav)
+    dit_frames = [plan.chunk + plan.future, plan.past + plan.chunk + plan.future, plan.block + 6]
+    vocoder_frames = [plan.chunk, plan.chunk + 2 * plan.vocoder_context, 30]
+    mel_dim = token2wav.config.dit_config.mel_dim
     with torch.inference_mode():
-        for frames in sorted(graphs.dit_frames):
-            codes = torch.tensor([_codes(frames // 2)], device="cuda")
-            for _ in range(2):  # capture, then a replay
+        for _ in range(2):  # capture, then replays interleaved with the other shapes'
+            for frames in dit_frames:
+                codes = torch.tensor([_codes(frames // 2)], device="cuda")
                 replayed = graphs.sample_mel(codes, cond, ref_mel, noise[:, :frames])
-            eager = sample_mel(token2wav, codes, cond, ref_mel, noise[:, :frames])
-            torch.testing.assert_close(replayed, eager, rtol=1e-4, atol=1e-4)
-        for frames in sorted(graphs.vocoder_frames):
-            mel = torch.randn(1, frames, token2wav.config.dit_config.mel_dim, device="cuda")
-            torch.testing.assert_close(graphs.vocode(mel), vocode(token2wav, mel), rtol=1e-4, atol=1e-4)
-    assert len(graphs._graphs) == len(graphs.dit_frames) + len(graphs.vocoder_frames)
+                eager = sample_mel(token2wav, codes, cond, ref_mel, noise[:, :frames])
+                torch.testing.assert_close(replayed, eager, rtol=1e-4, atol=1e-4)
+            for frames in vocoder_frames:
+                mel = torch.randn(1, frames, mel_dim, device="cuda")
+                torch.testing.assert_close(graphs.vocode(mel), vocode(token2wav, mel), rtol=1e-4, atol=1e-4)
+    assert len(graphs._graphs) == len(dit_frames) + len(vocoder_frames)
 
 
 @needs_cuda
