@@ -42,9 +42,15 @@ DRUGS = (
     r"lorazepam|ativan|diazepam|valium|clonazepam|klonopin|zolpidem|ambien|quetiapine|seroquel|olanzapine|"
     r"risperidone|aripiprazole|abilify|lithium|lamotrigine|valproate|methylphenidate|ritalin|adderall|"
     r"melatonin|ibuprofen|paracetamol|acetaminophen|tylenol|benzodiazepines?|ssris?|antidepressants?|"
+    r"gabapentin|pregabalin|lyrica|hydroxyzine|propranolol|buspirone|doxepin|nortriptyline|clomipramine|"
+    r"desvenlafaxine|pristiq|vortioxetine|trintellix|zopiclone|eszopiclone|lunesta|temazepam|diphenhydramine|"
+    r"benadryl|advil|motrin|aleve|nyquil|unisom|aspirin|naproxen|tramadol|codeine|oxycodone|ketamine|"
+    r"esketamine|5-?htp|st\.? john'?s wort|"
     r"舍曲林|左洛复|氟西汀|百忧解|艾司西酞普兰|来士普|西酞普兰|帕罗西汀|文拉法辛|度洛西汀|安非他酮|米氮平|曲唑酮|"
     r"阿普唑仑|劳拉西泮|地西泮|安定|氯硝西泮|唑吡坦|思诺思|喹硫平|奥氮平|利培酮|阿立哌唑|碳酸锂|拉莫三嗪|丙戊酸|"
-    r"哌甲酯|褪黑素|布洛芬|对乙酰氨基酚|抗抑郁药|安眠药"
+    r"哌甲酯|褪黑素|布洛芬|对乙酰氨基酚|抗抑郁药|安眠药|艾司唑仑|佐匹克隆|奥沙西泮|黛力新|氟哌噻吨美利曲辛|"
+    r"坦度螺酮|丁螺环酮|阿戈美拉汀|伏硫西汀|普萘洛尔|加巴喷丁|普瑞巴林|羟嗪|苯海拉明|阿司匹林|曲马多|可待因|"
+    r"5-?羟色氨酸|圣约翰草"
 )
 
 _ME = r"(?:my ?self|myself|my own life|my life)"
