@@ -95,9 +95,10 @@ class Session:
         video: MediaArg = None,
         use_video_audio: bool = False,
         speak: bool | None = None,
+        speak_early: bool | None = None,
     ) -> Reply:
         """One turn, waiting for the whole reply."""
-        for chunk in self.stream(text, audio, image, video, use_video_audio, speak):
+        for chunk in self.stream(text, audio, image, video, use_video_audio, speak, speak_early):
             if chunk.kind == "done":
                 assert isinstance(chunk.reply, Reply)
                 return chunk.reply
@@ -111,8 +112,14 @@ class Session:
         video: MediaArg = None,
         use_video_audio: bool = False,
         speak: bool | None = None,
+        speak_early: bool | None = None,
     ) -> Iterator[Chunk]:
-        """One turn as chunks: `text` pieces, maybe `replace` (safety), `audio`, then `done`."""
+        """One turn as chunks: `text` pieces, maybe `replace` (safety), `audio`, then `done`.
+
+        `speak_early`: speak the reply's first sentence once the guard approves it alone, while
+        the rest is written (None: `settings.stream_speech`). False says nothing until the whole
+        reply is approved, for callers that never show or play a reply that may be withdrawn.
+        """
         started = time.time()
         text = visible(text or "").strip()
         media = _media_items("audio", audio) + _media_items("image", image)
@@ -124,6 +131,7 @@ class Session:
         lang: Lang = self.lang or (detect_lang(text) if text else "en")
         first_turn = self.turns == 0
         speak = self.speak if speak is None else speak
+        speak_early = self.settings.stream_speech if speak_early is None else speak_early
         user = Message("user", text, media)
 
         user_gate = self.gate.check_user_turn(text, lang, self.history.user_texts(), self.id)
@@ -139,7 +147,7 @@ class Session:
             reply_gate = GateDecision()
             yield Chunk("text", text=final)
         else:
-            early = speak and self.settings.stream_speech and self.backend.speaks_separately
+            early = speak and speak_early and self.backend.speaks_separately
             for chunk in self.backend.stream(messages, options):
                 if chunk.kind == "text":
                     piece = visible(chunk.text)

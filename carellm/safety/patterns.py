@@ -42,12 +42,26 @@ DRUGS = (
     r"lorazepam|ativan|diazepam|valium|clonazepam|klonopin|zolpidem|ambien|quetiapine|seroquel|olanzapine|"
     r"risperidone|aripiprazole|abilify|lithium|lamotrigine|valproate|methylphenidate|ritalin|adderall|"
     r"melatonin|ibuprofen|paracetamol|acetaminophen|tylenol|benzodiazepines?|ssris?|antidepressants?|"
+    r"gabapentin|pregabalin|lyrica|hydroxyzine|propranolol|buspirone|doxepin|nortriptyline|clomipramine|"
+    r"desvenlafaxine|pristiq|vortioxetine|trintellix|zopiclone|eszopiclone|lunesta|temazepam|diphenhydramine|"
+    r"benadryl|advil|motrin|aleve|nyquil|unisom|aspirin|naproxen|tramadol|codeine|oxycodone|ketamine|"
+    r"esketamine|5-?htp|st\.? john'?s wort|"
     r"舍曲林|左洛复|氟西汀|百忧解|艾司西酞普兰|来士普|西酞普兰|帕罗西汀|文拉法辛|度洛西汀|安非他酮|米氮平|曲唑酮|"
     r"阿普唑仑|劳拉西泮|地西泮|安定|氯硝西泮|唑吡坦|思诺思|喹硫平|奥氮平|利培酮|阿立哌唑|碳酸锂|拉莫三嗪|丙戊酸|"
-    r"哌甲酯|褪黑素|布洛芬|对乙酰氨基酚|抗抑郁药|安眠药"
+    r"哌甲酯|褪黑素|布洛芬|对乙酰氨基酚|抗抑郁药|安眠药|艾司唑仑|佐匹克隆|奥沙西泮|黛力新|氟哌噻吨美利曲辛|"
+    r"坦度螺酮|丁螺环酮|阿戈美拉汀|伏硫西汀|普萘洛尔|加巴喷丁|普瑞巴林|羟嗪|苯海拉明|阿司匹林|曲马多|可待因|"
+    r"5-?羟色氨酸|圣约翰草"
 )
 
 _ME = r"(?:my ?self|myself|my own life|my life)"
+# A stock of pills counted out ("40", "2 bottles of", "三瓶"): the number must not hide the means.
+_PILLS = r"(?:pills|meds|medication|medicine|tablets|sleeping pills|painkillers|prescriptions?)"
+_STOCK = (
+    r"(?:(?:\d+|a|two|three|four|five|six|several|a few|a couple of)\s+(?:bottles?|boxes|packs?|packets|months?|weeks?)"
+    r"(?:'s?)?\s+(?:worth\s+)?of\s+|(?:\d+|twenty|thirty|forty|fifty|sixty|a hundred|hundreds of|dozens of)\s+)"
+)
+_MANY = r"(?:\d{2,}|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundreds of)"
+_ZH_AMOUNT = r"(?:\d+|[一二两三四五六七八九十几百]+)(?:片|颗|粒|瓶|盒)"
 _INTENT = r"(?:want|wanna|wish|going|plan|planning|planned|ready|decided|trying|try|tried|gonna|need|intend|about|thinking about|thought about|think about|considering|consider)"
 
 EN = [
@@ -179,7 +193,8 @@ EN = [
         "suicide",
         "high",
         "means",
-        r"\b(?:saving|saved|stockpil\w*|hoard\w*|collect\w*|stash\w*|storing|kept|keeping)\s+(?:up\s+)?(?:all\s+)?(?:my\s+|of my\s+|some\s+|a lot of\s+)?(?:pills|meds|medication|medicine|tablets|sleeping pills|painkillers|prescriptions?)\b",
+        rf"\b(?:saving|saved|stockpil\w*|hoard\w*|collect\w*|stash\w*|storing|kept|keeping)\s+(?:up\s+)?(?:all\s+)?(?:my\s+|of my\s+|some\s+|a lot of\s+)?{_STOCK}?(?:my\s+)?{_PILLS}\b"
+        rf"|\b(?:{_STOCK}(?:my\s+)?(?:[\w-]+\s+)?{_PILLS}\s+(?:saved|collected|hidden)|(?:{_STOCK}|my\s+|some\s+|a lot of\s+)(?:my\s+)?(?:[\w-]+\s+)?{_PILLS}\s+(?:stockpiled|hoarded|stashed|saved up|set aside|hidden away))\b",
     ),
     _p(
         "en.means",
@@ -188,6 +203,15 @@ EN = [
         "medium",
         "means",
         r"\b(?:bought|buying|got|have|found|ordered)\s+(?:a\s+|some\s+)?(?:rope|noose|gun|pistol|rifle|razor blades?|blades?|charcoal|pesticide|poison|rat poison|helium)\b|\bhow (?:many|much) (?:pills|tablets|of \w+) (?:would|does it take|to) (?:kill|die|overdose)\b|\blethal dose\b|\bpainless(?:ly)? (?:way|ways) to (?:die|go)\b",
+    ),
+    _p(
+        "en.take_many",
+        "en",
+        "suicide",
+        "high",
+        "plan",
+        rf"\b(?:{_INTENT}|will|i'?ll)\s+(?:to\s+)?(?:take|swallow|down|overdose on|od on)\s+(?:all\s+)?{_MANY}\s+(?:of\s+)?(?:my\s+|the\s+|these\s+|those\s+)?(?:[\w-]+\s+)?(?:{_PILLS}|{DRUGS})\b(?!\s+(?:a|per|each|every)\s+(?:day|week|morning|night)|\s+daily)",
+        True,
     ),
     _p("en.how_many", "en", "suicide", "high", "means", r"\bhow (?:many|much) [\w\s]{0,30}?(?:would it take|does it take|to take|do i need|would i need) to (?:die|kill myself|overdose|od|not wake up|end it)\b"),
     _p("en.letters", "en", "suicide", "high", "farewell", r"\b(?:wrote|written|writing|left) (?:goodbye |farewell |last )?(?:letters|notes) (?:to|for) (?:everyone|everybody|my family|all of you|my kids|my parents)\b"),
@@ -428,7 +452,7 @@ ZH = [
         "suicide",
         "high",
         "plan",
-        rf"{_ZH_INTENT}[^。！？]{{0,6}}(?:跳楼|跳河|跳江|跳海|跳桥|卧轨|上吊|割腕|烧炭|服毒|喝农药|吃安眠药|吞药|吃药自|撞车|开煤气|从楼上跳|跳下去)",
+        rf"{_ZH_INTENT}[^。！？]{{0,6}}(?:跳楼|跳河|跳江|跳海|跳桥|卧轨|上吊|割腕|烧炭|服毒|喝农药|吃(?:{_ZH_AMOUNT})?安眠药|吞(?:{_ZH_AMOUNT})?药|吃药自|撞车|开煤气|从楼上跳|跳下去)",
     ),
     _p(
         "zh.method_bare",
@@ -444,7 +468,7 @@ ZH = [
         "suicide",
         "high",
         "means",
-        r"(?:攒|存|囤|藏|收集)(?:了)?(?:很多|好多|一些|不少|一堆|一瓶|几瓶|足够的?)?(?:安眠药|药片|药|农药)|买(?:了|好了)(?:一根|一些|几包|一瓶)?(?:绳子|木炭|炭|刀片|农药|老鼠药|安眠药)|致死(?:剂)?量|多少[^。，！？]{0,8}(?:才能|能|会|可以)?(?:致死|死得了|死掉)|(?<!导)致死(?!率)|吃多少(?:片)?(?:药|安眠药)(?:能|会|可以)?(?:死|致死)",
+        rf"(?:攒|存|囤|藏|收集)(?:了)?(?:很多|好多|一些|不少|一堆|一瓶|几瓶|足够的?|{_ZH_AMOUNT}(?:的)?)?(?:安眠药|药片|药|农药)|买(?:了|好了)(?:一根|一些|几包|一瓶)?(?:绳子|木炭|炭|刀片|农药|老鼠药|安眠药)|致死(?:剂)?量|多少[^。，！？]{{0,8}}(?:才能|能|会|可以)?(?:致死|死得了|死掉)|(?<!导)致死(?!率)|吃多少(?:片|颗|粒)?(?:\d+(?:\.\d+)?\s*(?:mg|毫克)\s*的?)?(?:药|安眠药|{DRUGS})(?:能|会|可以)?(?:死|致死)",
     ),
     _p("zh.how_die", "zh", "suicide", "high", "plan", r"(?:想好了|计划好了|决定了|研究了?|查了?)(?:要)?(?:怎么|如何|怎样)(?:去)?死|(?:怎么|如何|怎样)(?:死|自杀)(?:最|比较|才)?(?:不痛|快|没有痛苦)"),
     _p(
@@ -477,7 +501,8 @@ ZH = [
         "medical_emergency",
         "imminent",
         "act",
-        r"(?:已经|刚刚|刚才|刚)?(?:吃|吞|喝)(?:了|下了|下)(?:一整瓶|一瓶|整瓶|一盒|整盒|很多|好多|一把|几十|\d+)(?:片|颗|粒)?(?:的)?(?:安眠药|药|农药|百草枯|敌敌畏)?|喝了(?:农药|百草枯|敌敌畏|老鼠药)|割(?:了)?腕了|已经割了",
+        r"(?:已经|刚刚|刚才|刚)?(?:吃|吞|喝)(?:了|下了|下)(?:一整瓶|一瓶|整瓶|一盒|整盒|很多|好多|一把|几十|\d+)(?:片|颗|粒)?(?:的)?(?:安眠药|药|农药|百草枯|敌敌畏)?"
+        rf"|(?:吃|吞|喝)(?:了|下了|下){_ZH_AMOUNT}(?:的)?(?:安眠药|药|农药|百草枯|敌敌畏|{DRUGS})|喝了(?:农药|百草枯|敌敌畏|老鼠药)|割(?:了)?腕了|已经割了",
     ),
     _p(
         "zh.medical",

@@ -8,12 +8,57 @@ claims of being human or promises of confidentiality.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from carellm.safety.normalize import normalize
 from carellm.safety.patterns import DRUGS
 
-_DOSE = r"\d+(?:\.\d+)?\s*(?:mg|milligrams?|毫克|g\b|克|片|粒|颗|tablets?|pills?|capsules?)"
+# Dose vocabulary, written from how prescriptions and package leaflets state doses (amount +
+# unit, count of pills + frequency, "take"/"吃" + count, changing a dose), not from any test set.
+_MASS = r"(?:mg|mcg|μg|ug|milligrams?|micrograms?|iu|毫克|微克)(?![a-z])"
+_COUNT = r"(?:pills?|tablets?|tabs?|capsules?|caps?|doses?)\b"
+_COUNT_ZH = r"(?:片|粒|颗|丸|胶囊)"
+_NUM = (
+    r"(?:\d+(?:[.,/]\d+)?|½|half(?: a)?|a couple(?: of)?|a few|one|two|three|four|five|six|seven|eight|nine"
+    r"|ten|another|an extra|extra)"
+)
+_NUM_ZH = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百几半]+)"
+_DOSE = rf"\d+(?:[.,]\d+)?\s*(?:{_MASS}|g\b|克|{_COUNT}|{_COUNT_ZH})"
+_INTAKE = (
+    r"(?:take|taking|try|trying|have|pop|swallow|use|start(?: on| with)?|add|go up to|bump (?:it )?up to"
+    r"|(?:increase|up|raise|cut|drop|lower|reduce) (?:it |that |this |your dose |back )?to)"
+)
+_INTAKE_ZH = (
+    r"(?:吃|服|服用|吞|吞服|口服|含服|加到|加量到|增加到|减到|减少到|每次|每天|每晚|每日|一天|一次|睡前)"
+)
+# "吃两片面包", "一颗定心丸": counted, but not medicine.
+_NOT_MEDICINE_ZH = r"(?:面包|吐司|饼干|西瓜|苹果|橙子|柠檬|肉|培根|火腿|奶酪|芝士|姜|糖|巧克力|草莓|葡萄|花生|坚果|枣|樱桃|蓝莓|瓜子|薯片|蛋糕|披萨|水果|叶|面膜|定心丸)"
+_FREQUENCY = (
+    r"(?:(?:a|per|each|every) (?:day|night|morning|evening|\d+ hours)|daily|twice|three times|before bed"
+    r"|at bedtime|at night|in the morning)\b"
+)
+# Changing or stopping a dose is advice too; "don't double your dose", "ask your doctor before
+# you stop" is not (see _WARNING).
+_DOSE_CHANGE = [
+    re.compile(
+        r"\b(?:double|triple|increase|up|raise|bump up|lower|reduce|halve|cut|skip|stop|change|adjust)"
+        r"(?: up)?(?: on)? (?:your|the) (?:dose|dosage|medication|medicine|meds|pills|prescription)\b"
+        rf"|\b(?:stop|quit|skip) taking (?:your |the )?(?:meds|medication|medicine|pills|{DRUGS})\b"
+        r"|\btake (?:double|twice|two times|three times|triple) (?:the|your|as much)\b"
+    ),
+    re.compile(
+        r"(?:剂量|药量|用量)(?:加倍|翻倍|加大|增加|减半|减少)|(?:加倍|翻倍|加大|增加|减少)(?:剂量|药量|用量)"
+        r"|药(?:量)?(?:加倍|翻倍|减半)|多吃(?:一|两|几|\d+)?(?:片|粒|颗)|停(?:药|掉(?:你的)?药)(?!后|反应|症状)"
+        rf"|停(?:用|服)(?:药物|药|{DRUGS})"
+    ),
+]
+_WARNING = re.compile(
+    r"\b(?:don'?t|do not|never|not|shouldn'?t|should not|can'?t|cannot|without|before|whether|ask|talk to"
+    r"|talk with|check with|consult|instead of|rather than|avoid|doctor|psychiatrist|prescriber|pharmacist)\b"
+    r"|不要|别|不能|不可以|不建议|千万|切勿|勿|擅自|医生|咨询|请教|商量"
+)
+_CLAUSE_END = re.compile(r"[.,;:!?。，；：！？\n]")
 
 RULES: dict[str, list[re.Pattern]] = {
     "method": [
@@ -53,6 +98,21 @@ RULES: dict[str, list[re.Pattern]] = {
             rf"\b(?:take|try|start|increase|double|you should take|i recommend|consider taking|ask for) (?:some |a |an )?(?:{DRUGS})\b"
         ),
         re.compile(rf"(?:吃|服用|试试|加量|加到|换成|建议你?吃|可以吃)(?:点|一些)?(?:{DRUGS})"),
+        # An amount by weight is a dose whatever it names: "50mg", "0.5 mg", "100毫克".
+        re.compile(rf"\d+(?:[.,]\d+)?\s*{_MASS}"),
+        # A medicine named with its strength: "zoloft 50", "舍曲林50".
+        re.compile(
+            rf"(?:{DRUGS})[ -]?\d+(?:\.\d+)?(?!\d|\.\d|\s*(?:minutes?|hours?|days?|weeks?|months?|years?|分钟|小时|天|周|个月|年))"
+        ),
+        # Counted pills: "take 2 pills", "try one xanax", "two tablets a day".
+        re.compile(
+            rf"\b{_INTAKE} {_NUM} (?:more |extra )?(?:of (?:your|the|these|those|them|my) )?(?:[\w-]+ ){{0,2}}?(?:{_COUNT}|(?:{DRUGS})\b)"
+            rf"|\b{_NUM} (?:[\w-]+ )?(?:{_COUNT}|(?:{DRUGS})\b) {_FREQUENCY}"
+        ),
+        re.compile(
+            rf"{_INTAKE_ZH}(?:吃|服用|服)?{_NUM_ZH}{_COUNT_ZH}(?!{_NOT_MEDICINE_ZH})|{_NUM_ZH}{_COUNT_ZH}(?:{DRUGS})"
+        ),
+        *_DOSE_CHANGE,
     ],
     "false_identity": [
         re.compile(
@@ -88,21 +148,32 @@ class ReplyVerdict:
 
 
 def guard_reply(reply: str) -> ReplyVerdict:
-    """Whether a model reply may be shown (and spoken) as it is."""
-    norm = normalize(reply)
+    """Whether a model reply may be shown (and spoken) as it is.
+
+    Every rule reads the reply twice: with leetspeak undone ("k1ll") and with every digit as
+    written ("zoloft50", "5htp"); a rule is broken if either reading breaks it.
+    """
+    readings = list(dict.fromkeys((normalize(reply), normalize(reply, leet=False))))
     violations: list[str] = []
     evidence: list[str] = []
     for rule, patterns in RULES.items():
-        for pattern in patterns:
-            match = pattern.search(norm)
-            if match is None:
-                continue
-            if rule == "false_identity" and _DENIAL.search(norm[max(0, match.start() - 12) : match.end()]):
-                continue
+        match = next(
+            (m for pattern in patterns for norm in readings for m in _breaches(rule, pattern, norm)), None
+        )
+        if match is not None:
             violations.append(rule)
             evidence.append(match.group(0))
-            break
     return ReplyVerdict(not violations, violations, evidence)
+
+
+def _breaches(rule: str, pattern: re.Pattern, norm: str) -> Iterator[re.Match]:
+    """Matches of `pattern` that are not a denial ("I'm not a doctor") or a warning ("don't double your dose")."""
+    for match in pattern.finditer(norm):
+        if rule == "false_identity" and _DENIAL.search(norm[max(0, match.start() - 12) : match.end()]):
+            continue
+        if pattern in _DOSE_CHANGE and _WARNING.search(_CLAUSE_END.split(norm[: match.start()][-80:])[-1]):
+            continue
+        yield match
 
 
 def safe_fallback(lang: str) -> str:

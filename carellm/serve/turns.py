@@ -66,6 +66,7 @@ class PreparedTurn:
     completion_id: str
     created: int
     usage: Usage | None = None
+    speak_early: bool | None = None  # False: no speech before the whole reply is approved
 
 
 class TurnThread:
@@ -94,6 +95,7 @@ class TurnThread:
                     user.image or None,
                     user.video or None,
                     speak=req.wants_audio,
+                    speak_early=turn.speak_early,
                 )
                 try:
                     for chunk in gen:
@@ -214,6 +216,8 @@ class ChatService:
         return PreparedTurn(
             req, session, conversation, lock, extra.session_id if server_side and extra else None,
             f"chatcmpl-{uuid.uuid4().hex}", int(time.time()),
+            # Holding unchecked text holds its speech too: an opening spoken early could be withdrawn.
+            speak_early=False if self.settings.hold_unchecked_text else None,
         )  # fmt: skip
 
     def _new_session(self, lang: str | None, session_id: str | None) -> Session:

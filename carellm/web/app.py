@@ -53,7 +53,8 @@ def build_app(
             counselor, sink, lang=None, locale=settings.locale or _locale(request), recorder=recorder
         )
 
-    with gr.Blocks(title="CareLLM", analytics_enabled=False) as demo:
+    cache = (web.cache_sweep_s, web.cache_max_age_s)  # private files must not pile up in Gradio's cache
+    with gr.Blocks(title="CareLLM", analytics_enabled=False, delete_cache=cache) as demo:
         conv = gr.State(None, delete_callback=lambda c: c.close() if c else None)
         lang = gr.State(start_lang)
 

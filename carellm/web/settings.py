@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from carellm.errors import ConfigError
@@ -21,6 +22,10 @@ class WebSettings(BaseSettings):
     ui_lang: Literal["auto", "zh", "en"] = "auto"
     # Where thumbs/comments go until the store provides a persistent sink (default: data_dir/feedback).
     feedback_file: Path | None = None
+    # Gradio keeps copies of uploads and of what it served (reply audio, transcripts, plots): every
+    # cache_sweep_s those older than cache_max_age_s are deleted, and all of them when the page stops.
+    cache_sweep_s: int = Field(15 * 60, ge=1)
+    cache_max_age_s: int = Field(60 * 60, ge=1)
 
     def credentials(self) -> tuple[str, str] | None:
         if not self.auth:

@@ -258,6 +258,22 @@ def test_a_reply_withdrawn_after_its_opening_was_spoken_says_the_replacement(omn
     assert chunks[-1].reply.text == "I'm here to listen."
 
 
+@pytest.mark.parametrize(
+    ("pieces", "said"),
+    [
+        (REPLY, "I hear you. That sounds really hard."),
+        (["I hear you. ", "A DIAGNOSIS."], "I'm here to listen."),
+    ],
+)
+def test_without_early_speech_nothing_is_said_until_the_whole_reply_is_approved(omni_backend, pieces, said):
+    backend = ScriptedText(omni_backend, pieces)
+    gate = KeywordGate()
+    chunks = list(_session(backend, gate).stream("hello", speak=True, speak_early=False))
+    assert backend.log == [*(("text", piece) for piece in pieces), ("speak", said)]
+    assert gate.calls == ["user", "reply"]  # no opening checked on its own
+    assert chunks[-1].reply.text == said and chunks[-1].reply.audio is not None
+
+
 def test_appended_resources_are_spoken_after_the_opening(omni_backend):
     backend = ScriptedText(omni_backend, REPLY)
     reply = _session(backend).send("WORRY", speak=True)

@@ -71,6 +71,50 @@ def test_intent_with_a_time_or_an_act_is_imminent(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "I took 30 pills",
+        "吃了30片安眠药",
+        "我吃了 30 片安眠药",
+        "吃了三十片安眠药",
+        "I'm going to take 60 pills tonight",
+    ],
+)
+def test_an_overdose_counted_in_numbers_is_imminent(text):
+    assert assess(text).level == "imminent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have 2 bottles of pills saved up",
+        "I've saved up 40 pills",
+        "I have 3 months of meds stockpiled",
+        "我攒了50片安眠药",
+        "我存了 100 片药",
+        "我想一次吃60片安眠药",
+        "吃多少片 25mg 的药会死",
+    ],
+)
+def test_a_stock_of_pills_or_a_lethal_amount_with_a_number_is_high(text):
+    assert assess(text).level in {"high", "imminent"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I saved up 200 dollars for a trip",
+        "我存了 3 个月的工资",
+        "this homework is killing me, 3 essays due tomorrow",
+        "我每天吃2片维生素",
+        "笑死我了，他连吃了三碗饭",
+    ],
+)
+def test_numbers_in_everyday_talk_are_not_risk(text):
+    assert not assess(text).flagged
+
+
+@pytest.mark.parametrize(
     ("text", "category"),
     [
         ("I cut myself again last night", "self_harm"),

@@ -30,7 +30,7 @@ class MarkerGate:
             return GateDecision(replace_with="Please call 988 now.", level="imminent", categories=["suicide"])
         return GateDecision()
 
-    def check_reply(self, reply, lang, session_id=None):
+    def check_reply(self, reply, lang, session_id=None, final=True):
         return GateDecision()
 
 

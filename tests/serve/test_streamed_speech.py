@@ -1,5 +1,5 @@
 """Spoken replies over the API with the official openai SDK: the first sentence is heard while the
-rest is still being written, and holding unchecked text still holds it.
+rest is still being written, and holding unchecked text holds its text and its speech.
 
 The server's counselor writes fixed sentences (tests/scripted.py) and speaks them with the tiny model.
 """
@@ -31,15 +31,16 @@ class ListRecorder:
 
 @pytest.fixture(scope="module")
 def speaking(start_server, omni_backend, counselor, api_key):
-    """A server whose replies are `pieces`, with the given ServeSettings; its client and recorder."""
+    """A server whose replies are `pieces`, with the given ServeSettings; its client, recorder and backend."""
 
-    def start(pieces: list[str], **fields) -> tuple[OpenAI, ListRecorder]:
+    def start(pieces: list[str], **fields) -> tuple[OpenAI, ListRecorder, ScriptedText]:
         recorder = ListRecorder()
-        scripted = Counselor(ScriptedText(omni_backend, pieces), counselor.settings, gate=counselor.gate)
+        backend = ScriptedText(omni_backend, pieces)
+        scripted = Counselor(backend, counselor.settings, gate=counselor.gate)
         fields.setdefault("rate_limit_per_minute", 10_000)
         server = start_server(app_counselor=scripted, recorder=recorder, **fields)
         client = OpenAI(base_url=f"{server.url}/v1", api_key=api_key, max_retries=0, timeout=120)
-        return client, recorder
+        return client, recorder, backend
 
     return start
 
@@ -69,7 +70,7 @@ def stream_spoken(client: OpenAI, model_id: str) -> tuple[list[tuple[str, object
 
 
 def test_speech_of_the_first_sentence_arrives_before_the_second_is_written(speaking, model_id):
-    client, recorder = speaking(REPLY)
+    client, recorder, _ = speaking(REPLY)
     events, transcript = stream_spoken(client, model_id)
     kinds = [kind for kind, _ in events]
     second = events.index(("text", "That sounds "))
@@ -81,10 +82,23 @@ def test_speech_of_the_first_sentence_arrives_before_the_second_is_written(speak
 
 
 def test_holding_unchecked_text_sends_only_the_approved_reply(speaking, model_id):
-    client, recorder = speaking(DIAGNOSIS, hold_unchecked_text=True)
+    client, recorder, _ = speaking(DIAGNOSIS, hold_unchecked_text=True)
     events, transcript = stream_spoken(client, model_id)
     (turn,) = recorder.turns
     assert turn.reply_gate.replace_with  # the reply guard withdrew the model's reply
     texts = [data for kind, data in events if kind == "text"]
     assert texts == [turn.reply_text] and transcript == turn.reply_text
     assert "depressive" not in turn.reply_text and "audio" in [kind for kind, _ in events]
+
+
+@pytest.mark.parametrize("pieces", [REPLY, DIAGNOSIS])
+def test_holding_unchecked_text_speaks_only_the_approved_reply_once_it_is_approved(
+    speaking, model_id, pieces
+):
+    client, recorder, backend = speaking(pieces, hold_unchecked_text=True)
+    events, transcript = stream_spoken(client, model_id)
+    (turn,) = recorder.turns
+    # Speech began only after the whole reply was written (and checked), and says the approved text.
+    assert backend.log == [*(("text", piece) for piece in pieces), ("speak", turn.reply_text)]
+    pcm = b"".join(data for kind, data in events if kind == "audio")  # type: ignore[misc]
+    assert len(pcm) // 2 == round(turn.audio_seconds * 24_000) > 0 and transcript == turn.reply_text
