@@ -4,8 +4,10 @@ Random bf16 weights are built directly on the GPU from the released configuratio
 (no download; the values, not the weights, set the speed). Prints ONE JSON line: decode
 tokens/s at several batch sizes, time to first token for text / 30 s audio / 1280x720
 image prompts, fast-vs-plain logit agreement, speech (unchunked token2wav vs streaming
-`speak_stream` pieces: time to first audio, real-time factor, chunked-vs-unchunked SNR) and
-a torch.profiler breakdown of one batch-1 decode step (eager and compiled).
+`speak_stream` pieces: time to first audio, real-time factor, chunked-vs-unchunked SNR), where
+streamed speech's time goes (`speech_parts`: talker per code, DiT window and vocoder span
+eager vs CUDA graph vs TF32 vs compiled, TF32's SNR), FP8 decode and its logit cost, batched
+serving through the scheduler, and torch.profiler breakdowns of decode steps.
 `--scale tiny` runs the same code on CPU with tiny shapes (a smoke test).
 
 Usage: python bench/gpu_omni.py [--scale 7b|tiny] [--decode-tokens 64] [--batches 1,8,32]
