@@ -15,22 +15,35 @@ from carellm.config import DEFAULT_MODEL, SMALL_MODEL, load_settings
 console = Console()
 
 # GiB of GPU memory needed in bf16 (Qwen2.5-Omni model cards and our own loading runs):
-# (text only, with spoken replies).
+# (text only, with spoken replies), for one generation at a time.
 VRAM_TABLE = {DEFAULT_MODEL: (16, 32), SMALL_MODEL: (8, 16)}
+# The thinker's KV cache per token (layers x KV heads x head_dim x K and V x 2 bytes, released
+# configs): each decode slot beyond the first holds this much for a full context.
+KV_BYTES_PER_TOKEN = {DEFAULT_MODEL: 28 * 4 * 128 * 2 * 2, SMALL_MODEL: 36 * 2 * 128 * 2 * 2}
+CUDA_DECODE_SLOTS = 8  # Settings.decode_slots' default on CUDA
 
 
-def recommend(free_gib: float | None) -> tuple[str | None, bool, str]:
-    """(model, audio_output, why) for this much free GPU memory; model None when none fits."""
+def recommend(
+    free_gib: float | None, decode_slots: int = 1, context_tokens: int = 6144
+) -> tuple[str | None, bool, str]:
+    """(model, audio_output, why) for this much free GPU memory; model None when none fits.
+
+    `decode_slots` generations batched together (the server's default on CUDA is 8) each keep
+    a KV cache of up to `context_tokens`.
+    """
     if free_gib is None:
         return None, False, "No CUDA GPU found: the real models need one (the tiny test model runs on CPU)."
     for model, (text, audio) in VRAM_TABLE.items():
-        if free_gib >= audio:
-            return model, True, f"{free_gib:.0f} GiB free ≥ {audio} GiB for {model} with spoken replies."
-        if free_gib >= text:
+        slots = (decode_slots - 1) * context_tokens * KV_BYTES_PER_TOKEN[model] / 2**30
+        extra = f" (+{slots:.1f} GiB for {decode_slots} decode slots)" if slots else ""
+        if free_gib >= audio + slots:
+            why = f"{free_gib:.0f} GiB free ≥ {audio} GiB{extra} for {model} with spoken replies."
+            return model, True, why
+        if free_gib >= text + slots:
             return (
                 model,
                 False,
-                f"{free_gib:.0f} GiB free ≥ {text} GiB for {model} text-only (--no-audio-output).",
+                f"{free_gib:.0f} GiB free ≥ {text} GiB{extra} for {model} text-only (--no-audio-output).",
             )
     return (
         None,
@@ -79,7 +92,8 @@ def doctor() -> None:
         table.add_row(tool, where or "missing (apt-get install " + tool + ")")
     console.print(table)
 
-    model, audio, why = recommend(free_gib)
+    slots = settings.decode_slots or CUDA_DECODE_SLOTS
+    model, audio, why = recommend(free_gib, slots, settings.context_tokens)
     console.print(f"[bold]Recommendation:[/] {why}")
     if model is None:
         console.print(

@@ -98,6 +98,14 @@ def test_doctor_recommendation_follows_the_vram_table(free, model, audio):
     assert (got_model, got_audio) == (model, audio)
 
 
+def test_doctor_counts_the_kv_cache_of_every_decode_slot():
+    # 8 slots x 6,144 tokens x 56 KiB (7B) = 2.6 GiB more: 33 GiB no longer runs the 7B with speech.
+    assert recommend(33)[:2] == ("Qwen/Qwen2.5-Omni-7B", True)
+    model, audio, why = recommend(33, decode_slots=8, context_tokens=6144)
+    assert (model, audio) == ("Qwen/Qwen2.5-Omni-7B", False) and "8 decode slots" in why
+    assert recommend(17, decode_slots=8)[:2] == ("Qwen/Qwen2.5-Omni-3B", False)  # 16 + 1.7 > 17
+
+
 def test_repl_session_through_a_pseudo_terminal(tiny_model_dir, media_dir, tmp_path, cli_env):
     transcript = tmp_path / "t.jsonl"
     child = pexpect.spawn(
