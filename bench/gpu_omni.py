@@ -207,17 +207,22 @@ def fast_decode(decoder, batch: int, n: int, device: str) -> float:
     return batch * n / (time.perf_counter() - start)
 
 
-def batched_serving(decoder, clients: int, n: int, device: str, slots: int) -> dict:
+def batched_serving(decoder, clients: int, n: int, device: str, slots: int, sampled: bool = False) -> dict:
     """`clients` requests at once through the continuous-batching scheduler (what the server runs).
 
-    Each request: a 128-token prompt, exactly `n` greedy tokens (no EOS). Aggregate = all
-    tokens / wall time from the first submission to the last token, prefills included.
+    Each request: a 128-token prompt, exactly `n` tokens (no EOS), greedy, or with `sampled`
+    the server's default sampling (temperature 0.7, top-p 0.9, the model's top-k and
+    repetition penalty) chosen for all rows at once by the scheduler's sampler. Aggregate =
+    all tokens / wall time from the first submission to the last token, prefills included.
     """
     import threading
 
-    from carellm.backends.batching import DecodeScheduler
+    from carellm.backends.batching import DecodeScheduler, Sampling
+    from carellm.backends.omni import thinker_sampler
 
-    scheduler = DecodeScheduler(decoder, slots, threading.Lock())
+    sampler = thinker_sampler(decoder.thinker, slots) if sampled else None
+    sampling = Sampling(0.7, 0.9) if sampled else None
+    scheduler = DecodeScheduler(decoder, slots, threading.Lock(), sampler)
     prompts = [text_inputs(1, 128, device) for _ in range(clients)]
     first: list[float] = [0.0] * clients
     last: list[float] = [0.0] * clients
@@ -227,7 +232,7 @@ def batched_serving(decoder, clients: int, n: int, device: str, slots: int) -> d
 
         def one(i: int) -> None:
             go.wait()
-            for j, _ in enumerate(scheduler.generate(prompts[i], tokens, set())):
+            for j, _ in enumerate(scheduler.generate(prompts[i], tokens, set(), sampling)):
                 if j == 0:
                     first[i] = time.perf_counter()
             last[i] = time.perf_counter()
@@ -654,6 +659,11 @@ def main() -> None:
         # Baseline in the same run: one request at a time (the server before batching) = clients 1.
         for clients in [1, *[b for b in batches if b > 1]]:
             serving[str(clients)] = batched_serving(decoder, clients, 4 * n, device, max(batches))
+        # The same with sampling (the server's default), beside the greedy numbers above.
+        serving["sampled"] = {
+            str(clients): batched_serving(decoder, clients, 4 * n, device, max(batches), sampled=True)
+            for clients in [1, max(batches)]
+        }
 
     section("batched_serving", serve_batched)
     section(

@@ -21,12 +21,21 @@ from dataclasses import dataclass, field
 
 import torch
 
-from carellm.backends.fast_decode import ThinkerDecoder
+from carellm.backends.fast_decode import GraphSampler, ThinkerDecoder
 
 log = logging.getLogger(__name__)
 
-Picker = Callable[[torch.Tensor, list[int], torch.Tensor], torch.Tensor]
 _END = object()
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How one request picks its tokens: temperature 0 is greedy; `generator` seeds its draws."""
+
+    temperature: float
+    top_p: float = 1.0
+    generator: torch.Generator | None = None
+    min_new_tokens: int = 0
 
 
 @dataclass
@@ -34,7 +43,7 @@ class _Request:
     inputs: dict
     max_new_tokens: int
     eos_ids: set[int]
-    pick: Picker | None
+    sampling: Sampling | None
     use_audio_in_video: bool
     should_stop: Callable[[], bool] | None
     out: queue.SimpleQueue = field(default_factory=queue.SimpleQueue)
@@ -51,10 +60,21 @@ class _Request:
 
 
 class DecodeScheduler:
-    """Runs up to `slots` generations together over one `ThinkerDecoder`."""
+    """Runs up to `slots` generations together over one `ThinkerDecoder`.
 
-    def __init__(self, decoder: ThinkerDecoder, slots: int, lock: threading.Lock) -> None:
-        self.decoder, self.slots, self.lock = decoder, slots, lock
+    With a `sampler` (rows = slots), every step's tokens are chosen for all rows at once on the
+    device, each row with its request's temperature, top-p and seed; without one, rows are
+    greedy over the raw logits.
+    """
+
+    def __init__(
+        self,
+        decoder: ThinkerDecoder,
+        slots: int,
+        lock: threading.Lock,
+        sampler: GraphSampler | None = None,
+    ) -> None:
+        self.decoder, self.slots, self.lock, self.sampler = decoder, slots, lock, sampler
         self.rows: list[_Request | None] = [None] * slots
         self.next_ids = torch.zeros(slots, dtype=torch.long, device=decoder.device)
         self.waiting: queue.SimpleQueue[_Request] = queue.SimpleQueue()
@@ -69,12 +89,15 @@ class DecodeScheduler:
         inputs: dict,
         max_new_tokens: int,
         eos_ids: set[int],
-        pick: Picker | None = None,
+        sampling: Sampling | None = None,
         use_audio_in_video: bool = False,
         should_stop: Callable[[], bool] | None = None,
     ) -> Iterator[int]:
-        """The same tokens `fast_decode.decode_tokens` yields for this request (EOS included)."""
-        request = _Request(inputs, max_new_tokens, eos_ids, pick, use_audio_in_video, should_stop)
+        """This request's tokens as they are made (EOS included); greedy ones are those
+        `fast_decode.decode_tokens` yields. `sampling` needs the scheduler's sampler."""
+        if sampling is not None and self.sampler is None:
+            raise ValueError("this scheduler has no sampler: pass sampling=None (greedy)")
+        request = _Request(inputs, max_new_tokens, eos_ids, sampling, use_audio_in_video, should_stop)
         self.waiting.put(request)
         self._ensure_thread()
         try:
@@ -126,7 +149,7 @@ class DecodeScheduler:
                     logits = self.decoder.start_row(
                         row, self.slots, request.inputs, request.max_new_tokens, request.use_audio_in_video
                     )
-                    token = self._choose(request, logits)
+                    token = self._first_token(row, request, logits)
             except Exception as exc:  # this request fails (e.g. out of memory); the others go on
                 request.out.put(exc)
                 self.decoder.release(row)
@@ -138,13 +161,11 @@ class DecodeScheduler:
         width = min(self.slots, 1 << active[-1].bit_length())  # few graph shapes: 1, 2, 4, 8...
         with self.lock:
             logits = self.decoder.step(self.next_ids[:width])
-            chosen = logits.argmax(-1)
-            for row in active:
-                request = self.rows[row]
-                if request is not None and request.pick is not None:
-                    chosen[row] = self._pick(request, logits[row : row + 1])
-            self.next_ids[:width].copy_(chosen)
-            tokens = chosen.tolist()  # the step's one wait for the GPU
+            if self.sampler is not None:  # one set of kernels for every row's choice
+                self.sampler.choose_rows(logits, self.next_ids[:width])
+            else:
+                self.next_ids[:width].copy_(logits.argmax(-1))
+            tokens = self.next_ids[:width].tolist()  # the step's one wait for the GPU
         self.steps += 1
         self.row_steps += len(active)
         self.widest = max(self.widest, len(active))
@@ -153,15 +174,16 @@ class DecodeScheduler:
             assert request is not None
             self._emit(row, request, tokens[row])
 
-    def _choose(self, request: _Request, logits: torch.Tensor) -> int:
-        if request.pick is None:
+    def _first_token(self, row: int, request: _Request, logits: torch.Tensor) -> int:
+        """The token from the prefill's logits; sets the row's sampling up for its request."""
+        if self.sampler is None:
             return int(logits.argmax(-1)[0])
-        return int(self._pick(request, logits))
-
-    @staticmethod
-    def _pick(request: _Request, logits: torch.Tensor) -> torch.Tensor:
-        assert request.pick is not None
-        return request.pick(logits, request.generated, request.inputs["input_ids"]).view(-1)[0]
+        s = request.sampling or Sampling(temperature=0.0)
+        self.sampler.reset(
+            request.inputs["input_ids"], s.min_new_tokens, row, s.temperature, s.top_p, s.generator
+        )
+        self.sampler.choose_rows(logits, self.next_ids[row : row + 1], start=row)
+        return int(self.next_ids[row])
 
     def _emit(self, row: int, request: _Request, token: int) -> None:
         request.generated.append(token)
@@ -177,4 +199,6 @@ class DecodeScheduler:
 
     def _free(self, row: int) -> None:
         self.decoder.release(row)
+        if self.sampler is not None:
+            self.sampler.release(row)
         self.rows[row] = None

@@ -454,21 +454,18 @@ def decode_tokens(
     inputs: dict,
     max_new_tokens: int,
     eos_ids: set[int],
-    pick: Callable[[torch.Tensor, list[int], torch.Tensor], torch.Tensor] | None = None,
     use_audio_in_video: bool = False,
     should_stop: Callable[[], bool] | None = None,
 ) -> Iterator[int]:
-    """Yield generated token ids for batch 1 until EOS, the limit, or `should_stop()`.
+    """Yield greedy token ids for batch 1 until EOS, the limit, or `should_stop()`.
 
-    `pick(logits, generated, prompt_ids)` chooses the next token (greedy argmax by default); the EOS
-    token itself is yielded, as `generate` emits it to its streamer.
+    The EOS token itself is yielded, as `generate` emits it to its streamer. (Sampling:
+    `decode_sampled`, or the batch scheduler.)
     """
     logits = decoder.start(inputs, max_new_tokens, use_audio_in_video)
-    generated: list[int] = []
     for n in range(max_new_tokens):
-        nxt = pick(logits, generated, inputs["input_ids"]) if pick is not None else logits.argmax(-1)
+        nxt = logits.argmax(-1)
         token = int(nxt.view(-1)[0])
-        generated.append(token)
         yield token
         if token in eos_ids or n + 1 == max_new_tokens or (should_stop is not None and should_stop()):
             return
@@ -501,12 +498,14 @@ def decode_sampled(
 
 
 class GraphSampler:
-    """Sampling as fixed-shape device ops, so it can run inside a captured decode step (batch 1).
+    """Sampling as fixed-shape device ops over the decoder's rows, so it can run inside a
+    captured step (the talker) or once for a whole batched step (the scheduler).
 
-    The filters `make_picker` applies (min-new-tokens EOS block, suppressed ids, repetition
+    The filters `generate` applies (min-new-tokens EOS block, suppressed ids, repetition
     penalty, temperature, top-k, top-p) with transformers' arithmetic in the same order (tested
-    against its processors); the penalty reads a presence mask instead of the growing id list
-    and min-new-tokens a device counter, so nothing waits on the host.
+    against its processors); the penalty reads a presence mask per row instead of the growing
+    id list, min-new-tokens a device counter, and temperature / top-p are per row, so rows
+    with different requests share one set of kernels and nothing waits on the host.
     """
 
     def __init__(
@@ -519,17 +518,21 @@ class GraphSampler:
         repetition_penalty: float | None,
         suppress: tuple[int, ...] = (),
         eos_ids: tuple[int, ...] = (),
+        rows: int = 1,
     ) -> None:
-        if temperature <= 0:
-            raise ValueError("GraphSampler samples; use argmax for greedy decoding")
-        self.vocab, self.temperature, self.top_k, self.top_p = vocab, temperature, top_k, top_p
+        self.vocab, self.top_k = vocab, top_k
         self.penalty = repetition_penalty or 1.0
-        self.presence = torch.zeros(1, vocab, dtype=torch.bool, device=device)
-        self.count = torch.zeros(1, dtype=torch.long, device=device)
-        self.min_new = torch.zeros(1, dtype=torch.long, device=device)
-        self.chosen = torch.zeros(1, dtype=torch.long, device=device)
+        self.default = (temperature, top_p)
+        self.presence = torch.zeros(rows, vocab, dtype=torch.bool, device=device)
+        self.count = torch.zeros(rows, 1, dtype=torch.long, device=device)
+        self.min_new = torch.zeros(rows, 1, dtype=torch.long, device=device)
+        self.temperature = torch.ones(rows, 1, dtype=torch.float32, device=device)
+        self.top_p_drop = torch.zeros(rows, 1, dtype=torch.float32, device=device)  # 1 - top_p
+        self.chosen = torch.zeros(rows, dtype=torch.long, device=device)
         self.eos = self._mask(eos_ids, device)
         self.blocked = self._mask(suppress, device)
+        self.greedy = [False] * rows
+        self.generators: list[torch.Generator | None] = [None] * rows
 
     def _mask(self, ids: tuple[int, ...], device) -> torch.Tensor | None:
         if not ids:
@@ -541,133 +544,83 @@ class GraphSampler:
     def state(self) -> list[torch.Tensor]:
         return [self.presence, self.count, self.chosen]
 
-    def reset(self, prompt_ids: torch.Tensor, min_new_tokens: int = 0) -> None:
-        """A new sequence: the prompt's ids count as seen (as `generate`'s penalty sees them)."""
-        self.presence.zero_()
+    def reset(
+        self,
+        prompt_ids: torch.Tensor,
+        min_new_tokens: int = 0,
+        row: int = 0,
+        temperature: float | None = None,
+        top_p: float | None = None,
+        generator: torch.Generator | None = None,
+    ) -> None:
+        """A new sequence in `row`: its prompt's ids count as seen (as `generate`'s penalty sees
+        them). Temperature 0 is greedy; `generator` makes the row's draws its own (seeded)."""
+        temperature = self.default[0] if temperature is None else temperature
+        top_p = self.default[1] if top_p is None else top_p
+        self.presence[row].zero_()
         ids = prompt_ids.reshape(-1).to(self.presence.device)
-        self.presence[0, ids[ids < self.vocab]] = True
-        self.count.zero_()
-        self.min_new.fill_(min_new_tokens)
+        self.presence[row, ids[ids < self.vocab]] = True
+        self.count[row] = 0
+        self.min_new[row] = min_new_tokens
+        self.greedy[row] = temperature <= 0
+        # Greedy rows: no temperature, no top-p (argmax of the penalised scores, as `generate`).
+        self.temperature[row] = 1.0 if self.greedy[row] else temperature
+        self.top_p_drop[row] = 0.0 if self.greedy[row] or top_p >= 1.0 else 1 - top_p  # in float64
+        self.generators[row] = generator
 
-    def filtered(self, logits: torch.Tensor) -> torch.Tensor:
-        """The scores the next id is drawn from (-inf where filtered out)."""
-        inf = float("-inf")
+    def filtered(self, logits: torch.Tensor, start: int = 0, greedy: bool = False) -> torch.Tensor:
+        """The scores rows start.. start+n draw their next id from (-inf where filtered out).
+
+        `greedy`: only what can change the argmax (EOS block, suppression, penalty)."""
+        rows, inf = slice(start, start + logits.shape[0]), float("-inf")
         scores = logits
         if self.eos is not None:
-            scores = scores.masked_fill(self.eos & (self.count < self.min_new), inf)
+            scores = scores.masked_fill(self.eos & (self.count[rows] < self.min_new[rows]), inf)
         if self.blocked is not None:
             scores = scores.masked_fill(self.blocked, inf)
         if self.penalty != 1.0:
             penalised = torch.where(scores < 0, scores * self.penalty, scores / self.penalty)
-            scores = torch.where(self.presence, penalised, scores)
-        if self.temperature != 1.0:
-            scores = scores / self.temperature
+            scores = torch.where(self.presence[rows], penalised, scores)
+        if greedy:
+            return scores
+        scores = scores / self.temperature[rows]
         if self.top_k:
             top_k = min(self.top_k, scores.size(-1))
             scores = scores.masked_fill(scores < torch.topk(scores, top_k)[0][..., -1, None], inf)
-        if self.top_p < 1.0:
-            ordered, order = torch.sort(scores, descending=False)
-            drop = ordered.softmax(dim=-1).cumsum(dim=-1) <= (1 - self.top_p)
-            drop[..., -1:] = False
-            scores = scores.masked_fill(drop.scatter(1, order, drop), inf)
-        return scores
+        ordered, order = torch.sort(scores, descending=False)
+        drop = ordered.softmax(dim=-1).cumsum(dim=-1) <= self.top_p_drop[rows]
+        drop[..., -1:] = False
+        return scores.masked_fill(drop.scatter(1, order, drop), inf)
 
     def choose(self, logits: torch.Tensor, ids_out: torch.Tensor) -> None:
-        """Draw the next id into `chosen` and `ids_out` (the next step's input); note it as seen."""
-        drawn = torch.multinomial(torch.softmax(self.filtered(logits[:1]), dim=-1), 1)  # (1, 1)
-        self.chosen.copy_(drawn.view(1))
+        """Draw every row's next id (all rows sampling, the default generator): graph-safe."""
+        drawn = torch.multinomial(torch.softmax(self.filtered(logits), dim=-1), 1)  # (n, 1)
+        self._record(drawn, ids_out)
+
+    def choose_rows(self, logits: torch.Tensor, ids_out: torch.Tensor, start: int = 0) -> None:
+        """Like `choose` for rows start.. that differ: greedy rows take the argmax, seeded rows
+        draw from their own generator, the rest draw together. Eager (host-side branching)."""
+        n = logits.shape[0]
+        scores = self.filtered(logits, start, greedy=all(self.greedy[start : start + n]))
+        drawn = scores.argmax(-1, keepdim=True)
+        shared = [i for i in range(n) if not self.greedy[start + i] and self.generators[start + i] is None]
+        if shared:
+            rows = torch.tensor(shared, device=scores.device)
+            drawn[rows] = torch.multinomial(torch.softmax(scores[rows], dim=-1), 1)
+        for i in range(n):
+            generator = self.generators[start + i]
+            if not self.greedy[start + i] and generator is not None:
+                probs = torch.softmax(scores[i : i + 1], dim=-1)
+                drawn[i] = torch.multinomial(probs, 1, generator=generator)[0]
+        self._record(drawn, ids_out, start)
+
+    def release(self, row: int) -> None:
+        """The row's request ended: it stops drawing from that request's generator."""
+        self.greedy[row], self.generators[row] = True, None
+
+    def _record(self, drawn: torch.Tensor, ids_out: torch.Tensor, start: int = 0) -> None:
+        rows = slice(start, start + drawn.shape[0])
+        self.chosen[rows].copy_(drawn.view(-1))
         ids_out.copy_(drawn.view(ids_out.shape))
-        self.presence.scatter_(1, drawn, True)
-        self.count.add_(1)
-
-
-def make_picker(
-    generation_config,
-    temperature: float,
-    top_p: float,
-    top_k: int | None = None,
-    repetition_penalty: float | None = None,
-    suppress: tuple[int, ...] = (),
-    eos_ids: tuple[int, ...] = (),
-    generator: torch.Generator | None = None,
-) -> Callable:
-    """Next-token choice with the logits processors `generate` would apply, in its order.
-
-    Explicit arguments override the model's generation config, as in `generate`; the
-    config's `min_new_tokens` holds back `eos_ids`. Greedy when `temperature` is 0.
-    """
-    from transformers import (
-        LogitsProcessorList,
-        RepetitionPenaltyLogitsProcessor,
-        TemperatureLogitsWarper,
-        TopKLogitsWarper,
-        TopPLogitsWarper,
-    )
-
-    processors = LogitsProcessorList()
-    penalty = repetition_penalty or getattr(generation_config, "repetition_penalty", None)
-    if penalty not in (None, 1.0):
-        processors.append(RepetitionPenaltyLogitsProcessor(penalty))
-    min_new = getattr(generation_config, "min_new_tokens", None) or 0
-    blocked = torch.tensor(sorted(suppress), dtype=torch.long)
-    eos = torch.tensor(sorted(eos_ids), dtype=torch.long)
-    sample = temperature > 0
-    if sample:
-        if temperature != 1.0:
-            processors.append(TemperatureLogitsWarper(temperature))
-        top_k = top_k or getattr(generation_config, "top_k", None)
-        if top_k:
-            processors.append(TopKLogitsWarper(top_k))
-        if top_p < 1.0:
-            processors.append(TopPLogitsWarper(top_p))
-
-    # Everything a step needs stays on the device: a host-to-device copy (`.to(device)`, a
-    # tensor built from the Python list) waits for the GPU to finish the step in flight, which
-    # stops the next step's kernels from being queued behind it.
-    on_device: dict[str, torch.Tensor] = {}
-    history = _History()
-
-    def pick(logits: torch.Tensor, generated: list[int], prompt_ids: torch.Tensor) -> torch.Tensor:
-        scores = logits
-        if not on_device:
-            on_device.update(eos=eos.to(logits.device), blocked=blocked.to(logits.device))
-        if len(generated) < min_new and len(eos):
-            scores = scores.clone()
-            scores[:, on_device["eos"]] = -float("inf")
-        if len(blocked):
-            scores = scores.clone()
-            scores[:, on_device["blocked"]] = -float("inf")
-        if processors:
-            scores = processors(history.seen(prompt_ids, generated), scores.clone())
-        if sample:
-            chosen = torch.multinomial(torch.softmax(scores, dim=-1), 1, generator=generator).view(-1)
-        else:
-            chosen = scores.argmax(-1)
-        history.chose(chosen)
-        return chosen
-
-    return pick
-
-
-class _History:
-    """Prompt + generated ids on the device for the repetition penalty, grown from the ids
-    the picker itself chose (no copy from the host) while the caller's list matches them."""
-
-    def __init__(self) -> None:
-        self.prompt: torch.Tensor | None = None
-        self.ids: torch.Tensor | None = None
-        self.count = 0
-        self.last: torch.Tensor | None = None
-
-    def seen(self, prompt_ids: torch.Tensor, generated: list[int]) -> torch.Tensor:
-        same = self.prompt is prompt_ids and self.ids is not None
-        if same and self.last is not None and len(generated) == self.count + 1:
-            self.ids = torch.cat([self.ids, self.last.view(1, 1).to(self.ids.dtype)], 1)
-        elif not (same and len(generated) == self.count):
-            tail = torch.tensor([generated], dtype=torch.long, device=prompt_ids.device)
-            self.ids = torch.cat([prompt_ids, tail], 1)
-        self.prompt, self.count, self.last = prompt_ids, len(generated), None
-        return self.ids
-
-    def chose(self, ids: torch.Tensor) -> None:
-        self.last = ids if ids.numel() == 1 else None  # one row: the next call's newest id
+        self.presence[rows].scatter_(1, drawn, True)
+        self.count[rows].add_(1)

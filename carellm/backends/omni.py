@@ -300,7 +300,8 @@ class OmniBackend:
             if self._batcher is None:
                 decoder = self._fast_decoder("thinker")
                 if decoder is not None:
-                    self._batcher = DecodeScheduler(decoder, self._slots(), self._lock)
+                    sampler = thinker_sampler(self.model.thinker, self._slots())
+                    self._batcher = DecodeScheduler(decoder, self._slots(), self._lock, sampler)
         return self._batcher
 
     def _generate_fast(
@@ -309,7 +310,7 @@ class OmniBackend:
         """Feed `streamer` exactly as `thinker.generate` would, from the batched fast decoder."""
         import torch
 
-        from carellm.backends.fast_decode import make_picker
+        from carellm.backends.batching import Sampling
 
         config = self.model.thinker.generation_config
         eos = config.eos_token_id
@@ -317,13 +318,13 @@ class OmniBackend:
         generator = None
         if options.seed is not None and options.temperature > 0:  # per request: rows share the step
             generator = torch.Generator(self.device).manual_seed(options.seed)
-        pick = make_picker(config, options.temperature, options.top_p, generator=generator)
+        sampling = Sampling(options.temperature, options.top_p, generator, config.min_new_tokens or 0)
         streamer.put(prepared.tensors["input_ids"].cpu())  # skipped: skip_prompt=True
         tokens = batcher.generate(
             prepared.tensors,
             options.max_new_tokens,
             eos_ids,
-            pick,
+            sampling,
             prepared.use_audio_in_video,
             stop,
         )
@@ -551,6 +552,26 @@ class OmniBackend:
             if code in eos:
                 return
             yield code
+
+
+def thinker_sampler(thinker, rows: int):
+    """Sampling for the batched thinker: the generation config's top-k, repetition penalty and
+    EOS; temperature and top-p come with each request."""
+    from carellm.backends.fast_decode import GraphSampler
+
+    config = thinker.generation_config
+    eos = config.eos_token_id
+    eos_ids = tuple(eos if isinstance(eos, list) else [eos]) if eos is not None else ()
+    return GraphSampler(
+        thinker.lm_head.weight.shape[0],
+        thinker.device,
+        temperature=1.0,
+        top_k=getattr(config, "top_k", None),
+        top_p=1.0,
+        repetition_penalty=getattr(config, "repetition_penalty", None),
+        eos_ids=eos_ids,
+        rows=rows,
+    )
 
 
 def talker_sampler(talker):

@@ -169,31 +169,38 @@ def test_a_second_decoder_shares_the_fused_weights_instead_of_copying_them(backe
     assert second.layers[0].qkv.bias.data_ptr() == first.layers[0].qkv.bias.data_ptr()
 
 
-def test_the_picker_keeps_what_it_has_seen_on_the_device_and_chooses_as_from_the_list():
-    """Sampling with a repetition penalty: the device-side history must give the choices the
-    list-built one does, step by step, and rebuild when the caller's list is not its own."""
-    from transformers import GenerationConfig
+def test_rows_of_one_step_choose_as_each_would_alone():
+    """The batch scheduler's choice for every row at once: greedy rows take the argmax of the
+    penalised scores, a seeded row draws what it draws alone, whatever sits beside it."""
+    from carellm.backends.fast_decode import GraphSampler
 
-    from carellm.backends.fast_decode import _History, make_picker
+    vocab = 500
+    gen = torch.Generator().manual_seed(0)
+    prompts = [torch.randint(0, vocab, (1, 9), generator=gen) for _ in range(3)]
+    logits = torch.randn(3, vocab, generator=gen) * 4
 
-    config = GenerationConfig(repetition_penalty=1.3, top_k=20)
-    prompt = torch.tensor([[5, 6, 7]])
-    logits = torch.randn(40, 1, 64, generator=torch.Generator().manual_seed(0))
+    def sampler(rows: int) -> GraphSampler:
+        return GraphSampler(vocab, "cpu", 1.0, 50, 1.0, 1.3, eos_ids=(7,), rows=rows)
 
-    def run(rebuild_every_step: bool) -> list[int]:
-        pick = make_picker(config, 0.9, 0.8, generator=torch.Generator().manual_seed(3))
-        generated: list[int] = []
-        for step in logits:
-            prompt_ids = prompt.clone() if rebuild_every_step else prompt  # a new object: rebuilt
-            generated.append(int(pick(step, generated, prompt_ids)))
-        return generated
+    batch = sampler(3)
+    batch.reset(prompts[0], row=0, temperature=0.0)  # greedy
+    batch.reset(prompts[1], row=1, temperature=0.8, top_p=0.9, generator=torch.Generator().manual_seed(5))
+    batch.reset(prompts[2], row=2, temperature=1.2, top_p=0.7)  # shares the default generator
+    out = torch.zeros(3, dtype=torch.long)
+    batch.choose_rows(logits, out)
 
-    assert run(False) == run(True)
-    history = _History()
-    assert history.seen(prompt, [1, 2]).tolist() == [[5, 6, 7, 1, 2]]
-    history.chose(torch.tensor([9]))
-    assert history.seen(prompt, [1, 2, 9]).tolist() == [[5, 6, 7, 1, 2, 9]]
-    assert history.seen(prompt, [4]).tolist() == [[5, 6, 7, 4]]  # not its own list: rebuilt
+    alone = sampler(1)
+    alone.reset(prompts[0], temperature=0.0)
+    first = logits[:1]
+    penalised = torch.where(alone.presence, torch.where(first < 0, first * 1.3, first / 1.3), first)
+    assert int(out[0]) == int(penalised.argmax())
+    alone.reset(prompts[1], temperature=0.8, top_p=0.9, generator=torch.Generator().manual_seed(5))
+    one = torch.zeros(1, dtype=torch.long)
+    alone.choose_rows(logits[1:2], one)
+    assert int(out[1]) == int(one)
+    own_filter = batch.filtered(logits[2:3], start=2)
+    assert bool(own_filter[0, int(out[2])] > float("-inf"))
+    assert batch.presence[torch.arange(3), out].all() and batch.count.view(-1).tolist() == [1, 1, 1]
 
 
 def test_in_graph_sampling_filters_exactly_as_transformers_processors():
