@@ -64,6 +64,70 @@ _MANY = r"(?:\d{2,}|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hund
 _ZH_AMOUNT = r"(?:\d+|[一二两三四五六七八九十几百]+)(?:片|颗|粒|瓶|盒)"
 _INTENT = r"(?:want|wanna|wish|going|plan|planning|planned|ready|decided|trying|try|tried|gonna|need|intend|about|thinking about|thought about|think about|considering|consider)"
 
+# Overdoses (taken or planned). "I took" alone is everyday ("I took a walk", "I took 2 ibuprofen");
+# what makes it an overdose is an amount no prescription gives (all of them, the whole bottle, a
+# handful, too many, dozens) of a medicine, so every amount below names one, or a container of them.
+_NOT_UNIT = r"(?!(?:mg|mcg|g|ml|milligrams?|micrograms?|grams?)\b)"
+_MED = rf"(?:(?:{_NOT_UNIT}[\w-]+\s+){{0,2}}?{_PILLS}|{DRUGS})\b"
+_ABOUT = r"(?:(?:like|about|around|maybe|almost|over|more than|at least)\s+)?"
+_OD_AMOUNT = (
+    rf"(?:all|every one|each)\s+(?:of\s+)?(?:(?:my|the|these|those|our)\s+)?{_MED}"
+    r"|every (?:single )?(?:pill|tablet)\b"
+    r"|everything (?:in|from) (?:my|the) (?:medicine|bathroom|pill) (?:cabinet|cupboard|drawer|box)"
+    rf"|(?:a|an|the|my)\s+(?:whole|entire|full)\s+(?:bottle|box|pack|packet|strip|jar|blister pack|prescription|supply)\s+of\s+(?:my\s+)?{_MED}"
+    rf"|{_ABOUT}(?:\d+|a|one|two|three|several|a few)\s+(?:bottles?|boxes|packs?|packets|strips?)\s+of\s+(?:my\s+)?{_MED}"
+    rf"|(?:a|one|two)\s+(?:handful|fistful|bunch)s?\s+of\s+(?:my\s+|the\s+)?{_MED}"
+    rf"|too many\s+(?:of\s+(?:my|the|these|those)\s+)?{_MED}"
+    rf"|(?:all\s+)?{_ABOUT}{_MANY}\s+(?:of\s+)?(?:my\s+|the\s+|these\s+|those\s+)?{_MED}"
+)
+# Without a medicine named: only after "took/swallowed", and not "took them all to the park".
+_OD_BARE = (
+    r"(?:(?:them|these|those) all|all of (?:them|these|those))(?!\s+(?:to|out|home|back|with|for|in|on|off|away|along|around|there|here|apart|over|up|down|inside|outside)\b)"
+    r"|(?:a|an|the|my)\s+(?:whole|entire|full)\s+(?:bottle|box|pack|packet|strip|jar|blister pack|prescription|supply)(?!\s+(?:of|to|home|back|with)\b)"
+)
+# Taking one's medication as prescribed is not an overdose ("I took all my meds this morning as prescribed").
+_ROUTINE = (
+    r"(?!\s+(?:a|per|each|every)\s+(?:day|week|morning|night|evening)|\s+daily"
+    r"|[^.!?]{0,30}\b(?:as (?:prescribed|directed|usual)|on time|like (?:i'?m|i was) supposed to"
+    r"|like (?:the|my) (?:doctor|psychiatrist|gp) (?:said|told me)|with (?:breakfast|lunch|dinner|food|a meal))\b)"
+)
+_I_TOOK = (
+    r"\bi(?:'ve| have|'d| had)?\s+(?:(?:just|already|accidentally|actually|finally|literally|basically|probably|maybe)\s+)*"
+    r"(?:took|taken|swallowed|downed|popped|ate|eaten|drank|drunk|overdosed on|od'?d on)\s+"
+)
+_ZH_PILL = rf"(?:安眠药|药片|药丸|农药|百草枯|敌敌畏|老鼠药|{DRUGS})"
+_ZH_MED = rf"(?:{_ZH_PILL}|药)"
+# Amounts no prescription gives: a bottle or box, a handful, all of it, too much, ten or more.
+_ZH_LOT = (
+    r"(?:一整瓶|整瓶|一瓶|半瓶|大半瓶|两瓶|几瓶|\d+瓶|一整盒|整盒|一盒|两盒|几盒|\d+盒|一整板|一板|几板|一大把|一把|一堆|一大堆"
+    r"|大量|全部|所有|太多|过量|几十|上百|\d{2,}|[二三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九几]百)(?:片|颗|粒|个)?"
+)
+_ZH_TAKE = r"(?:吃|吞|喝|服)"
+_ZH_NO_USE = r"(?!都没用|也没用|都不管用|也不管用|都没效果|也没效果|了?[^。，！？]{0,6}(?:病|感冒|发烧|咳嗽|没好))"
+
+# "End it" with a time is a plan with a date (C-SSRS: plan); "end it with him" is a breakup.
+_WHEN = (
+    r"(?:at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|o'?clock)?|tonight|today|tomorrow|this (?:weekend|week|month)"
+    r"|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|my birthday|the \d+(?:st|nd|rd|th)?)"
+    r"|before (?:morning|dawn|sunrise|the weekend|the end of the (?:week|month|year)|my birthday|anyone wakes up)"
+    r"|when (?:everyone|they)(?:'s| is| are|'re) (?:asleep|gone)|soon)"
+)
+# Being away for an ordinary reason ("I won't be around after tonight, I'm flying to Tokyo").
+_TRIP = r"(?![^.!?]{0,40}\b(?:trip|vacation|holiday|flight|flying|fly|travel\w*|camping|conference|offline|wifi|wi-fi|reception|signal|moving)\b)"
+_ZH_TRIP = r"(?![^。！？]{0,12}(?:出差|旅游|旅行|出国|搬家|回老家|军训|集训|闭关|去外地|开学|住校|上班|坐飞机|飞))"
+# Threats of revenge, and a weapon got ready: together they are a plan to hurt someone.
+_REVENGE = (
+    r"(?:make|making) (?:him|her|them|that \w+|those \w+|my \w+|everyone|all of them) (?:pay|suffer|regret (?:it|this|everything))"
+    r"(?! for (?:dinner|lunch|breakfast|the|it|drinks|rent|a|my|our|his|her|their|me)\b| the\b| back\b| me back\b| half\b| rent\b| up\b)"
+)
+_WEAPON = r"(?:knife|knives|gun|pistol|rifle|shotgun|machete|axe|hatchet|crowbar|baseball bat|acid|gasoline|petrol)"
+_ARMED = (
+    rf"\b(?:bought|got|have|grabbed|brought|sharpened|packed|hid|loaded|carrying|ordered)\s+(?:a|an|my|the|some|his|her|dad'?s)?\s*(?:\w+\s+)?{_WEAPON}\b"
+    rf"|\b{_WEAPON}\s+(?:is|are|'s)\s+(?:ready|loaded|sharpened|in my (?:bag|pocket|car))\b"
+)
+_ZH_REVENGE = r"(?:让|叫)(?:他|她|他们|她们|那个人|那些人|这个人|他全家|她全家|所有人)(?:付出代价|血债血偿|偿命|生不如死|不得好死)"
+_ZH_ARMED = r"(?:刀|菜刀|水果刀|砍刀|匕首|尖刀|枪|汽油|硫酸|斧头|铁棍|锤子)[^。！？，]{0,3}?(?:都|已经|也)?(?:准备好了|买好了|磨好了|备好了|藏好了|带(?:着|上|好)了?|揣着)"
+
 EN = [
     # ---- suicide: explicit intent and ideation
     _p(
@@ -82,6 +146,15 @@ EN = [
         "high",
         "ideation",
         r"\b(?:end it all|end(?:ing)? everything|end it tonight|end my suffering for good|end it for good)\b",
+        True,
+    ),
+    _p(
+        "en.end_it_when",
+        "en",
+        "suicide",
+        "high",
+        "plan",
+        rf"\b(?:i'?ll|i will|i'?m|i am|going to|gonna|want to|wanna|plan to|planning to|ready to|decided to)\s+(?:just\s+|finally\s+)?end(?:ing)?\s+(?:it|it all|things|everything|my life)\s+{_WHEN}\b",
         True,
     ),
     _p(
@@ -210,7 +283,7 @@ EN = [
         "suicide",
         "high",
         "plan",
-        rf"\b(?:{_INTENT}|will|i'?ll)\s+(?:to\s+)?(?:take|swallow|down|overdose on|od on)\s+(?:all\s+)?{_MANY}\s+(?:of\s+)?(?:my\s+|the\s+|these\s+|those\s+)?(?:[\w-]+\s+)?(?:{_PILLS}|{DRUGS})\b(?!\s+(?:a|per|each|every)\s+(?:day|week|morning|night)|\s+daily)",
+        rf"\b(?:{_INTENT}|will|i'?ll)\s+(?:to\s+)?(?:take|swallow|down|pop|overdose on|od on)\s+(?:{_OD_AMOUNT}|{_OD_BARE}){_ROUTINE}",
         True,
     ),
     _p("en.how_many", "en", "suicide", "high", "means", r"\bhow (?:many|much) [\w\s]{0,30}?(?:would it take|does it take|to take|do i need|would i need) to (?:die|kill myself|overdose|od|not wake up|end it)\b"),
@@ -262,7 +335,7 @@ EN = [
         "suicide",
         "high",
         "farewell",
-        r"\b(?:this is (?:my )?(?:final |last )?goodbye|goodbye (?:forever|everyone|world|cruel world)|won'?t be (?:here|around) (?:tomorrow|much longer|anymore)|you won'?t (?:see|hear from) me again|my last (?:message|night|day)|tell (?:them|my \w+) i (?:loved|love) them)\b",
+        rf"\b(?:this is (?:my )?(?:final |last )?goodbye|goodbye (?:forever|everyone|world|cruel world)|won'?t be (?:here|around|alive) (?:(?:after|past|by|beyond) (?:tonight|today|tomorrow|this week(?:end)?|the weekend|morning|\w+day)|tomorrow|much longer|anymore){_TRIP}|you won'?t (?:see|hear from) me again|my last (?:message|night|day)(?!\s+(?:in|at|of|on|as|before|off|shift|working)\b(?!\s+(?:earth|this (?:world|planet)|the planet)))|tell (?:them|my \w+) i (?:loved|love) them)\b",
     ),
     _p(
         "en.give_away",
@@ -278,7 +351,24 @@ EN = [
         "medical_emergency",
         "imminent",
         "act",
-        r"\b(?:i|i've|i have|i just)\s+(?:just\s+)?(?:took|taken|swallowed|downed|overdosed|od'?d)\s+(?:on\s+)?(?:a\s+|the\s+)?(?:whole\s+|entire\s+)?(?:bottle|box|pack|handful|bunch|lot|all|\d+|twenty|thirty|fifty|many)?\s*(?:of\s+)?(?:my\s+)?(?:pills|tablets|meds|sleeping pills|painkillers|paracetamol|tylenol|bleach)?\b",
+        rf"{_I_TOOK}(?:{_OD_AMOUNT}|(?<!ate )(?<!eaten )(?<!downed )(?<!drank )(?<!drunk )(?:{_OD_BARE})){_ROUTINE}"
+        rf"|{_I_TOOK}(?:[\w\s]{{0,25}}?\b)?(?:bleach|rat poison|poison|antifreeze|pesticide|weed ?killer|drain cleaner)\b",
+    ),
+    _p(
+        "en.took_lot",
+        "en",
+        "medical_emergency",
+        "high",
+        "act",
+        rf"{_I_TOOK}(?:a lot of|lots of|a load of|loads of|heaps of|so many|way too much of)\s+(?:my\s+|the\s+)?{_MED}{_ROUTINE}",
+    ),
+    _p(
+        "en.took_some",
+        "en",
+        "medical_emergency",
+        "medium",
+        "act",
+        rf"{_I_TOOK}(?:[5-9]|five|six|seven|eight|nine)\s+(?:of\s+)?(?:my\s+|the\s+)?{_MED}{_ROUTINE}",
     ),
     _p(
         "en.overdose",
@@ -349,6 +439,24 @@ EN = [
         "others",
         r"\bi(?:'ll| will| could| swear i'?ll)\s+(?:fucking\s+)?(?:kill|murder|stab|strangle)\s+(?:him|her|them|that)\b(?! (?:with kindness|at (?:chess|poker|cards)))",
     ),
+    _p(
+        "en.revenge",
+        "en",
+        "harm_to_others",
+        "medium",
+        "others",
+        rf"\b(?:{_INTENT}|will|i'?ll|i'?m)\s+(?:to\s+)?{_REVENGE}",
+        True,
+    ),
+    _p(
+        "en.revenge_armed",
+        "en",
+        "harm_to_others",
+        "high",
+        "others",
+        rf"\b{_REVENGE}[^.!?]{{0,60}}?(?:{_ARMED})|(?:{_ARMED})[^.!?]{{0,60}}?\b{_REVENGE}",
+        True,
+    ),
     # ---- abuse (the user being harmed)
     _p(
         "en.abuse_by",
@@ -406,6 +514,19 @@ ZH = [
         r"不想(?:再)?活(?:了|下去)?|活不下去|不想再活|不要活了|活够了|不如死了|还不如死|死了算了|死了就好了|死了一了百了|死了就解脱|死掉算了|想死掉|想(?:要)?离开这个世界|离开这个世界算了|从这个世界消失|想从世界上消失|不想存在|结束这一切",
     ),
     _p(
+        "zh.end_when",
+        "zh",
+        "suicide",
+        "high",
+        "plan",
+        r"(?:想|要|准备|打算|决定)(?:在)?(?:今晚|今天|明天|今夜|这周末|天亮前|\d{1,2}点)?(?:就)?了结(?:一切|这一切|自己|掉|了|吧)?"
+        r"(?![^。，！？]{0,3}(?:这|那|此|事|案|恩怨|心愿|关系|纠纷|官司|债|账|过去|感情|婚姻|合同|工作))"
+        r"|(?:^|(?<=[。，！？,.!?~…\s])|一切|这一切|所有的?痛苦|痛苦)(?:都|就)?(?:会|将)?(?:在)?(?:今晚|今夜|今天晚上|天亮之?前)"
+        r"(?:就|一切就|一切都|都|就都)?(?:会|要|可以)?(?:结束|了结|解脱)(?:了|吧)?(?=$|[。，！？,.!?~…\s])"
+        r"|(?:一切|这一切|所有的?痛苦|痛苦)(?:都|就)?(?:会|将)?(?:在)?(?:明天|今天|这周末)(?:就|都)?(?:会|要)?(?:结束|了结)(?:了|吧)?(?=$|[。，！？,.!?~…\s])",
+        True,
+    ),
+    _p(
         "zh.sleep_forever",
         "zh",
         "suicide",
@@ -452,7 +573,7 @@ ZH = [
         "suicide",
         "high",
         "plan",
-        rf"{_ZH_INTENT}[^。！？]{{0,6}}(?:跳楼|跳河|跳江|跳海|跳桥|卧轨|上吊|割腕|烧炭|服毒|喝农药|吃(?:{_ZH_AMOUNT})?安眠药|吞(?:{_ZH_AMOUNT})?药|吃药自|撞车|开煤气|从楼上跳|跳下去)",
+        rf"{_ZH_INTENT}[^。！？]{{0,6}}(?:跳楼|跳河|跳江|跳海|跳桥|卧轨|上吊|割腕|烧炭|服毒|喝农药|吃(?:{_ZH_AMOUNT})?安眠药|吞(?:{_ZH_AMOUNT})?药|吃药自|把[^。，！？]{{0,6}}?{_ZH_MED}(?:全|都|全部|一次性?|一口气)(?:都)?{_ZH_TAKE}(?!完)|{_ZH_TAKE}(?:掉|光|下)?{_ZH_LOT}(?:的)?{_ZH_MED}|撞车|开煤气|从楼上跳|跳下去)",
     ),
     _p(
         "zh.method_bare",
@@ -485,7 +606,15 @@ ZH = [
         "suicide",
         "high",
         "farewell",
-        r"永别了|永别|再见了[，,]?(?:这个世界|世界|大家|所有人)|来生再见|下辈子再见|下辈子(?:再|不要)|最后一次(?:跟你|和你)?(?:说话|聊天)|以后(?:你们)?(?:再也)?见不到我了|把(?:我的)?(?:东西|猫|狗)都?送(?:给|人)",
+        rf"永别了|永别|再见了[，,]?(?:这个世界|世界|大家|所有人)|来生再见|下辈子再见|下辈子(?:再|不要)|最后一次(?:跟你|和你)?(?:说话|聊天)|(?:以后|明天|明早|今晚过后|过了今晚|从明天(?:开始|起)|很快|永远|再也)[^。，！？]{{0,4}}(?:见不到|看不到)我了{_ZH_TRIP}|把(?:我的)?(?:东西|猫|狗)都?送(?:给|人)",
+    ),
+    _p(
+        "zh.affairs",
+        "zh",
+        "suicide",
+        "medium",
+        "farewell",
+        r"把(?:我的)?(?:东西|一切|所有的?东西|所有事|身后的事)(?:都|全|全部)?(?:安排|交代|托付)好了|(?:东西|一切|所有事)(?:都|全)?(?:已经)?交代好了",
     ),
     _p(
         "zh.on_ledge",
@@ -501,8 +630,27 @@ ZH = [
         "medical_emergency",
         "imminent",
         "act",
-        r"(?:已经|刚刚|刚才|刚)?(?:吃|吞|喝)(?:了|下了|下)(?:一整瓶|一瓶|整瓶|一盒|整盒|很多|好多|一把|几十|\d+)(?:片|颗|粒)?(?:的)?(?:安眠药|药|农药|百草枯|敌敌畏)?"
-        rf"|(?:吃|吞|喝)(?:了|下了|下){_ZH_AMOUNT}(?:的)?(?:安眠药|药|农药|百草枯|敌敌畏|{DRUGS})|喝了(?:农药|百草枯|敌敌畏|老鼠药)|割(?:了)?腕了|已经割了",
+        rf"{_ZH_TAKE}(?:了|下了|下|掉了)(?:我的|家里的?|剩下的)?{_ZH_LOT}(?:的)?[^。，！？\d]{{0,4}}?{_ZH_MED}{_ZH_NO_USE}"
+        rf"|把(?:我的|所有的?|全部的?|剩下的|家里的?|一整瓶|整瓶|一瓶|几瓶|一盒|整盒|这些|那些|这瓶|那瓶)?{_ZH_MED}(?:我)?(?:全|全部|一次性?|一口气|一下子)(?:都)?{_ZH_TAKE}(?:了|掉|光|下去?)"
+        rf"|(?<!按时)(?<!按医嘱)把(?:我的|所有的?|全部的?|剩下的|家里的?|一整瓶|整瓶|一瓶|几瓶|一盒|整盒)?[^。，！？]{{0,4}}?{_ZH_MED}都{_ZH_TAKE}(?:了|掉|光|下去?)"
+        rf"|{_ZH_MED}(?:我)?(?:全|全部|一口气|一次性)(?:都)?{_ZH_TAKE}(?:了|掉|光)"
+        r"|喝了(?:农药|百草枯|敌敌畏|老鼠药)|割(?:了)?腕了|已经割了",
+    ),
+    _p(
+        "zh.took_lot",
+        "zh",
+        "medical_emergency",
+        "high",
+        "act",
+        rf"{_ZH_TAKE}(?:了|下了|下)(?:很多|好多|一大堆)(?:的)?(?:片|颗|粒)?(?:的)?{_ZH_MED}{_ZH_NO_USE}",
+    ),
+    _p(
+        "zh.took_some",
+        "zh",
+        "medical_emergency",
+        "medium",
+        "act",
+        rf"{_ZH_TAKE}(?:了|下了|下)[五六七八九5-9](?:片|颗|粒)(?:的)?{_ZH_MED}",
     ),
     _p(
         "zh.medical",
@@ -533,6 +681,16 @@ ZH = [
         True,
     ),
     _p("zh.threat", "zh", "harm_to_others", "medium", "others", r"(?:杀了|弄死|捅死|砍死)(?:他|她|他们)"),
+    _p("zh.revenge", "zh", "harm_to_others", "medium", "others", rf"(?:要|想|一定|会|准备|打算|发誓)[^。，！？]{{0,3}}{_ZH_REVENGE}", True),
+    _p(
+        "zh.revenge_armed",
+        "zh",
+        "harm_to_others",
+        "high",
+        "others",
+        rf"(?:{_ZH_REVENGE}|报复|报仇|算账|同归于尽)[^。！？]{{0,20}}?{_ZH_ARMED}|{_ZH_ARMED}[^。！？]{{0,20}}?(?:{_ZH_REVENGE}|报复|报仇|算账|同归于尽)",
+        True,
+    ),
     # ---- abuse
     _p(
         "zh.abuse",
