@@ -79,13 +79,17 @@ def hotlines(lang: str, locale: str | None = None) -> list[Hotline]:
     return HOTLINES[locale_for(lang, locale)]
 
 
+def crisis_lines(lang: str, locale: str | None = None) -> list[str]:
+    """The lines to call, as the crisis response lists them: the locale's, then where to look elsewhere."""
+    lang = lang if lang in CRISIS_RESPONSE else "en"
+    lines = [f"{h.name}: {h.number}" + (f" ({h.hours})" if h.hours else "") for h in hotlines(lang, locale)]
+    return [*lines, INTERNATIONAL[lang]]
+
+
 def crisis_response(lang: str, locale: str | None = None, categories: list[str] | tuple = ()) -> str:
     """The fixed response to a crisis turn, in `lang`, with the locale's lines."""
     lang = lang if lang in CRISIS_RESPONSE else "en"
-    lines = "\n".join(
-        f"- {h.name}: {h.number}" + (f" ({h.hours})" if h.hours else "") for h in hotlines(lang, locale)
-    )
-    lines += f"\n- {INTERNATIONAL[lang]}"
+    lines = "\n".join(f"- {line}" for line in crisis_lines(lang, locale))
     text = CRISIS_RESPONSE[lang].format(lines=lines)
     if "abuse" in categories:
         text = ABUSE_NOTE[lang] + "\n" + text

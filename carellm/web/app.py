@@ -147,7 +147,7 @@ def build_app(
         def side_panels(c: WebConversation, ui: str) -> list[Any]:
             report, transcript = c.export_report(ui), c.export_transcript()
             return [
-                views.crisis_html(ui, c.crisis_text(ui)),
+                views.crisis_html(ui, c.crisis_text(ui), c.crisis_lines(ui)),
                 views.emotion_html(ui, c.last_emotion, c.trajectory(), enabled=c.tracker is not None),
                 c.plot(ui),
                 gr.update(value=report, interactive=report is not None),

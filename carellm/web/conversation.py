@@ -205,10 +205,20 @@ class WebConversation:
             return None
         from carellm.safety import crisis_response
 
+        return crisis_response(ui_lang, self._crisis_locale(ui_lang), self.risk.categories)
+
+    def crisis_lines(self, ui_lang: str) -> list[str]:
+        """The lines to call from that text, for the panel's always-visible part (none before risk)."""
+        if self.risk is None:
+            return []
+        from carellm.safety import crisis_lines
+
+        return crisis_lines(ui_lang, self._crisis_locale(ui_lang))
+
+    def _crisis_locale(self, ui_lang: str) -> str | None:
         # A browser region only counts for its own language (an en-US browser says little about
         # where a Chinese-speaking visitor is); otherwise the language's default lines apply.
-        locale = self.locale if self.locale and self.locale.lower().startswith(ui_lang) else None
-        return crisis_response(ui_lang, locale, self.risk.categories)
+        return self.locale if self.locale and self.locale.lower().startswith(ui_lang) else None
 
     def trajectory(self) -> dict | None:
         tracker = self.tracker

@@ -22,14 +22,19 @@ def disclaimer_html(lang: str) -> str:
     )
 
 
-def crisis_html(lang: str, text: str | None) -> str:
-    """The crisis panel: the safety layer's own response text, shown as-is (never rewritten here)."""
+def crisis_html(lang: str, text: str | None, lines: list[str] | tuple = ()) -> str:
+    """The crisis panel: the lines to call always in view, the safety layer's whole response folded
+    beneath them (open when there are no lines). Both are its own text, shown as-is (never rewritten here)."""
     if not text:
         return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    listed = f"<ul class='carellm-crisis-lines'>{items}</ul>" if lines else ""
     return (
         f"<section class='carellm-crisis' id='crisis' role='alert' lang='{lang}'>"
-        f"<h2>{html.escape(t(lang, 'crisis_title'))}</h2>"
-        f"<div class='carellm-crisis-text'>{html.escape(text)}</div></section>"
+        f"<h2>{html.escape(t(lang, 'crisis_title'))}</h2>{listed}"
+        f"<details class='carellm-crisis-more'{'' if lines else ' open'}>"
+        f"<summary>{html.escape(t(lang, 'crisis_more'))}</summary>"
+        f"<div class='carellm-crisis-text'>{html.escape(text)}</div></details></section>"
     )
 
 
@@ -89,11 +94,26 @@ CSS = """
   font-size:0.9em; color:#5d4300}
 .carellm-disclaimer {background:#fffdf5; border:1px solid #f0c36d; border-radius:10px; padding:12px}
 .carellm-disclaimer h2 {margin-top:0}
-#crisis-panel:has(.carellm-crisis) {position:sticky; top:0; z-index:50}
-.carellm-crisis {background:#fdecea; border:3px solid #c62828;
-  border-radius:10px; padding:10px 14px; color:#4a0d0d; max-height:45vh; overflow:auto}
-.carellm-crisis h2 {margin:0 0 6px 0; color:#b71c1c}
-.carellm-crisis-text {white-space:pre-line; font-size:1.02em; line-height:1.45}
+/* Once it has content the crisis panel sticks to the top of the window, compact enough to leave
+   the chat and the message box usable: the lines to call always show, the whole message folds out
+   and scrolls inside the panel. What the browser scrolls into view (the message box, when tapped)
+   lands below the panel's greatest height. Gradio's container clips with overflow:hidden, which
+   would make it the panel's scroll box and keep it from sticking; overflow:clip clips without that.
+   (Gradio drops :root and html rules inside @media, so the height is one for all screens.) */
+.gradio-container {overflow:clip}
+:root {--carellm-crisis-max:40vh}
+html:has(.carellm-crisis) {scroll-padding-top:calc(var(--carellm-crisis-max) + 32px)}
+#crisis-panel:has(.carellm-crisis) {position:sticky; top:0; z-index:50; padding-top:4px;
+  background:var(--body-background-fill)}
+.carellm-crisis {background:#fdecea; border:3px solid #c62828; border-radius:10px; padding:8px 14px;
+  color:#4a0d0d; max-height:var(--carellm-crisis-max); overflow:auto; box-shadow:0 4px 10px rgba(0,0,0,0.15);
+  display:flex; flex-direction:column}
+.carellm-crisis h2 {margin:0 0 4px 0; color:#b71c1c; font-size:1.3em; flex-shrink:0}
+.carellm-crisis-lines {margin:0 0 4px 0; padding-left:1.2em; font-weight:600; line-height:1.35; flex-shrink:0}
+.carellm-crisis-more {min-height:0; overflow:auto}
+.carellm-crisis-more summary {cursor:pointer; color:#b71c1c; text-decoration:underline; background:#fdecea;
+  position:sticky; top:0}
+.carellm-crisis-text {white-space:pre-line; font-size:1.02em; line-height:1.45; margin-top:4px}
 .carellm-error {background:#fdecea; border-left:4px solid #c62828; padding:8px 10px; border-radius:6px;
   color:#4a0d0d}
 .carellm-info {background:#e8f5e9; border-left:4px solid #2e7d32; padding:8px 10px; border-radius:6px;
@@ -104,6 +124,7 @@ CSS = """
 .carellm-meter meter {flex:1; min-width:80px}
 #turn-state {display:none}
 @media (max-width: 640px) {
-  .carellm-crisis {max-height:30vh; font-size:0.9em}
+  .carellm-crisis {font-size:0.88em; padding:6px 10px}
+  .carellm-crisis h2 {font-size:1.15em}
 }
 """

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from carellm.safety import InMemoryEventSink, SafetyLayer, crisis_response, guard_reply
+from carellm.safety import InMemoryEventSink, SafetyLayer, crisis_lines, crisis_response, guard_reply
+from carellm.safety.resources import HOTLINES
 
 
 def test_high_risk_gets_the_fixed_localized_crisis_response():
@@ -36,6 +37,13 @@ def test_abuse_and_harm_to_others_get_their_own_first_line():
         "What is happening to you is not your fault"
     )
     assert "hurt someone" in crisis_response("en", categories=["harm_to_others"]).splitlines()[0]
+
+
+@pytest.mark.parametrize("locale", sorted(HOTLINES))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_crisis_lines_are_the_ones_the_crisis_response_lists(lang, locale):
+    listed = [line[2:] for line in crisis_response(lang, locale).splitlines() if line.startswith("- ")]
+    assert crisis_lines(lang, locale) == listed
 
 
 @pytest.mark.parametrize(

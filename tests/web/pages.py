@@ -56,3 +56,52 @@ def open_page(browser, url: str, viewport: dict = DESKTOP, acknowledge: bool = T
         page.locator("#ack-button").click()
         page.locator("#message textarea").wait_for()
     return page
+
+
+def scroll_to_bottom(page) -> None:
+    page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
+
+
+def on_screen(box: dict, viewport: dict) -> bool:
+    """Whether a bounding box lies wholly inside the viewport (give or take a pixel of rounding)."""
+    right, bottom = box["x"] + box["width"], box["y"] + box["height"]
+    inside = right <= viewport["width"] + 1 and bottom <= viewport["height"] + 1
+    return min(box["x"], box["y"]) >= -1 and inside
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+    )  # fmt: skip
+
+
+# Whether `text` inside `selector` is on screen and uncovered: inside the viewport, not collapsed
+# or scrolled out of its box, and the topmost thing where it is drawn.
+_READABLE = """([selector, needle]) => {
+    const root = document.querySelector(selector);
+    if (!root) return false;
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+        const at = node.data.indexOf(needle);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + needle.length);
+        const r = range.getBoundingClientRect();
+        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+        if (!r.width || x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+        const hit = document.elementFromPoint(x, y);
+        if (hit && node.parentElement.contains(hit)) return true;
+    }
+    return false;
+}"""
+
+
+def text_readable(page, selector: str, text: str) -> bool:
+    return page.evaluate(_READABLE, [selector, text])
+
+
+def wait_readable(page, selector: str, text: str) -> None:
+    """Wait until `text` is readable (for a scroll the browser finishes on its own time)."""
+    page.wait_for_function(_READABLE, arg=[selector, text])

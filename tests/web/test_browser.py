@@ -9,10 +9,25 @@ import json
 
 import pytest
 
-from tests.web.pages import BOT, PHONE, USER, bot_count, last_reply, open_page, send
+from tests.web.pages import (
+    BOT,
+    DESKTOP,
+    PHONE,
+    USER,
+    bot_count,
+    last_reply,
+    on_screen,
+    open_page,
+    overlap,
+    scroll_to_bottom,
+    send,
+    text_readable,
+    wait_readable,
+)
 
 pytestmark = pytest.mark.slow
 CRISIS_EN = "I want to end my life. I have pills ready and I will do it tonight."
+CRISIS_ZH = "我不想活了，药已经准备好了，今晚就结束。"
 
 
 def test_the_chat_stays_closed_until_the_notice_is_acknowledged(browser, web_url, shots):
@@ -152,5 +167,50 @@ def test_the_page_works_on_a_phone(browser, web_url, shots):
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
         page.screenshot(path=shots / "09-phone-crisis.png")
         page.screenshot(path=shots / "10-phone-full.png", full_page=True)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_crisis_lines_stay_on_screen_as_the_chat_goes_on(browser, web_url, shots, viewport):
+    phone = viewport is PHONE
+    page = open_page(browser, web_url, viewport=viewport, is_mobile=phone, has_touch=phone)
+    name = "phone" if phone else "desktop"
+    try:
+        send(page, CRISIS_EN)
+        send(page, "I don't know what to do.")
+        send(page, "Everyone is asleep here.")
+        scroll_to_bottom(page)
+        page.screenshot(path=shots / f"11-{name}-crisis-bottom.png")
+        assert on_screen(page.locator("#crisis-panel").bounding_box(), viewport)
+        assert text_readable(page, "#crisis", "988")
+        box = page.locator("#message")
+        box.scroll_into_view_if_needed()  # back to the message box, as before typing
+        page.screenshot(path=shots / f"12-{name}-crisis-typing.png")
+        assert on_screen(box.bounding_box(), viewport)
+        assert not overlap(page.locator("#crisis-panel").bounding_box(), box.bounding_box())
+        assert text_readable(page, "#crisis", "988")
+    finally:
+        page.context.close()
+
+
+def test_on_a_phone_the_whole_crisis_message_folds_out_above_the_message_box(browser, web_url, shots):
+    page = open_page(browser, web_url, viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+    try:
+        send(page, CRISIS_ZH)  # Chinese: the most lines to call
+        send(page, "谢谢你。")
+        page.locator("#crisis summary").click()
+        whole = page.locator("#crisis .carellm-crisis-text")
+        whole.hover()
+        page.mouse.wheel(0, 2000)  # read on to its end, inside the panel
+        wait_readable(page, "#crisis .carellm-crisis-text", "身边有人陪着你吗")
+        box = page.locator("#message")
+        box.scroll_into_view_if_needed()
+        page.screenshot(path=shots / "13-phone-crisis-open.png")
+        panel = page.locator("#crisis-panel").bounding_box()
+        assert panel["height"] <= PHONE["height"] / 2
+        assert on_screen(panel, PHONE) and on_screen(box.bounding_box(), PHONE)
+        assert not overlap(panel, box.bounding_box())
+        assert text_readable(page, "#crisis .carellm-crisis-lines", "12356")
     finally:
         page.context.close()
