@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,6 +80,7 @@ class OmniBackend:
         self.settings = settings
         self.limits: MediaLimits = settings.media
         self._lock = threading.Lock()  # one model call at a time (a whole generation, or one batched step)
+        self._speech_lock = threading.Lock()  # one utterance at a time (talker decoder, token2wav graphs)
         self._decoders: dict = {}  # fast_decode decoders ("thinker", "talker"), made on first use
         self._batcher = None  # batching.DecodeScheduler over the fast thinker, made on first use
         self._t2w_graphs = None  # stream_speech.WindowGraphs on CUDA, made on first streamed speech
@@ -346,7 +348,8 @@ class OmniBackend:
         The talker decodes codes (in a background thread on CUDA); token2wav turns them into
         audio a window at a time (`stream_speech`). `chunked=False` gives one piece from
         token2wav over the whole utterance (what `speak` uses); None chooses per device
-        (`_chunked_token2wav`). The model stays locked until the generator is finished or closed.
+        (`_chunked_token2wav`). One utterance at a time; text generation waits only for the
+        thinker pass, or, on the plain path, until the generator is finished or closed.
         """
         if not self.can_speak or not reply.strip():
             return
@@ -360,10 +363,9 @@ class OmniBackend:
         reply_ids = reply_ids.to(prompt_ids.device)
         if chunked is None:
             chunked = self._chunked_token2wav()
-        with self._lock:  # held across yields: released when the generator ends or is closed
-            yield from self._speech_pieces(
-                inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video, chunked
-            )
+        yield from self._speech_pieces(
+            inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video, chunked
+        )
 
     def _chunked_token2wav(self) -> bool:
         """Window-by-window token2wav where it pays: on CPU, and on a GPU with the windows
@@ -387,23 +389,46 @@ class OmniBackend:
         """Thinker over prompt + reply, then the talker in a thread feeding chunked token2wav."""
         import torch
 
-        from carellm.backends.stream_speech import Prefetch, draw_noise, full_waveform, stream_waveform
+        with self._speech_lock, ExitStack() as model_lock:  # held across yields, till closed
+            model_lock.enter_context(self._lock)  # the thinker pass shares the thinker with text
+            with torch.inference_mode():
+                talker_inputs, noise, cond, ref_mel, max_codes = self._speech_setup(
+                    inputs, prompt_ids, reply_ids, voice, use_audio_in_video
+                )
+            # On the fast path text decoding draws from per-request generators and keeps its own
+            # buffers, so the talker and token2wav may run beside it; the plain path's seeded
+            # `generate` shares the default generator with the talker, so it waits.
+            if self._fast_wanted():
+                model_lock.close()
+            yield from self._speak_codes(talker_inputs, noise, cond, ref_mel, max_codes, chunked)
+
+    def _speech_setup(self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool):
+        """The talker's inputs (a thinker pass), its code budget and token2wav's noise and voice."""
+        import torch
+
+        from carellm.backends.stream_speech import draw_noise
 
         model = self.model
         speaker = model.speaker_map[voice]
         dev = prompt_ids.device
-        with torch.inference_mode():
-            talker_inputs = self._talker_inputs(inputs, prompt_ids, reply_ids, voice, use_audio_in_video)
-            max_codes = min(
-                4096,
-                TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100,
-                max(1, int(TALKER_CODES_PER_SECOND * self.settings.max_speech_seconds)),
-            )
-            if model.token2wav.dtype != torch.float:
-                model.token2wav.float()
-            noise = draw_noise(model.token2wav, max_codes, dev)  # before the talker samples
-            cond = speaker["cond"].to(dev).float().expand(1, -1)
-            ref_mel = speaker["ref_mel"].to(dev).float().expand(1, -1, -1)
+        talker_inputs = self._talker_inputs(inputs, prompt_ids, reply_ids, voice, use_audio_in_video)
+        max_codes = min(
+            4096,
+            TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100,
+            max(1, int(TALKER_CODES_PER_SECOND * self.settings.max_speech_seconds)),
+        )
+        if model.token2wav.dtype != torch.float:
+            model.token2wav.float()
+        noise = draw_noise(model.token2wav, max_codes, dev)  # before the talker samples
+        cond = speaker["cond"].to(dev).float().expand(1, -1)
+        ref_mel = speaker["ref_mel"].to(dev).float().expand(1, -1, -1)
+        return talker_inputs, noise, cond, ref_mel, max_codes
+
+    def _speak_codes(self, talker_inputs: dict, noise, cond, ref_mel, max_codes: int, chunked: bool):
+        """The talker (in its own thread on CUDA) feeding token2wav; 24 kHz pieces."""
+        from carellm.backends.stream_speech import Prefetch, full_waveform, stream_waveform
+
+        model, dev = self.model, noise.device
         # On CUDA the talker runs ahead in its own thread while token2wav works. On CPU two
         # threads would fight over the same cores (10x slower on 2 cores), so the fast talker
         # is pulled lazily between token2wav windows and the plain one runs first.

@@ -262,3 +262,27 @@ def test_capturing_the_talker_step_leaves_its_state_as_one_step_made_it(backends
         decoder.step_sampled()
         assert int(decoder.reply_at) == 1 and int(decoder.index[0]) == index + 1
         assert int(decoder.sampler.count) == 2
+
+
+def test_text_generation_goes_on_while_an_utterance_is_being_spoken(backends):
+    """On the fast path the talker and token2wav run beside text decoding: only the thinker
+    pass of an utterance takes the model."""
+    import threading
+
+    _, fast = backends
+    speech = fast.speak_stream(_text_messages(), "Thank you for telling me.", "Chelsie")
+    assert len(next(speech)) > 0  # an utterance is open, holding its speech lock
+    text: list[str] = []
+
+    def write() -> None:
+        options = GenerationOptions(max_new_tokens=8, temperature=0.0)
+        text.extend(c.text for c in fast.stream(_text_messages(), options) if c.kind == "text")
+
+    worker = threading.Thread(target=write, daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    finished = not worker.is_alive()
+    speech.close()
+    assert finished and "".join(text)
+    assert fast._speech_lock.acquire(blocking=False)
+    fast._speech_lock.release()

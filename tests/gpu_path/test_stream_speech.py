@@ -117,9 +117,11 @@ def test_unchunked_speak_stream_is_one_piece_equal_to_speak(omni_backend):
 def test_closing_speak_stream_early_stops_the_talker_and_frees_the_model(omni_backend):
     stream = omni_backend.speak_stream(_messages(), "Thank you.", "Chelsie")
     assert len(next(stream)) > 0
+    assert not omni_backend._lock.acquire(blocking=False)  # plain path: the utterance holds the model
     stream.close()
-    assert omni_backend._lock.acquire(blocking=False)
-    omni_backend._lock.release()
+    for lock in (omni_backend._lock, omni_backend._speech_lock):
+        assert lock.acquire(blocking=False)
+        lock.release()
 
 
 def test_nothing_is_spoken_for_an_empty_reply(omni_backend):
