@@ -256,9 +256,9 @@ class WindowGraphs:
 
     def sample_mel(self, codes, cond, ref_mel, noise) -> torch.Tensor:
         """The DiT window; `tf32`: its float32 matmuls on the tensor cores (docs/perf.md: cost)."""
-        with tf32_matmuls(self.tf32 and noise.device.type == "cuda"):
-            if noise.device.type != "cuda":
-                return sample_mel(self.token2wav, codes, cond, ref_mel, noise)
+        if noise.device.type != "cuda":
+            return sample_mel(self.token2wav, codes, cond, ref_mel, noise)
+        with tf32_matmuls(self.tf32):
             key = ("dit", noise.shape[1], ref_mel.shape[1])
             captured = partial(sample_mel, self.token2wav, dit=self._dit)
             return self._replay(key, captured, codes, cond, ref_mel, noise)

@@ -7,6 +7,8 @@ import io
 
 import soundfile as sf
 
+from tests.serve.spoken import stream_spoken
+
 
 def _data_url(path, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
@@ -102,21 +104,8 @@ def test_audio_out_is_a_24khz_wav_of_the_reply(client, model_id):
 
 
 def test_streamed_audio_out_is_pcm16_pieces_in_delta_audio(client, model_id):
-    stream = client.chat.completions.create(
-        model=model_id,
-        messages=[{"role": "user", "content": "I feel tired today"}],
-        modalities=["text", "audio"],
-        audio={"voice": "Chelsie", "format": "pcm16"},
-        stream=True,
-    )
-    pcm = b""
-    transcript = None
-    for chunk in stream:
-        audio = chunk.choices[0].delta.audio if chunk.choices else None
-        if audio and audio.data:
-            pcm += base64.b64decode(audio.data)
-        if audio and audio.transcript:
-            transcript = audio.transcript
+    events, transcript = stream_spoken(client, model_id, "I feel tired today")
+    pcm = b"".join(data for kind, data in events if kind == "audio")  # type: ignore[misc]
     assert len(pcm) % 2 == 0 and len(pcm) // 2 > 2400  # over 0.1 s of 16-bit samples at 24 kHz
     assert transcript
 

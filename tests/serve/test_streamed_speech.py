@@ -6,13 +6,12 @@ The server's counselor writes fixed sentences (tests/scripted.py) and speaks the
 
 from __future__ import annotations
 
-import base64
-
 import pytest
 from openai import OpenAI
 
 from carellm.counseling.counselor import Counselor
 from tests.scripted import ScriptedText
+from tests.serve.spoken import stream_spoken
 
 REPLY = ["I hear you. ", "That sounds ", "really hard."]
 # A diagnosis stated as fact: the reply guard withdraws it once the whole reply is there.
@@ -43,30 +42,6 @@ def speaking(start_server, omni_backend, counselor, api_key):
         return client, recorder, backend
 
     return start
-
-
-def stream_spoken(client: OpenAI, model_id: str) -> tuple[list[tuple[str, object]], str | None]:
-    """("text", piece) and ("audio", pcm16 bytes) in the order they arrived, and the audio transcript."""
-    stream = client.chat.completions.create(
-        model=model_id,
-        messages=[{"role": "user", "content": "Exams are coming and I cannot focus."}],
-        modalities=["text", "audio"],
-        audio={"voice": "Chelsie", "format": "pcm16"},
-        stream=True,
-    )
-    events: list[tuple[str, object]] = []
-    transcript = None
-    for chunk in stream:
-        delta = chunk.choices[0].delta if chunk.choices else None
-        if delta is None:
-            continue
-        if delta.content:
-            events.append(("text", delta.content))
-        if delta.audio and delta.audio.data:
-            events.append(("audio", base64.b64decode(delta.audio.data)))
-        if delta.audio and delta.audio.transcript:
-            transcript = delta.audio.transcript
-    return events, transcript
 
 
 def test_speech_of_the_first_sentence_arrives_before_the_second_is_written(speaking, model_id):

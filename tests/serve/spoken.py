@@ -1,0 +1,34 @@
+"""Reading a streamed spoken reply the way an OpenAI SDK client does."""
+
+from __future__ import annotations
+
+import base64
+
+from openai import OpenAI
+
+
+def stream_spoken(
+    client: OpenAI, model_id: str, message: str = "Exams are coming and I cannot focus."
+) -> tuple[list[tuple[str, object]], str | None]:
+    """A streamed request for text and pcm16 speech: ("text", piece) and ("audio", pcm16 bytes)
+    in the order they arrived, and the audio transcript."""
+    stream = client.chat.completions.create(
+        model=model_id,
+        messages=[{"role": "user", "content": message}],
+        modalities=["text", "audio"],
+        audio={"voice": "Chelsie", "format": "pcm16"},
+        stream=True,
+    )
+    events: list[tuple[str, object]] = []
+    transcript = None
+    for chunk in stream:
+        delta = chunk.choices[0].delta if chunk.choices else None
+        if delta is None:
+            continue
+        if delta.content:
+            events.append(("text", delta.content))
+        if delta.audio and delta.audio.data:
+            events.append(("audio", base64.b64decode(delta.audio.data)))
+        if delta.audio and delta.audio.transcript:
+            transcript = delta.audio.transcript
+    return events, transcript
