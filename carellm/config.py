@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     # Longest spoken reply; the talker normally stops by itself, this bounds a run-away one.
     max_speech_seconds: float = Field(60.0, gt=0, le=600)
     seed: int | None = None
+    # Spoken turns (audio, a video's sound track) are transcribed by the model before the crisis
+    # layer reads the turn: one extra greedy, text-only pass, only when the turn holds speech.
+    # Off: speech reaches the model unread, and each such turn's record says so.
+    transcribe_speech: bool = True
+    # The transcript's length cap: 256 tokens read about 75 s of English conversation (~3.3 tokens/s).
+    transcribe_max_tokens: int = Field(256, ge=16, le=2048)
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("carellm")))
     log_message_text: bool = False
     media: MediaLimits = Field(default_factory=MediaLimits)

@@ -3,7 +3,8 @@
 A backend streams text chunks for a list of messages. Speech is produced by `speak_stream`,
 for text the safety layer has already approved, so no unchecked text is ever spoken. Engines
 that can only return audio together with text (remote APIs) yield `audio` chunks from
-`stream` instead and set `speaks_separately = False`.
+`stream` instead and set `speaks_separately = False`. `transcribe` turns the user's speech into
+text for the safety layer, which reads text only.
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ class Backend(Protocol):
 
     def count_tokens(self, messages: Sequence[Message]) -> int:
         """Prompt length in tokens, media included (estimates are fine)."""
+        ...
+
+    def transcribe(self, speech: Sequence[MediaItem], lang: str | None, max_new_tokens: int) -> str | None:
+        """What is said in `speech` (audio items), verbatim, so the crisis layer can read a spoken
+        turn before the model answers it; None when this engine cannot transcribe. Engines run the
+        request in `carellm.backends.transcription` (one greedy, text-only pass)."""
         ...
 
     @property

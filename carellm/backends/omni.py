@@ -25,9 +25,10 @@ from carellm.backends.loading import (
     quiet_known_config_warnings,
     resolve_model,
 )
+from carellm.backends.transcription import transcription_messages, transcription_options
 from carellm.config import MediaLimits, Settings
 from carellm.errors import BackendError, CareLLMError, MediaError
-from carellm.media import VideoClip
+from carellm.media import MediaItem, VideoClip
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +262,12 @@ class OmniBackend:
                 f"The model failed while generating ({type(exc).__name__}: {exc}).",
                 "Try again; if it keeps failing, run `carellm doctor`.",
             ) from exc
+
+    def transcribe(self, speech: Sequence[MediaItem], lang: str | None, max_new_tokens: int) -> str:
+        """The model's own reading of `speech`: the thinker alone, greedy, through `stream` (so the
+        same chat template, and on the fast path the same batch as other conversations' replies)."""
+        messages = transcription_messages(speech, lang)
+        return "".join(c.text for c in self.stream(messages, transcription_options(max_new_tokens))).strip()
 
     def _fast_decoder(self, part: str):
         """The static-cache decoder for "thinker" or "talker" when `settings.fast` allows it.

@@ -28,8 +28,10 @@ from carellm.backends.openai_wire import (
     request_body,
     upstream_error,
 )
+from carellm.backends.transcription import transcription_messages, transcription_options
 from carellm.config import MediaLimits, Settings
 from carellm.errors import BackendError, ConfigError
+from carellm.media import MediaItem
 
 
 class RemoteSettings(BaseSettings):
@@ -100,9 +102,25 @@ class OpenAIBackend:
         return total
 
     def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[Chunk]:
+        yield from self._send(request_body(messages, options, self.model, self.peer, self.limits))
+
+    def transcribe(self, speech: Sequence[MediaItem], lang: str | None, max_new_tokens: int) -> str:
+        """One extra request: the speech and a fixed instruction, greedy, text only. Not streamed
+        (nothing is shown while it runs), except to Model Studio, which answers streams only."""
+        body = request_body(
+            transcription_messages(speech, lang),
+            transcription_options(max_new_tokens),
+            self.model,
+            self.peer,
+            self.limits,
+        )
+        body["stream"] = self.peer == "dashscope"
+        return "".join(c.text for c in self._send(body) if c.kind == "text").strip()
+
+    def _send(self, body: dict) -> Iterator[Chunk]:
+        """POST a Chat Completions request; chunks from the JSON answer or the SSE stream."""
         import httpx
 
-        body = request_body(messages, options, self.model, self.peer, self.limits)
         try:
             if not body["stream"]:
                 resp = self.client.post("/chat/completions", json=body)

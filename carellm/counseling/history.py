@@ -28,6 +28,7 @@ class Exchange:
     user: Message
     reply: str
     risk: str = "none"  # the safety layer's level for the user's message
+    heard: str = ""  # a transcript of the user's speech: read by the safety layer, never sent to the model
 
 
 @dataclass
@@ -40,7 +41,8 @@ class History:
         return "\n".join(f"- {line}" for line in self.summary_lines)
 
     def user_texts(self) -> list[str]:
-        return [ex.user.text for ex in self.exchanges]
+        """Each earlier user turn as the safety layer read it: typed text, then what was said."""
+        return [spoken_turn(ex.user.text, ex.heard) for ex in self.exchanges]
 
     def messages(self, lang: Lang, current: Message) -> list[Message]:
         msgs = [Message("system", system_prompt(lang, self.summary))]
@@ -77,6 +79,11 @@ class History:
         self.summary_lines.append(f"{labels['user']}: {_gist(ex.user.text)}{attached}")
         self.summary_lines.append(f"{labels['assistant']}: {_gist(ex.reply)}")
         del self.summary_lines[:-SUMMARY_MAX_LINES]
+
+
+def spoken_turn(text: str, heard: str | None) -> str:
+    """A user turn for the safety layer: the typed text and the transcript of the speech, one per line."""
+    return "\n".join(part for part in (text, heard) if part)
 
 
 def _gist(text: str) -> str:

@@ -1,7 +1,8 @@
 """Seams where the safety layer, emotion analysis and the session store plug into a turn.
 
 The session calls these in a fixed order for every turn:
-  1. `SafetyGate.check_user_turn` on the user's text (before the model runs);
+  1. `SafetyGate.check_user_turn` on the user's text, with a transcript of their speech when the
+     turn holds any (before the model runs);
   2. the backend generates (unless step 1 replaced the reply);
   3. `SafetyGate.check_reply` on the model's text (before anything is spoken: a spoken reply's
      first sentence is checked on its own and spoken while the rest is written);
@@ -72,6 +73,10 @@ class TurnRecord:
     started_at: float
     finished_at: float
     audio_seconds: float = 0.0
+    # What the user said aloud, as the safety layer read it. speech_read: None when the turn held
+    # no speech; False when it did but was not read (transcription off, failed or empty).
+    speech_transcript: str | None = None
+    speech_read: bool | None = None
 
 
 class TurnRecorder(Protocol):

@@ -1,14 +1,15 @@
 """A counseling session: the turn pipeline every interface goes through.
 
-Order per turn (see hooks.py): user text -> safety gate -> model (streamed) -> reply guard ->
-speech of the approved text -> emotion -> record. The session's history changes only when
-a turn completes, so a failed or abandoned turn (bad media, model error, a client that
-disconnects mid-stream) leaves it exactly as it was.
+Order per turn (see hooks.py): user text (and a transcript of their speech) -> safety gate ->
+model (streamed) -> reply guard -> speech of the approved text -> emotion -> record. The
+session's history changes only when a turn completes, so a failed or abandoned turn (bad
+media, model error, a client that disconnects mid-stream) leaves it exactly as it was.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,18 +20,20 @@ from typing import Any
 import numpy as np
 
 from carellm.backends.base import Backend, Chunk, GenerationOptions, Message
+from carellm.backends.transcription import speech_items
 from carellm.config import Settings
 from carellm.counseling.disclaimer import disclaimer
-from carellm.counseling.history import Exchange, History
+from carellm.counseling.history import Exchange, History, spoken_turn
 from carellm.counseling.hooks import EmotionObserver, GateDecision, SafetyGate, TurnRecord, TurnRecorder
 from carellm.counseling.prompts import Lang
 from carellm.counseling.sentences import settled_opening
-from carellm.errors import ConfigError, InputError
+from carellm.errors import CareLLMError, ConfigError, InputError
 from carellm.language import detect_lang
 from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, Source
 from carellm.textclean import visible
 
 MediaArg = Source | np.ndarray | Sequence[Source] | None
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,6 +50,10 @@ class Reply:
     emotion: Any = None
     disclaimer: str | None = None  # set on a session's first reply
     sample_rate: int = OUTPUT_SAMPLE_RATE
+    # The user's speech as the safety layer read it; speech_read is None when the turn held no
+    # speech, False when it did and could not be read (the crisis layer saw the typed text only).
+    speech_transcript: str | None = None
+    speech_read: bool | None = None
 
     @property
     def crisis(self) -> bool:
@@ -134,7 +141,12 @@ class Session:
         speak_early = self.settings.stream_speech if speak_early is None else speak_early
         user = Message("user", text, media)
 
-        user_gate = self.gate.check_user_turn(text, lang, self.history.user_texts(), self.id)
+        speech = speech_items(media, self.settings.media)
+        heard = self._hear(speech, self.lang or (lang if text else None)) if speech else None
+        speech_read = bool(heard) if speech else None
+        user_gate = self.gate.check_user_turn(
+            spoken_turn(text, heard), lang, self.history.user_texts(), self.id
+        )
         options = self._options(speak)
         budget = self.settings.context_tokens - options.max_new_tokens
         messages, trimmed = self.history.fit(lang, user, budget, self.backend.count_tokens)
@@ -194,7 +206,7 @@ class Session:
         # The turn succeeded: only now does the session change.
         self.lang = lang
         self.history = trimmed
-        self.history.exchanges.append(Exchange(user, final, user_gate.level))
+        self.history.exchanges.append(Exchange(user, final, user_gate.level, heard or ""))
         index = self.turns
         self.turns += 1
         reply = Reply(
@@ -207,6 +219,8 @@ class Session:
             reply_gate=reply_gate,
             emotion=emotion,
             disclaimer=self.disclaimer if first_turn else None,
+            speech_transcript=heard,
+            speech_read=speech_read,
         )
         if self.recorder:
             self.recorder.record(
@@ -224,6 +238,8 @@ class Session:
                     started_at=started,
                     finished_at=time.time(),
                     audio_seconds=0.0 if waveform is None else len(waveform) / OUTPUT_SAMPLE_RATE,
+                    speech_transcript=heard,
+                    speech_read=speech_read,
                 )
             )
         yield Chunk("done", reply=reply)
@@ -293,6 +309,22 @@ class Session:
             audio=speak and not self.backend.speaks_separately,
             voice=self.voice,
         )
+
+    def _hear(self, speech: list[MediaItem], lang: Lang | None) -> str | None:
+        """What the user said, for the safety layer; None when it could not be read.
+
+        The crisis layer reads text, so without this a crisis said aloud would reach the model
+        unread. A transcription that fails or comes back empty does not fail the turn: the reply
+        guard still checks the answer, and the turn's record says the speech went unread.
+        """
+        if not self.settings.transcribe_speech:
+            return None
+        try:
+            heard = self.backend.transcribe(speech, lang, self.settings.transcribe_max_tokens)
+        except CareLLMError as exc:
+            log.warning("speech not transcribed, the safety layer reads the typed text only: %s", exc.message)
+            return None
+        return visible(heard or "").strip() or None
 
     def _speakable_early(self, opening: str, lang: Lang) -> bool:
         """The reply guard on the first sentence alone; if it objects, nothing is said until the end."""

@@ -184,6 +184,11 @@ class CareLLMInfo(BaseModel):
     reply_guard: RiskInfo
     emotion: Any = None
     disclaimer: str | None = None
+    speech_read: bool | None = Field(
+        None,
+        description="Whether the safety layer read the message's speech (from a transcript); "
+        "null when the message held no speech.",
+    )
 
 
 class ChatCompletion(BaseModel):

@@ -138,6 +138,7 @@ def carellm_info(reply: Reply, session_id: str | None) -> CareLLMInfo:
         reply_guard=_risk(reply.reply_gate),
         emotion=jsonable(reply.emotion),
         disclaimer=reply.disclaimer,
+        speech_read=reply.speech_read,
     )
 
 

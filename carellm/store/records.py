@@ -30,6 +30,8 @@ class StoredTurn:
     finished_at: float
     audio_seconds: float
     media: list[StoredMedia] = field(default_factory=list)
+    speech_transcript: str | None = None  # the user's speech as the safety layer read it
+    speech_read: bool | None = None  # None: no speech in the turn; False: speech the layer could not read
 
     def to_dict(self) -> dict[str, Any]:
         row = asdict(self)

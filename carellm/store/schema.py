@@ -58,6 +58,9 @@ turns = Table(
     Column("finished_at", Float, nullable=False),
     Column("audio_seconds", Float, nullable=False),
     Column("sealed", Boolean, nullable=False),
+    # version 4: the user's speech as the safety layer read it; speech_read NULL: the turn had no speech
+    Column("speech_transcript", Text),  # sealed
+    Column("speech_read", Boolean),
 )
 
 media = Table(
@@ -124,8 +127,23 @@ def _create(*tables: Table) -> Step:
 
 def _without(table: Table, *later: str) -> Table:
     """`table` as an earlier version created it: today's columns less those added since."""
+    earlier = MetaData()
+    for key in table.foreign_keys:  # the tables its foreign keys name, so its DDL can refer to them
+        if key.column.table.name not in earlier.tables:
+            key.column.table.to_metadata(earlier)
     columns = [column._copy() for column in table.columns if column.name not in later]
-    return Table(table.name, MetaData(), *columns)
+    keys = [key._copy() for key in table.foreign_key_constraints if not set(key.column_keys) & set(later)]
+    return Table(table.name, earlier, *columns, *keys)
+
+
+def _steps(*steps: Step) -> Step:
+    """Several steps as one version (they run in its one transaction)."""
+
+    def step(conn: Connection) -> None:
+        for each in steps:
+            each(conn)
+
+    return step
 
 
 def _add_column(table: Table, name: str) -> Step:
@@ -142,9 +160,12 @@ def _add_column(table: Table, name: str) -> Step:
     return step
 
 
+SPEECH_COLUMNS = ("speech_transcript", "speech_read")
+
 MIGRATIONS: dict[int, Step] = {
-    1: _create(sessions, turns, media),
+    1: _create(sessions, _without(turns, *SPEECH_COLUMNS), media),
     2: _create(_without(risk_events, "session_id"), feedback, meta),
     3: _add_column(risk_events, "session_id"),
+    4: _steps(*(_add_column(turns, name) for name in SPEECH_COLUMNS)),
 }
 LATEST = max(MIGRATIONS)

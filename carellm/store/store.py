@@ -86,6 +86,10 @@ class Store:
             "finished_at": turn.finished_at,
             "audio_seconds": turn.audio_seconds,
             "sealed": sealed,
+            "speech_transcript": None
+            if turn.speech_transcript is None
+            else self._seal(turn.speech_transcript, f"{ctx}:speech_transcript"),
+            "speech_read": turn.speech_read,
         }
         kinds: list = []
         media_rows = []
@@ -180,6 +184,9 @@ class Store:
             emotion = (
                 None if r.emotion is None else json.loads(self._open(r.emotion, r.sealed, f"{ctx}:emotion"))
             )
+            heard = r.speech_transcript
+            if heard is not None:
+                heard = self._open(heard, r.sealed, f"{ctx}:speech_transcript")
             out.append(
                 StoredTurn(
                     index=r.turn_index,
@@ -195,6 +202,8 @@ class Store:
                     finished_at=r.finished_at,
                     audio_seconds=r.audio_seconds,
                     media=media.get(r.turn_index, []),
+                    speech_transcript=heard,
+                    speech_read=r.speech_read,
                 )
             )
         return out
@@ -273,9 +282,8 @@ class Store:
                 for m in turn.media
                 if m.path is not None and m.path.is_file()
             ]
-            exchanges.append(
-                Exchange(Message("user", turn.user_text, items), turn.reply_text, turn.user_level)
-            )
+            user = Message("user", turn.user_text, items)
+            exchanges.append(Exchange(user, turn.reply_text, turn.user_level, turn.speech_transcript or ""))
         if exchanges:
             session.resume(exchanges)
         return session

@@ -52,10 +52,31 @@ def test_a_version_2_database_gets_session_ids_on_risk_events(db_url, open_db):
     engine.dispose()
     store = open_db()
     with store.engine.connect() as conn:
-        assert current_version(conn) == 3
+        assert current_version(conn) == schema.LATEST
         assert "ix_risk_events_session_id" in {i["name"] for i in inspect(conn).get_indexes("risk_events")}
     (old,) = store.risk_events()
     assert old.level == "high" and old.session_id is None
+
+
+def test_a_version_3_database_gets_the_speech_columns_on_its_turns(db_url, open_db):
+    engine = make_engine(db_url)
+    assert migrate(engine, target=3) == 3
+    now = time.time()
+    with engine.begin() as conn:
+        assert "speech_read" not in {c["name"] for c in inspect(conn).get_columns("turns")}
+        conn.execute(schema.sessions.insert().values(id="v3", created_at=now, updated_at=now, lang="en"))
+        conn.execute(text(
+            "INSERT INTO turns (session_id, turn_index, lang, user_text, reply_text, model_text, user_level, "
+            "user_categories, reply_reason, started_at, finished_at, audio_seconds, sealed) "
+            "VALUES ('v3', 0, 'en', 'typed in v3', 'hi', 'hi', 'none', '[]', '', 1.0, 1.0, 0.0, false)"
+        ))  # fmt: skip
+    engine.dispose()
+    store = open_db()
+    with store.engine.connect() as conn:
+        assert current_version(conn) == schema.LATEST == 4
+        assert {"speech_transcript", "speech_read"} <= {c["name"] for c in inspect(conn).get_columns("turns")}
+    (old,) = store.turns("v3")
+    assert old.user_text == "typed in v3" and old.speech_transcript is None and old.speech_read is None
 
 
 def test_migrating_twice_changes_nothing(db_url):

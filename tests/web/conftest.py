@@ -100,6 +100,9 @@ class DroppingBackend:
     def count_tokens(self, messages) -> int:
         return self.inner.count_tokens(messages)
 
+    def transcribe(self, speech, lang, max_new_tokens):
+        return self.inner.transcribe(speech, lang, max_new_tokens)
+
     @property
     def can_speak(self) -> bool:
         return self.inner.can_speak
