@@ -1,76 +1,125 @@
-"""Per-message latency of the crisis layer on CPU: patterns alone, + n-gram model, + MiniLM.
+"""Per-message latency of the crisis layer on CPU: the layer before the learned risk model
+(patterns + n-gram and MiniLM classifiers on hand-written sentences) beside today's layer.
 
-Prints one JSON line: p50/p99 in ms for single messages and the per-message time in a batch
-of 1,000, for each configuration; the patterns-only layer is the baseline.
+The old layer is loaded from git (commit `OLD_LAYER`) into a temporary folder, so both run in
+the same process on the same messages. Messages carry a history of 3 earlier user turns.
+Prints one JSON line: p50/p99 ms per message for each layer, patterns alone as the floor, long
+posts (~1,500 characters of everyday sentences, read whole and in pieces) through the new layer, and
+the cold start of `carellm safety check` (a fresh process, harmless text).
 Usage: python bench/safety_latency.py [N]
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from carellm.safety import assess
 from carellm.safety.assess import _assess_one
-from carellm.safety.classifier import crisis_probability, semantic_available
 
-DATA = Path(__file__).parents[1] / "tests" / "data" / "safety"
+ROOT = Path(__file__).parents[1]
+DATA = ROOT / "tests" / "data" / "safety"
+OLD_LAYER = "eee5c8c"  # main before the learned risk model
 
 
 def texts(n: int) -> list[str]:
     rows = [
         json.loads(x)["text"] for f in ("dev.jsonl", "dev2.jsonl", "test.jsonl") for x in (DATA / f).open()
     ]
+    rows += [json.loads(x)["text"] for x in (DATA.parent / "emotion" / "labelled.jsonl").open()]
     rng = random.Random(0)
-    # Unique strings, so the per-text cache never answers for the layer.
+    # Unique strings, so no per-text cache answers for a layer.
     return [f"{rng.choice(rows)} ({i})" for i in range(n)]
 
 
-def timed(fn, items: list[str]) -> dict:
+def old_layer(folder: Path):
+    """`assess` of the old layer: its assess.py and classifier.py (+ data) from git."""
+    (folder / "data").mkdir()
+    for name in ("assess.py", "classifier.py", "data/minilm_lr.json", "data/train.jsonl"):
+        blob = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{OLD_LAYER}:carellm/safety/{name}"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        (folder / name).write_bytes(blob)
+    source = (folder / "assess.py").read_text(encoding="utf-8")
+    (folder / "assess.py").write_text(
+        source.replace("from carellm.safety import classifier", "import old_classifier as classifier"),
+        encoding="utf-8",
+    )
+    (folder / "classifier.py").rename(folder / "old_classifier.py")
+    sys.path.insert(0, str(folder))
+    spec = importlib.util.spec_from_file_location("old_assess", folder / "assess.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["old_assess"] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module.assess
+
+
+def timed(fn, items: list[str], history: list[str]) -> dict:
     samples = []
     for text in items:
         start = time.perf_counter()
-        fn(text)
+        fn(text, None, history)
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     return {
         "p50_ms": round(statistics.median(samples), 3),
         "p99_ms": round(samples[int(len(samples) * 0.99) - 1], 3),
+        "mean_ms": round(statistics.fmean(samples), 3),
     }
 
 
-def batch(fn, items: list[str]) -> float:
-    start = time.perf_counter()
-    for text in items:
-        fn(text)
-    return round((time.perf_counter() - start) * 1000 / len(items), 3)
+def cold_start() -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("carellm")),
+            "safety",
+            "check",
+            "I had a nice lunch with my sister",
+        ],
+        capture_output=True,
+        check=True,
+    )
+    return round(time.perf_counter() - started, 3)
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     items = texts(n)
-    configs = {
-        "patterns": lambda t: _assess_one.__wrapped__(t),
-        "patterns+ngram": lambda t: (_assess_one.__wrapped__(t), crisis_probability(t, semantic=False)),
-        "full_layer_semantic": lambda t: assess(t, semantic=True),
-    }
-    assess("warm up", semantic=True)  # loads the models once, outside the timings
-    results = {}
-    for name, fn in configs.items():
-        results[name] = {"single": timed(fn, items[:200]), "batch_1000_ms_per_msg": batch(fn, items)}
+    history = texts(3)
+    with tempfile.TemporaryDirectory() as folder:
+        old = old_layer(Path(folder))
+        configs = {
+            "patterns_only": lambda t, lang, h: _assess_one.__wrapped__(t),
+            "old_layer_minilm": lambda t, lang, h: old(t, lang, h, semantic=True),
+            "new_layer": assess,
+        }
+        for fn in configs.values():
+            fn("warm up", None, history)  # each loads its models once, outside the timings
+        results = {name: timed(fn, items, history) for name, fn in configs.items()}
+        everyday = [json.loads(x)["text"] for x in (DATA.parent / "emotion" / "labelled.jsonl").open()]
+        rng = random.Random(1)  # ~1,500-character posts of everyday sentences: the model reads them all
+        posts = [" ".join(rng.sample(everyday, 40)) + f" ({i})" for i in range(100)]
+        results["new_layer_long_posts"] = timed(assess, posts, history)
     print(
         json.dumps(
             {
                 "bench": "safety_latency",
                 "messages": n,
-                "semantic_available": semantic_available(),
-                "baseline": "patterns",
+                "history_turns": len(history),
+                "baseline": "old_layer_minilm",
                 "results": results,
-                "targets_p99_ms": {"patterns": 5, "with_semantic": 30},
+                "cold_start_s": {"new_layer_safety_check": cold_start()},
+                "targets": {"p99_ms": 30, "cold_start_s": 2.0},
             }
         )
     )

@@ -86,6 +86,50 @@ def _check_file(path: Path, lang: str | None, as_json: bool) -> None:
         raise typer.Exit(1)
 
 
+@app.command("build-data")
+def build_data(
+    out: Path = typer.Option(..., "--out", help="Folder for train/dev/test.jsonl and stats.json."),
+    cache: Path = typer.Option(
+        Path("~/.cache/carellm/safety-sources"), "--cache", help="Where downloaded source files are kept."
+    ),
+    offline: bool = typer.Option(False, "--offline", help="Use only files already in the cache."),
+) -> None:
+    """Rebuild the crisis model's training set from its pinned public sources (see data/CARD.md)."""
+    from carellm.safety.corpus.build import build
+    from carellm.safety.corpus.sources import SOURCES
+
+    summary = build(SOURCES, out.expanduser(), cache.expanduser(), offline)
+    for split, counts in summary["splits"].items():
+        console.print(f"{split}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    console.print(f"Wrote {out}/train.jsonl, dev.jsonl, test.jsonl and stats.json.", markup=False)
+
+
+@app.command("train")
+def train_cmd(
+    data: Path = typer.Option(..., "--data", help="The folder `carellm safety build-data` wrote."),
+    report: Path = typer.Option(
+        Path("risk_model_report.json"), "--report", help="Where the JSON report goes."
+    ),
+    minilm: bool = typer.Option(True, "--minilm/--no-minilm", help="Also compare MiniLM embeddings + LR."),
+    figures: Path | None = typer.Option(None, "--figures", help="Folder for the reliability and PR plots."),
+) -> None:
+    """Train, compare, calibrate and save the learned crisis model (carellm/safety/data/risk_model.*)."""
+    try:
+        import scipy  # noqa: F401
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise InputError(
+            "Training needs scikit-learn and scipy.", "pip install 'carellm[emotion]' (they come with it)."
+        ) from exc
+    from carellm.safety.training import train
+
+    for name in ("train.jsonl", "dev.jsonl", "test.jsonl", "stats.json"):
+        if not (data / name).is_file():
+            raise InputError(f"No {name} in {data}.", "Run `carellm safety build-data --out DIR` first.")
+    train(data, report, log=lambda line: console.print(line, markup=False), minilm=minilm, figures=figures)
+    console.print(f"Saved the model; report in {report}.", markup=False)
+
+
 @app.command("eval")
 def evaluate_cmd(
     file: Path = typer.Argument(..., help="JSONL with text, label (crisis|safe), optional lang and kind."),

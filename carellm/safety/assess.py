@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from carellm.language import detect_lang
+from carellm.safety.categories import guess_category
 from carellm.safety.normalize import normalize
 from carellm.safety.patterns import (
     DENIAL,
     LEVELS,
     MEDIA_CONTEXT,
     NEGATION,
+    NOT_A_NEGATION,
     NOW,
     ONGOING,
     OTHERS_DEATH,
@@ -29,9 +31,11 @@ from carellm.safety.patterns import (
     RECOVERED,
     THIRD_PARTY,
 )
+from carellm.safety.risk_model import load_risk_model
 
 MAX_CHARS = 200_000  # beyond this only the start and the end are read (a paste of a whole book)
 HISTORY_TURNS = 10
+WINDOW_TURNS = 3  # earlier user turns the learned model reads with the current one
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
 _SELF_IN_MEDIA = {
@@ -100,7 +104,11 @@ def _assess_one(text: str) -> RiskAssessment:
                 if any(a <= match.start() < b for a, b in others):
                     continue  # "my friend's suicide": grief, not the user's own risk
                 before = norm[max(0, match.start() - 24) : match.start()]
-                if pattern.negatable and NEGATION[key].search(before):
+                if (
+                    pattern.negatable
+                    and NEGATION[key].search(before)
+                    and not NOT_A_NEGATION[key].search(before)
+                ):
                     result.reasons.append(f"negated:{pattern.id}")
                     continue
                 found = pattern.level
@@ -147,17 +155,17 @@ def _assess_one(text: str) -> RiskAssessment:
     return result
 
 
-def assess(
-    text: str, lang: str | None = None, history: Sequence[str] = (), semantic: bool | None = None
-) -> RiskAssessment:
+def assess(text: str, lang: str | None = None, history: Sequence[str] = ()) -> RiskAssessment:
     """Risk in `text`, raised by signals from earlier user turns of the same conversation.
 
-    `semantic`: also use the sentence-embedding model (None: when installed). The character
-    n-gram model always runs; it is part of the layer, not an option.
+    The learned model reads the message (a long one also in pieces) and the conversation
+    window (the last few user turns with this one), so risk that shows only across turns
+    ("yes, together" after an invitation) is caught.
     """
     if not isinstance(text, str):
         raise TypeError("assess() takes the message text as a str")
-    current = _with_model(_assess_one(text), text, semantic)
+    earlier_texts = [t for t in list(history)[-HISTORY_TURNS:] if t]
+    current = _with_model(_assess_one(text), text, earlier_texts[-WINDOW_TURNS:])
     result = RiskAssessment(
         level=current.level,
         categories=list(current.categories),
@@ -166,7 +174,7 @@ def assess(
         signals=list(current.signals),
         reasons=list(current.reasons),
     )
-    earlier = [_with_model(_assess_one(t), t, False) for t in list(history)[-HISTORY_TURNS:] if t]
+    earlier = [_assess_one(t) for t in earlier_texts]
     past_kinds = {k for a in earlier if RANK[a.level] >= RANK["low"] for k in a.signals} & _RISK_KINDS
     past_top = max((RANK[a.level] for a in earlier), default=0)
     now_kinds = set(current.signals) & _RISK_KINDS
@@ -190,29 +198,43 @@ def assess(
     return result
 
 
-def _with_model(rules: RiskAssessment, text: str, semantic: bool | None) -> RiskAssessment:
-    """Patterns first; the learned model may add a `medium` the patterns missed."""
-    from carellm.safety import classifier
+def _with_model(rules: RiskAssessment, text: str, window: Sequence[str] = ()) -> RiskAssessment:
+    """Patterns first; the learned model may raise the message to medium or high.
 
-    if rules.level not in {"none", "low"} or not text.strip() or "media-context" in " ".join(rules.reasons):
+    Patterns keep the last word where they know more than word statistics: a negation, a past
+    risk with recovery, a film or the news, grief for someone else, "I don't want to die".
+    The window (earlier turns + this one) may raise to medium only: it says the conversation
+    is at risk, not that this message is a crisis by itself.
+    """
+    if RANK[rules.level] >= RANK["high"] or not text.strip() or _stands_down(rules, text):
         return rules
-    if "past-recovered" in rules.reasons or any(r.startswith("negated:") for r in rules.reasons):
+    model = load_risk_model()
+    lang = rules.lang if rules.lang in {"zh", "en"} else "en"
+    texts = [text, "\n".join([*window, text])] if window else [text]
+    probabilities = model.probabilities(texts, lang)
+    found = model.level(float(probabilities[0]), lang, len(text))
+    reason = f"model:{probabilities[0]:.2f}"
+    if window and found == "none" and model.level(float(probabilities[1]), lang, len(texts[1])) != "none":
+        found, reason = "medium", f"model-window:{probabilities[1]:.2f}"
+    if RANK[found] <= RANK[rules.level]:
         return rules
-    if rules.level == "none" and ("others-death" in rules.reasons or _denies_risk(text)):
-        return rules  # grief for someone else, or "I don't want to die": the model only sees words
-    use_semantic = classifier.semantic_available() if semantic is None else semantic
-    probability, threshold = classifier.crisis_probability(text, use_semantic)
-    if probability < threshold:
-        return rules
-    category = classifier.guess_category(text)
+    category = guess_category(text if reason.startswith("model:") else " ".join([*window, text]))
     return RiskAssessment(
-        level="medium",
+        level=found,
         categories=list(dict.fromkeys([*rules.categories, category])),
-        evidence=[*rules.evidence, text.strip()[:120]],
+        evidence=list(dict.fromkeys([*rules.evidence, text.strip()[:120]])),
         lang=rules.lang,
         signals=sorted({*rules.signals, "model"}),
-        reasons=[*rules.reasons, f"model:{probability:.2f}>={threshold:.2f}"],
+        reasons=[*rules.reasons, reason],
     )
+
+
+def _stands_down(rules: RiskAssessment, text: str) -> bool:
+    """The patterns saw a reason the words are not the user's own risk now."""
+    reasons = " ".join(rules.reasons)
+    if "media-context" in reasons or "past-recovered" in rules.reasons or "negated:" in reasons:
+        return True
+    return rules.level == "none" and ("others-death" in rules.reasons or _denies_risk(text))
 
 
 def _denies_risk(text: str) -> bool:

@@ -24,14 +24,12 @@ class SafetyLayer:
         events: SafetyEventSink | None = None,
         locale: str | None = None,
         store_text: bool = False,
-        semantic: bool | None = None,
     ) -> None:
-        """`semantic`: use the MiniLM check too (None: when installed). It is loaded on first use,
-        never here, so building a layer costs nothing."""
+        """The learned model is loaded on first use (once per process), never here, so building
+        a layer costs nothing."""
         self.events = events if events is not None else InMemoryEventSink()
         self.locale = locale
         self.store_text = store_text
-        self.semantic = semantic
 
     @classmethod
     def from_settings(cls, settings, events: SafetyEventSink | None = None) -> SafetyLayer:
@@ -41,7 +39,7 @@ class SafetyLayer:
     def check_user_turn(
         self, text: str, lang: str, history: Sequence[str], session_id: str | None = None
     ) -> GateDecision:
-        risk = assess(text, lang, history, semantic=self.semantic)
+        risk = assess(text, lang, history)
         decision = GateDecision(
             level=risk.level,
             categories=list(risk.categories),

@@ -721,6 +721,15 @@ NEGATION = {
     ),
 }
 
+# A negation that does not take the risk back: "I don't have the guts to kill myself" says the
+# wish is there (found in real r/SuicideWatch posts of the development split).
+NOT_A_NEGATION = {
+    "en": re.compile(
+        r"n't (?:even )?(?:have|has|got) (?:the )?(?:guts|balls|courage|nerve|strength|energy)\b|n't know how\b|\bno (?:guts|balls|courage|nerve)\b|n't wann?a? (?:to )?\w+ but\b"
+    ),
+    "zh": re.compile(r"没(?:有)?(?:勇气|胆子|胆量)|不敢"),
+}
+
 # The risk is in the past and the person says they are safe now -> low, not high.
 PAST = {
     "en": re.compile(

@@ -36,7 +36,7 @@ class HistoryGate:
     """The production layer, noting the history each user turn was judged with."""
 
     def __init__(self) -> None:
-        self.layer = SafetyLayer(semantic=False)
+        self.layer = SafetyLayer()
         self.histories: list[list[str]] = []
 
     def check_user_turn(self, text, lang, history, session_id=None):
@@ -57,7 +57,7 @@ def crisis_wav(tmp_path_factory):
 def _session(backend, gate=None, **settings) -> Session:
     settings.setdefault("max_new_tokens", 12)
     base = Settings(model="tiny", seed=0, **settings)
-    return Session(backend, base, gate or SafetyLayer(semantic=False), lang="en", recorder=ListRecorder())
+    return Session(backend, base, gate or SafetyLayer(), lang="en", recorder=ListRecorder())
 
 
 def test_a_crisis_said_aloud_gets_the_crisis_response_before_the_model_runs(omni_backend, crisis_wav):

@@ -33,13 +33,13 @@ def test_held_out_set_stays_at_its_measured_level():
 
 
 def test_second_held_out_set_stays_at_its_measured_level():
-    # Measured after merging the dev3 pattern work with the retrained classifier (FPR budget 0.05):
-    # recall 0.883, FPR 0.120 (the branch alone, with the older classifier: 0.933 / 0.120;
-    # main before the merge: 0.850 / 0.180). See docs/safety.md.
+    # Measured with the learned risk model trained on real posts (docs/safety.md, "Learned risk
+    # model"): recall 0.850, FPR 0.100. Before, with classifiers trained on our own sentences:
+    # 0.883 / 0.120 (main before that merge: 0.850 / 0.180).
     report = evaluate(DATA / "test2.jsonl")
     assert report.total >= 100
-    assert report.recall >= 0.88, report.misses
-    assert report.false_positive_rate <= 0.12, report.false_alarms
+    assert report.recall >= 0.85, report.misses
+    assert report.false_positive_rate <= 0.10, report.false_alarms
 
 
 def test_every_language_and_category_is_covered():

@@ -23,7 +23,7 @@ def test_locale_picks_the_hotlines(locale, number):
 
 
 def test_medium_risk_appends_a_check_in_and_keeps_the_reply():
-    decision = SafetyLayer().check_user_turn("活着没意思", "zh", [])
+    decision = SafetyLayer().check_user_turn("最近压力很大，有时候觉得活着好累", "zh", [])
     assert decision.replace_with is None and decision.append and decision.level == "medium"
 
 
@@ -108,14 +108,14 @@ def test_layer_from_settings_uses_the_configured_locale():
     assert "116 123" in layer.check_user_turn("I want to die", "en", []).replace_with
 
 
-def test_rule_layer_never_imports_torch():
+def test_the_layer_never_imports_torch_or_scikit_learn():
     import subprocess
     import sys
 
     code = (
         "import sys; from carellm.safety import SafetyLayer; "
-        "d = SafetyLayer(semantic=False).check_user_turn('我不想活了', 'zh', []); "
-        "print(d.level, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+        "d = SafetyLayer().check_user_turn('今天天气不错，我们去公园吧', 'zh', []); "
+        "print(d.level, *(m in sys.modules for m in ('torch', 'sentence_transformers', 'sklearn')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.stdout.split() == ["high", "False", "False"], done.stderr
+    assert done.stdout.split() == ["none", "False", "False", "False"], done.stderr

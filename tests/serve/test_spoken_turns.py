@@ -57,7 +57,7 @@ def _hearing_upstream(seen: list[dict], heard: str) -> FastAPI:
 def _remote_session(url: str):
     settings = Settings(backend="openai", base_url=f"{url}/v1", model="m", max_new_tokens=12, seed=0)
     backend = OpenAIBackend.from_settings(settings, RemoteSettings(peer="openai"))
-    return Counselor(backend, settings, gate=SafetyLayer(semantic=False)).session(lang="en")
+    return Counselor(backend, settings, gate=SafetyLayer()).session(lang="en")
 
 
 def test_the_remote_backend_transcribes_with_one_greedy_text_only_request(run_app, crisis_wav):
