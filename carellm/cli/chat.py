@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.panel import Panel
 
+from carellm.cli.inputs import check_message
 from carellm.config import Settings, load_settings
 from carellm.errors import CareLLMError, InputError
 from carellm.media import OUTPUT_SAMPLE_RATE, to_wav_bytes
@@ -53,6 +54,8 @@ class ChatREPL:
             try:
                 if not self.handle(line.strip()):
                     return
+            except ReplyCancelled:
+                continue  # stream_turn has said so; the session is as it was
             except CareLLMError as exc:
                 console.print(f"[bold red]Error:[/] {exc.message}")
                 if exc.hint:
@@ -150,6 +153,10 @@ def show_disclaimer(text: str) -> None:
     console.print(Panel(text, title="Research use only", border_style="yellow"))
 
 
+class ReplyCancelled(InputError):
+    """Ctrl-C during a reply: the REPL goes on, a one-shot `chat -m` ends with this error."""
+
+
 def stream_turn(session, text, audio=None, image=None, video=None, video_audio=False, speak=None):
     """Print the reply as it streams; returns the Reply. Ctrl-C cancels the turn, not the app."""
     console.print("[bold green]carellm>[/] ", end="")
@@ -167,7 +174,7 @@ def stream_turn(session, text, audio=None, image=None, video=None, video_audio=F
     except KeyboardInterrupt:
         stream.close()
         console.print("\n[yellow](cancelled; this turn was not added to the conversation)[/]")
-        raise InputError("Reply cancelled.", "Send your message again when you are ready.") from None
+        raise ReplyCancelled("Reply cancelled.", "Send your message again when you are ready.") from None
     raise InputError("The reply ended early.", "Send your message again.")
 
 
@@ -259,6 +266,8 @@ def chat(
         api_key=api_key,
         fast=fast,
     )
+    if message is not None:  # a bad message or file fails now, not after the model has loaded
+        check_message(message, audio or [], image or [], video or [], video_audio, settings.media)
     if message is None:
         session, store = open_session(settings, speak=False, session_id=session_id)
         ChatREPL(session, settings.data_dir / "audio", store).run()
