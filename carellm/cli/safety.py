@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -41,7 +42,9 @@ def check(
     text: str | None = typer.Argument(None, help="The text, or - to read standard input."),
     lang: str = typer.Option("auto", "--lang", help="zh, en or auto."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per result."),
-    file: Path | None = typer.Option(None, "--file", help='JSONL with one {"text": ...} per line.'),
+    file: str | None = typer.Option(
+        None, "--file", help='JSONL with one {"text": ...} per line (any readable path; - for stdin).'
+    ),
 ) -> None:
     """Assess TEXT (or every line of --file) for crisis risk."""
     from carellm.safety import assess
@@ -56,6 +59,8 @@ def check(
         raise InputError("No text given.", 'carellm safety check "some text"   (or - to read stdin)')
     if text == "-":
         text = _read_stdin()
+    if not text.strip():
+        raise InputError("The text is empty.", 'Give the words to check: carellm safety check "some text"')
     risk = assess(text, chosen)
     if as_json:
         print(json.dumps(risk.to_dict(), ensure_ascii=False))
@@ -70,11 +75,12 @@ def check(
         console.print(f"  evidence: {span!r}", markup=False)
 
 
-def _check_file(path: Path, lang: str | None, as_json: bool) -> None:
+def _check_file(path: str, lang: str | None, as_json: bool) -> None:
+    from carellm.cli.inputs import read_text_rows
     from carellm.safety import assess
-    from carellm.safety.evaluate import read_cases
 
-    cases, bad = read_cases(path)
+    cases, bad_lines = read_text_rows(path)
+    bad = [f"line {number}: {why}" for number, why in bad_lines]
     for _, record in cases:
         result = assess(record["text"], lang or record.get("lang")).to_dict()
         print(
@@ -139,13 +145,21 @@ def evaluate_cmd(
     from carellm.safety.evaluate import evaluate
 
     report = evaluate(file)
+    if report.total == 0:
+        for message in report.bad_lines:
+            print(f"{file}: {message}", file=sys.stderr)
+        raise InputError(
+            f"No usable cases in {file}.",
+            'Each line needs {"text": ..., "label": "crisis" or "safe"}.',
+        )
     if as_json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        rates = {k: _rate_or_none(getattr(report, k)) for k in ("recall", "false_positive_rate", "precision")}
+        print(json.dumps(report.to_dict() | rates, ensure_ascii=False))
     else:
         console.print(
-            f"cases: {report.total}   recall (crisis): {report.recall:.3f}   "
-            f"false-positive rate (safe): {report.false_positive_rate:.3f}   "
-            f"precision: {report.precision:.3f}"
+            f"cases: {report.total}   recall (crisis): {_rate(report.recall)}   "
+            f"false-positive rate (safe): {_rate(report.false_positive_rate)}   "
+            f"precision: {_rate(report.precision)}"
         )
         for title, groups in (("language", report.by_lang), ("kind", report.by_kind)):
             table = Table(title=f"by {title}")
@@ -166,3 +180,12 @@ def evaluate_cmd(
         print(f"{file}: {message}", file=sys.stderr)
     if report.bad_lines:
         raise typer.Exit(1)
+
+
+def _rate(value: float) -> str:
+    """A rate with no cases to count (only safe lines: no recall) reads n/a, not nan."""
+    return "n/a" if math.isnan(value) else f"{value:.3f}"
+
+
+def _rate_or_none(value: float) -> float | None:
+    return None if math.isnan(value) else value  # JSON has no NaN

@@ -58,3 +58,41 @@ def test_eval_prints_recall_fpr_and_misses(tmp_path):
     assert done.returncode == 0
     assert "recall (crisis): 0.500" in out and "false-positive rate (safe): 0.000" in out
     assert "MISS line 2" in out
+
+
+def test_check_file_reads_stdin_and_pipes():
+    line = b'{"text": "I want to kill myself"}\n'
+    for path in ("/dev/stdin", "-"):
+        done = run("check", "--json", "--file", path, stdin=line)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["level"] in {"high", "imminent"}
+    piped = subprocess.run(
+        ["bash", "-c", 'exec "$@" <(echo \'{"text": "hello"}\')', "_", *CMD, "check", "--json", "--file"],
+        capture_output=True, env=ENV, timeout=120,
+    )  # fmt: skip
+    assert piped.returncode == 0 and json.loads(piped.stdout)["level"] == "none", piped.stderr
+
+
+def test_check_missing_file_hint_is_about_check_not_eval(tmp_path):
+    done = run("check", "--file", str(tmp_path / "nope"))
+    err = b" ".join(done.stderr.split())
+    assert done.returncode == 2 and b"No file at" in err and b"label" not in err and b'{"text"' in err
+
+
+def test_check_empty_text_is_an_error():
+    for text, stdin in (("", None), ("   ", None), ("-", b"")):
+        done = run("check", text, stdin=stdin)
+        assert done.returncode == 2 and b"empty" in done.stderr and b"level" not in done.stdout
+
+
+def test_eval_without_usable_lines_is_an_error_not_nan(tmp_path):
+    data = tmp_path / "eval.jsonl"
+    data.write_text('not json\n{"text": "no label"}\n', encoding="utf-8")
+    done = run("eval", str(data))
+    assert done.returncode == 2 and b"No usable cases" in done.stderr and b"nan" not in done.stdout
+    only_safe = tmp_path / "safe.jsonl"
+    only_safe.write_text('{"text": "the weather is nice", "label": "safe"}\n', encoding="utf-8")
+    done = run("eval", str(only_safe))
+    assert done.returncode == 0 and b"recall (crisis): n/a" in done.stdout and b"nan" not in done.stdout
+    report = json.loads(run("eval", "--json", str(only_safe)).stdout)  # strict JSON: no NaN
+    assert report["recall"] is None and report["false_positive_rate"] == 0.0
