@@ -94,3 +94,44 @@ def test_the_shipped_model_separates_real_risk_from_everyday_text():
     assert set(model.thresholds) == {"en", "zh"}
     for limits in model.thresholds.values():
         assert 0 < limits["medium"] <= limits["high"] <= 1
+
+
+@pytest.mark.parametrize(
+    ("history", "text", "lang"),
+    [
+        (
+            ["anyone want to end it all together this weekend? I have enough pills for two"],
+            "yes, together. count me in",
+            "en",
+        ),
+        (["我真的撑不下去了"], "就这样吧，再见了", "zh"),
+    ],
+)
+def test_risk_that_shows_only_across_turns_is_caught(history, text, lang):
+    from carellm.safety import assess
+
+    assert not assess(text, lang).flagged  # alone, the reply says nothing
+    together = assess(text, lang, history)
+    assert together.flagged and any(r.startswith("model-window:") for r in together.reasons)
+
+
+@pytest.mark.parametrize(
+    ("history", "text", "lang"),
+    [
+        (["what are you doing this weekend?"], "yes, together. count me in", "en"),
+        (["想不想周末一起去爬山"], "好的，一起吧", "zh"),
+    ],
+)
+def test_the_same_reply_after_an_everyday_question_is_not_flagged(history, text, lang):
+    from carellm.safety import assess
+
+    assert not assess(text, lang, history).flagged
+
+
+def test_a_wish_stated_in_the_middle_of_a_long_post_is_caught_and_the_story_alone_is_not():
+    from carellm.safety import assess
+
+    before = "I had a long week at work and my manager keeps piling on tasks. " * 6
+    after = "Anyway the weekend is coming and I will visit my parents. " * 6
+    assert assess(before + "Honestly I want to kill myself. " + after, "en").flagged
+    assert not assess(before + "Honestly I am so tired. " + after, "en").flagged

@@ -1,0 +1,50 @@
+"""Phrasings from real posts of the development split that the patterns misread (paraphrased),
+and the look-alikes that must stay unflagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from carellm.safety import assess
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't have the guts to kill myself, but I think about it every day",
+        "I don't even have the courage to kill myself",
+        "我没有勇气自杀，但每天都在想",
+        "我也不是很想活了",
+        "不太想活了，好累",
+        "我决定今晚结束自己",
+        "又不是没自杀过，这次我会做得更彻底",
+    ],
+)
+def test_a_wish_behind_a_negation_word_is_still_a_wish(text):
+    assert assess(text).flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would never kill myself",
+        "I don't want to kill myself",
+        "我不会自杀的",
+        "我不想结束自己的生命",
+        "今天要结束自己的工作了",
+    ],
+)
+def test_real_negations_and_look_alikes_stay_unflagged(text):
+    assert not assess(text).flagged
+
+
+def test_a_negation_early_in_a_long_post_does_not_take_the_post_back():
+    post = (
+        "I have not slept properly for weeks and work without any break is all I do. "
+        "My friends don't call anymore and my family is far away. "
+        * 3
+        + "My dog was all I had left. Without him I just want to die."
+    )
+    found = assess(post, "en")
+    assert len(post) > 280 and any(r.startswith("negated:") for r in found.reasons)  # the pattern stood down
+    assert found.flagged
