@@ -32,7 +32,9 @@ def _classifier(model: Path | None):
 def analyze(
     text: str | None = typer.Option(None, "--text", help="Text to analyse."),
     audio: Path | None = typer.Option(None, "--audio", help="A recording (wav/flac/mp3/ogg/webm)."),
-    file: Path | None = typer.Option(None, "--file", help='JSONL with one {"text": ...} per line.'),
+    file: str | None = typer.Option(
+        None, "--file", help='JSONL with one {"text": ...} per line (any readable path; - for stdin).'
+    ),
     lang: str = typer.Option("auto", "--lang", help="zh, en or auto."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per result."),
     model: Path | None = typer.Option(None, "--model", help="A classifier trained with `emotion train`."),
@@ -60,25 +62,14 @@ def analyze(
         _show(_text_result(analyze_text(text, chosen, classifier)), as_json)
         return
     assert file is not None
-    if not file.is_file():
-        raise InputError(f"No file at {file}.", 'Give a JSONL file with one {"text": ...} per line.')
-    bad = 0
-    rows: list[tuple[str, str | None]] = []
-    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            value = row["text"]
-            assert isinstance(value, str)
-        except (json.JSONDecodeError, KeyError, TypeError, AssertionError):
-            print(f"{file}:{number}: needs a JSON object with a string 'text'", file=sys.stderr)
-            bad += 1
-            continue
-        rows.append((value, chosen or row.get("lang")))
+    from carellm.cli.inputs import read_text_rows
     from carellm.emotion import analyze_texts
 
-    for result in analyze_texts([r[0] for r in rows], [r[1] for r in rows], classifier):
+    rows, bad = read_text_rows(file)
+    for number, why in bad:
+        print(f"{file}:{number}: {why}", file=sys.stderr)
+    texts = [row["text"] for _, row in rows]
+    for result in analyze_texts(texts, [chosen or row.get("lang") for _, row in rows], classifier):
         _show(_text_result(result), True)
     if bad:
         raise typer.Exit(1)
@@ -119,11 +110,19 @@ def report_cmd(
     out: Path = typer.Option(..., "--out", help="report.html, report.md or report.json"),
     file: Path | None = typer.Option(None, "--file", help="A transcript saved with /save in `carellm chat`."),
     session: str | None = typer.Option(None, "--session", help="A session id from the session store."),
-    locale: str | None = typer.Option(None, "--locale", help="Hotlines for this locale, e.g. zh-CN, en-GB."),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="zh or en, or a locale for its hotlines: zh-CN, zh-TW, en-GB ... (default: the session's).",
+    ),
+    old_locale: str | None = typer.Option(None, "--locale", hidden=True, help="Old name of --lang."),
 ) -> None:
     """Timeline plot, summary and personalised suggestions for one session."""
-    from carellm.emotion.report import read_transcript, tracker_from_transcript, write_report
+    from carellm.emotion.report import plot_path, read_transcript, tracker_from_transcript, write_report
 
+    wanted = lang or old_locale
+    if wanted is not None and wanted.replace("_", "-").split("-")[0].lower() not in {"zh", "en"}:
+        raise InputError(f"Unknown --lang {wanted!r}.", "Use zh, en, or a locale such as zh-CN or en-GB.")
     if (file is None) == (session is None):
         raise InputError("Give exactly one of --file or --session.", "e.g. --file transcript.jsonl")
     if session is not None:
@@ -133,6 +132,11 @@ def report_cmd(
     else:
         assert file is not None
         rows, base = read_transcript(file), file.parent
-    tracker, lang = tracker_from_transcript(rows, base)
+    tracker, session_lang = tracker_from_transcript(rows, base)
     texts = [r["text"] for r in rows if r.get("role") == "user"]
-    console.print(f"Report written to {write_report(tracker, lang, texts, out, locale)}")
+    report_lang = wanted.replace("_", "-").split("-")[0].lower() if wanted else session_lang
+    locale = wanted if wanted and len(wanted) > 2 else None
+    written = write_report(tracker, report_lang, texts, out, locale)
+    console.print(f"Report written to {written}", markup=False)
+    if written.suffix.lower() == ".md":
+        console.print(f"Timeline plot written to {plot_path(written)}", markup=False)

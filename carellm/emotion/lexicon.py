@@ -120,17 +120,20 @@ def _add_extra(lex: dict[str, set[str]], lang: str) -> None:
     for word, labels in curated.items():
         lex[word] = labels
         if lang == "zh":
-            import jieba
+            _jieba().add_word(word)
 
-            jieba.add_word(word)
+
+def _jieba():
+    """jieba, quiet: its first call (add_word or lcut) logs "Building prefix dict..." to stderr."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
 
 
 def _tokens(text: str, lang: str) -> list[str]:
     if lang == "zh":
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)  # not "Building prefix dict..." on every CLI call
-        return [t for t in jieba.lcut(text) if t.strip()]
+        return [t for t in _jieba().lcut(text) if t.strip()]
     return _WORD.findall(text.lower())
 
 

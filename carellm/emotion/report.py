@@ -201,6 +201,11 @@ def render_markdown(report: dict, png_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def plot_path(out: Path) -> Path:
+    """Where a Markdown report's timeline plot goes (an HTML report carries it inside)."""
+    return out.with_suffix(".png")
+
+
 def write_report(
     tracker: SessionEmotionTracker, lang: str, texts: list[str], out: Path, locale: str | None = None
 ) -> Path:
@@ -218,7 +223,7 @@ def write_report(
     if suffix == ".html":
         out.write_text(render_html(report, png), encoding="utf-8")
     else:
-        png_path = out.with_suffix(".png")
+        png_path = plot_path(out)
         png_path.write_bytes(png)
         out.write_text(render_markdown(report, png_path.name), encoding="utf-8")
     return out
