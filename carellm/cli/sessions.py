@@ -77,8 +77,8 @@ def delete(
     """Delete a session, its feedback and its media files for good."""
     store = _store()
     store.require(session_id)
-    if not yes and not typer.confirm(f"Delete session {session_id} and its files for good?"):
-        raise typer.Exit(1)
+    if not yes and not _confirm(f"Delete session {session_id} and its files for good?"):
+        raise InputError(f"Session {session_id} was not deleted.", "Add --yes to delete it without asking.")
     files = store.delete(session_id)
     console.print(f"Deleted session {session_id} ({files} media files removed).")
 
@@ -100,6 +100,14 @@ def keygen(path: Path = typer.Argument(..., help="New key file (created with mod
     console.print(
         f"Wrote a new key to {write_key_file(path)}. Keep a backup: without it the data is unreadable."
     )
+
+
+def _confirm(question: str) -> bool:
+    """The user's answer; False when there is none (no terminal: stdin closed or empty)."""
+    try:
+        return typer.confirm(question)
+    except typer.Abort:
+        return False
 
 
 def parse_age(text: str) -> float:

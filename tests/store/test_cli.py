@@ -103,3 +103,11 @@ def test_a_wrong_key_is_a_clean_error(cli_store, env, tmp_path):
 def test_emotion_report_reads_a_stored_session(cli_store, env, tmp_path):
     out = carellm("emotion", "report", "--session", "alpha", "--out", str(tmp_path / "report.html"), env=env)
     assert out.returncode == 0, out.stderr
+
+
+def test_delete_without_an_answer_keeps_the_session_and_names_yes(cli_store, env):
+    out = subprocess.run([sys.executable, "-m", "carellm", "sessions", "delete", "alpha"], cwd=REPO,
+                         env={**os.environ, **env}, stdin=subprocess.DEVNULL, capture_output=True,
+                         text=True, timeout=120)  # fmt: skip
+    assert out.returncode == 2 and "not deleted" in out.stderr and "--yes" in out.stderr
+    assert "alpha" in [s.id for s in cli_store.sessions()]
