@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from carellm.config import SMALL_MODEL
 from carellm.errors import ModelNotFoundError, OutOfMemoryError
@@ -47,10 +48,11 @@ def hub_reachable(timeout: float = 3.0) -> bool:
 
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in {"1", "true", "yes"}:
         return False
-    host = os.environ.get("HF_ENDPOINT", "https://huggingface.co").split("://")[-1].split("/")[0]
+    endpoint = urlsplit(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    port = endpoint.port or (80 if endpoint.scheme == "http" else 443)
     try:
-        socket.create_connection((host, 443), timeout=timeout).close()
-    except OSError:
+        socket.create_connection((endpoint.hostname or "huggingface.co", port), timeout=timeout).close()
+    except (OSError, ValueError):
         return False
     return True
 
@@ -86,8 +88,8 @@ def _missing_hint(model: str) -> str:
         f"  - Download the weights: huggingface-cli download {repo}\n"
         f"  - Or use weights you already have: --model /path/to/{repo.split('/')[-1]}\n"
         f"  - Smaller GPU? --model {SMALL_MODEL}\n"
-        "  - Just trying the interfaces? carellm dev make-tiny-model ./tiny && --model ./tiny "
-        "(random weights: its replies are noise)"
+        "  - Just trying the interfaces? carellm dev make-tiny-model ./tiny && carellm chat --model ./tiny "
+        "(or --model ./tiny on serve and web; random weights: its replies are noise)"
     )
 
 

@@ -17,6 +17,11 @@ def hf_rows(dataset_id: str, split: str = "train") -> Iterator[tuple[int, dict[s
     hint = "Download the dataset's files on a machine that is online and pass the local path instead."
     if os.environ.get("HF_HUB_OFFLINE") == "1" or os.environ.get("HF_DATASETS_OFFLINE") == "1":
         raise InputError(f"Cannot load {dataset_id} from the Hugging Face hub: offline mode is on.", hint)
+    from carellm.backends.loading import hub_reachable
+
+    # The hub client retries for ~25 s (and prints each retry) before giving up on no network.
+    if not hub_reachable():
+        raise InputError(f"Cannot load {dataset_id}: the Hugging Face hub cannot be reached.", hint)
     try:
         import datasets
     except ImportError:

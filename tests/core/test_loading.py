@@ -14,7 +14,8 @@ def test_missing_local_folder(tmp_path):
     with pytest.raises(ModelNotFoundError) as info:
         OmniBackend.load(Settings(model=str(tmp_path / "nope")))
     hint = info.value.hint
-    assert "huggingface-cli download" in hint and "--model" in hint and "make-tiny-model" in hint
+    assert "huggingface-cli download" in hint and "--model" in hint
+    assert "carellm dev make-tiny-model ./tiny && carellm chat --model ./tiny" in hint  # a real command
 
 
 def test_folder_without_config_is_not_a_model(tmp_path):

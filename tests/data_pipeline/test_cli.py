@@ -55,3 +55,21 @@ def test_hub_source_offline_fails_cleanly(tmp_path, run_cli):
 def test_clean_on_a_file_that_is_not_carellm_jsonl(tmp_path, fixtures, run_cli):
     done = run_cli("clean", fixtures / "empathetic_dialogues_train.csv", "--out", tmp_path / "o.jsonl")
     assert done.returncode == 2 and "convert" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_hub_source_without_network_fails_fast(tmp_path, run_cli):
+    import os
+    import socket
+    import time
+
+    with socket.socket() as closed:  # a port nothing listens on: "no network", answered at once
+        closed.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE"))}
+    started = time.monotonic()
+    done = run_cli(
+        "convert", "-f", "esconv", "hf:thu-coai/esconv", "--out", tmp_path / "e.jsonl",
+        env=env | {"HF_ENDPOINT": endpoint},
+    )  # fmt: skip
+    assert done.returncode == 2 and "cannot be reached" in done.stderr and "Retrying" not in done.stderr
+    assert time.monotonic() - started < 10  # the hub client alone retries for ~25 s
