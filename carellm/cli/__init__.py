@@ -96,7 +96,7 @@ def _subclasses(cls: type) -> list[type]:
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="carellm")  # also under `python -m carellm`, so usage lines read as typed
     except CareLLMError as exc:
         report_error(exc)
         sys.exit(2)

@@ -89,6 +89,45 @@ def test_doctor_explains_what_to_do_without_a_gpu(cli_env):
 
 
 @pytest.mark.parametrize(
+    ("args", "env", "named"),
+    [(["chat", "--lang", "fr"], {}, "--lang 'fr'"),
+     (["chat", "--voice", "Bob"], {}, "--voice 'Bob'"),
+     (["chat", "--max-new-tokens", "0"], {}, "--max-new-tokens 0"),
+     (["chat"], {"CARELLM_MAX_NEW_TOKENS": "abc"}, "CARELLM_MAX_NEW_TOKENS='abc'"),
+     (["chat"], {"CARELLM_MEDIA_MAX_FILE_MB": "big"}, "CARELLM_MEDIA_MAX_FILE_MB='big'"),
+     (["doctor"], {"CARELLM_AUDIO_OUTPUT": "maybe"}, "CARELLM_AUDIO_OUTPUT='maybe'"),
+     (["doctor"], {"CARELLM_LANG": "fr"}, "CARELLM_LANG='fr'")],
+)  # fmt: skip
+def test_a_bad_flag_or_setting_is_one_line_naming_it(args, env, named, tmp_path, cli_env):
+    if args[0] == "chat":  # a model that is never loaded, a message that is never sent
+        args = [*args, "--model", str(tmp_path / "not-loaded"), "-m", "hi"]
+    done = carellm(*args, env=cli_env | env, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()] and done.stderr.startswith("Error: ")
+    assert named in done.stderr
+
+
+def test_one_shot_chat_checks_its_inputs_before_loading_the_model(tmp_path, cli_env):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not audio")
+    missing_model = str(tmp_path / "no-such-model")  # loading it would fail with a weights error
+    empty = carellm("chat", "--model", missing_model, "-m", " ", env=cli_env, timeout=60)
+    assert empty.returncode == 2 and "message is empty" in empty.stderr, empty.stderr
+    text_as_audio = carellm(
+        "chat", "--model", missing_model, "-m", "hi", "--audio", str(notes), env=cli_env, timeout=60
+    )
+    assert text_as_audio.returncode == 2 and "not a supported audio format" in text_as_audio.stderr
+    assert "weights" not in empty.stderr + text_as_audio.stderr
+
+
+def test_version_is_the_package_version(cli_env):
+    from importlib.metadata import version
+
+    done = carellm("--version", env=cli_env, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == f"carellm {version('carellm')}"
+
+
+@pytest.mark.parametrize(
     ("free", "model", "audio"),
     [(80, "Qwen/Qwen2.5-Omni-7B", True), (20, "Qwen/Qwen2.5-Omni-7B", False),
      (16, "Qwen/Qwen2.5-Omni-7B", False), (12, "Qwen/Qwen2.5-Omni-3B", False), (4, None, False)],
@@ -149,3 +188,24 @@ def test_repl_session_through_a_pseudo_terminal(tiny_model_dir, media_dir, tmp_p
     rows = [json.loads(line) for line in transcript.read_text().splitlines()]
     assert [r["role"] for r in rows] == ["user", "assistant", "user", "assistant"]
     assert "Traceback" not in (child.before or "")
+
+
+def test_ctrl_c_cancels_a_reply_without_an_error(tiny_model_dir, cli_env):
+    env = cli_env | {"CARELLM_MAX_NEW_TOKENS": "4000"}  # a reply long enough to interrupt
+    child = pexpect.spawn(
+        sys.executable, ["-m", "carellm", "chat", "--model", str(tiny_model_dir), "--no-audio-output"],
+        env=env, encoding="utf-8", timeout=120, dimensions=(50, 200),
+    )  # fmt: skip
+    try:
+        child.expect("you>")
+        child.sendline("tell me a long story")
+        child.expect("carellm>")
+        child.sendintr()
+        child.expect("cancelled")
+        child.expect("you>")
+        assert "Error" not in child.before
+        child.sendline("/quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0

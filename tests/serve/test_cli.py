@@ -31,6 +31,12 @@ def test_a_public_address_without_keys_is_refused_cleanly():
     assert "Traceback" not in result.stderr
 
 
+def test_help_shows_the_flags_not_a_command_group():
+    result = _carellm("serve", "--help", env={**ENV, "COLUMNS": "200"}, timeout=60)
+    assert result.returncode == 0 and "Usage: carellm serve [OPTIONS]" in result.stdout
+    assert "COMMAND" not in result.stdout and "--served-model-name" in result.stdout
+
+
 def test_serve_answers_the_openai_client_and_stores_the_turn(tiny_model_dir, tmp_path):
     port = _free_port()
     args = ["serve", "--model", str(tiny_model_dir), "--port", str(port), "--api-key", "cli-key"]
