@@ -85,7 +85,7 @@ def _missing_hint(model: str) -> str:
     )
     return (
         f"Looked in the Hugging Face cache ({hf_cache_dir()}) and on the hub.\n"
-        f"  - Download the weights: huggingface-cli download {repo}\n"
+        f"  - Download the weights: hf download {repo}\n"
         f"  - Or use weights you already have: --model /path/to/{repo.split('/')[-1]}\n"
         f"  - Smaller GPU? --model {SMALL_MODEL}\n"
         "  - Just trying the interfaces? carellm dev make-tiny-model ./tiny && carellm chat --model ./tiny "

@@ -104,7 +104,7 @@ def doctor() -> None:
         return
     flag = "" if audio else " --no-audio-output"
     if not is_cached(model):
-        console.print(f"Next: huggingface-cli download {model}   (or use --model /path/to/weights)")
+        console.print(f"Next: hf download {model}   (or use --model /path/to/weights)")
     console.print(f"Then: carellm chat --model {model}{flag}")
 
 

@@ -69,7 +69,7 @@ def test_missing_weights_say_what_to_do(tmp_path, cli_env):
     done = carellm("chat", "--model", str(tmp_path / "no-such-model"), "-m", "hi", env=cli_env, timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     text = " ".join(done.stderr.split())
-    assert "huggingface-cli download" in text and "make-tiny-model" in text
+    assert "hf download" in text and "make-tiny-model" in text
 
 
 def test_make_tiny_model_command(tmp_path, cli_env):

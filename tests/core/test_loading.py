@@ -14,7 +14,7 @@ def test_missing_local_folder(tmp_path):
     with pytest.raises(ModelNotFoundError) as info:
         OmniBackend.load(Settings(model=str(tmp_path / "nope")))
     hint = info.value.hint
-    assert "huggingface-cli download" in hint and "--model" in hint
+    assert "hf download" in hint and "--model" in hint
     assert "carellm dev make-tiny-model ./tiny && carellm chat --model ./tiny" in hint  # a real command
 
 
@@ -28,4 +28,4 @@ def test_uncached_hub_id_without_network_fails_fast(monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
     with pytest.raises(ModelNotFoundError) as info:
         resolve_model("Qwen/Qwen2.5-Omni-7B")
-    assert "huggingface-cli download Qwen/Qwen2.5-Omni-7B" in info.value.hint
+    assert "hf download Qwen/Qwen2.5-Omni-7B" in info.value.hint
