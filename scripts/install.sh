@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Set up CareLLM in ./.venv. `--test` adds the test tools and the system packages tests use.
-# Idempotent: run it again after pulling.
+# Idempotent: run it again after pulling (steps already done say so and take seconds).
+# Shows apt's and pip's own progress: a first install takes a few minutes (torch alone is ~1 GB
+# on CUDA machines), and a silent terminal for that long looks like a hang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_tests=0
 [ "${1:-}" = "--test" ] && with_tests=1
 python=${PYTHON:-python3}
+started=$SECONDS
+step() { echo; echo "==> [$1/4] $2"; }
 
 apt_packages=(ffmpeg espeak-ng sox libsndfile1)
 [ "$with_tests" = 1 ] && apt_packages+=(chromium chromium-driver fonts-wqy-microhei fonts-noto-color-emoji postgresql)
@@ -15,24 +19,40 @@ for pkg in "${apt_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
+  step 1 "System packages: ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else sudo="none"; fi
   if [ "$sudo" = none ] || ! command -v apt-get >/dev/null; then
     echo "Please install these system packages first: ${missing[*]}" >&2
     exit 1
   fi
-  echo "Installing system packages: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  step 1 "System packages: ${apt_packages[*]} already installed"
 fi
 
-[ -x .venv/bin/python ] || "$python" -m venv .venv
-pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+if [ -x .venv/bin/python ]; then
+  step 2 "Virtual environment: .venv already there"
+else
+  step 2 "Virtual environment: creating .venv with $("$python" --version 2>&1)"
+  "$python" -m venv .venv
+fi
+pip=(.venv/bin/python -m pip install --disable-pip-version-check)
 # torch first: installed alone it can pick the right build (CPU 2.13.0 from a local wheel
 # folder, or CUDA on GPU machines); installed as a dependency it would pull the newest CUDA build.
-if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+if .venv/bin/python -c "import torch" 2>/dev/null; then
+  step 3 "PyTorch: already installed"
+else
+  step 3 "PyTorch: ${CARELLM_TORCH:-torch==2.13.0}"
   "${pip[@]}" "${CARELLM_TORCH:-torch==2.13.0}"
 fi
 extras="all"
 [ "$with_tests" = 1 ] && extras="all,dev"
+step 4 "CareLLM and its dependencies (.[${extras}])"
 "${pip[@]}" -e ".[${extras}]"
-echo "CareLLM installed in .venv ($(.venv/bin/python -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'))."
+
+elapsed=$((SECONDS - started))
+versions=$(.venv/bin/python -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)')
+echo
+echo "CareLLM installed in .venv ($versions) in $((elapsed / 60)) min $((elapsed % 60)) s."
+echo "Next: source .venv/bin/activate (then carellm doctor), or run .venv/bin/carellm directly."
