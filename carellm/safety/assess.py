@@ -210,6 +210,8 @@ def _with_model(rules: RiskAssessment, text: str, window: Sequence[str] = ()) ->
         return rules
     model = load_risk_model()
     lang = rules.lang if rules.lang in {"zh", "en"} else "en"
+    if len(text) >= LONG_CHARS:
+        window = ()  # a long post carries its own context; reading it twice only costs time
     texts = [text, "\n".join([*window, text])] if window else [text]
     probabilities = model.probabilities(texts, lang)
     found = model.level(float(probabilities[0]), lang, len(text))

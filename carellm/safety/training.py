@@ -30,7 +30,7 @@ MINILM_TRAIN_CAP = 3000  # embedding is slow on 2 cores; the comparison uses a s
 EVERYDAY_MAX_FPR = 0.04  # the bar on everyday sentences is 5%
 HARD_MAX_FPR = {"en": 0.10, "zh": 0.20}  # bars: figurative English 10%, same-forum Chinese 25%
 # Long posts: a check-in on a long story of distress costs little, a missed forum post much.
-HARD_MAX_FPR_LONG = {"en": 0.12, "zh": 0.20}
+HARD_MAX_FPR_LONG = {"en": 0.20, "zh": 0.20}
 HIGH_MIN_PROBABILITY = 0.95  # the full crisis response: 0.85 gave it to "Nothing makes me happy anymore"
 SHORT_TURN_WEIGHT = 15.0
 HARD_NEGATIVE_SOURCES = {"psysuicide", "tw_suicide", "cssrs500", "counselchat", "dreaddit"}
@@ -231,9 +231,13 @@ def measure(model: RiskModel, rows: list[dict], layer: Callable[[str, str], str]
             flagged = np.array([lv in {"medium", "high", "imminent"} for lv in levels])
             lang_report["layer_flagged"] = detection_report(flagged[mask], y[mask])
             by_kind: dict[str, dict] = {}
-            for kind in sorted({r["kind"] for r, m in zip(rows, mask, strict=True) if m}):
-                k_mask = mask & np.array([r["kind"] == kind for r in rows])
-                by_kind[kind] = {"n": int(k_mask.sum()), "flagged": round(float(flagged[k_mask].mean()), 4)}
+            groups = {(r["kind"], r["label"]) for r, m in zip(rows, mask, strict=True) if m}
+            for kind, label in sorted(groups):
+                k_mask = mask & np.array([r["kind"] == kind and r["label"] == label for r in rows])
+                by_kind[f"{kind}/{label}"] = {
+                    "n": int(k_mask.sum()),
+                    "flagged": round(float(flagged[k_mask].mean()), 4),
+                }
             lang_report["layer_by_kind"] = by_kind
         report[lang] = lang_report
     return report
@@ -311,7 +315,11 @@ def train(
         from carellm.safety.figures import pr_curves, reliability_diagram
 
         figures.mkdir(parents=True, exist_ok=True)
-        reliability_diagram(chosen["reliability_dev"], figures / "risk_model_reliability_dev.png")
+        reliability_diagram(
+            chosen["reliability_dev"],
+            {lang: test_report[lang]["reliability"] for lang in ("en", "zh")},
+            figures / "risk_model_reliability.png",
+        )
         curves = {lang: test_report[lang]["pr_curve"] for lang in ("en", "zh")}
         pr_curves(curves, chosen["thresholds"], figures / "risk_model_pr_test.png")
     return report

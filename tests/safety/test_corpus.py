@@ -174,3 +174,46 @@ def test_a_pinned_file_is_downloaded_once_and_checked(local_server, tmp_path):
     assert not (tmp_path / "cache" / "s" / "other.json").exists()
     with pytest.raises(InputError, match="Could not download"):
         cached_file("s", PinnedFile(f"{url}/missing.json", "missing.json", "0" * 64), tmp_path / "cache")
+
+
+def test_build_data_command_says_what_is_missing_offline(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "carellm",
+            "safety",
+            "build-data",
+            "--out",
+            str(tmp_path / "out"),
+            "--cache",
+            str(tmp_path / "empty"),
+            "--offline",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, COLUMNS="200"),
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "not in the cache" in done.stderr and "Run without --offline" in done.stderr
+
+
+def test_train_command_needs_a_built_folder(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "carellm", "safety", "train", "--data", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, COLUMNS="200"),
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "build-data" in done.stderr
