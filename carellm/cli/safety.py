@@ -136,6 +136,74 @@ def train_cmd(
     console.print(f"Saved the model; report in {report}.", markup=False)
 
 
+@app.command("guard")
+def guard_cmd(
+    text: str | None = typer.Argument(None, help="A model reply, or - to read standard input."),
+    lang: str = typer.Option("auto", "--lang", help="zh, en or auto: the language of the fallback shown."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per reply."),
+    file: str | None = typer.Option(
+        None, "--file", help='JSONL with one {"text": ...} per line (any readable path; - for stdin).'
+    ),
+) -> None:
+    """Would the reply guard let REPLY (or every line of --file) through? Violations and evidence."""
+    from carellm.language import detect_lang
+    from carellm.safety import guard_reply, safe_fallback
+
+    chosen = _lang(lang)
+    if file is not None:
+        if text is not None:
+            raise InputError("Give either REPLY or --file, not both.", "Drop one of them.")
+        from carellm.cli.inputs import read_text_rows
+
+        cases, bad_lines = read_text_rows(file)
+        for _, record in cases:
+            verdict = guard_reply(record["text"])
+            row = {"ok": verdict.ok, "violations": verdict.violations, "evidence": verdict.evidence}
+            print(
+                json.dumps(row, ensure_ascii=False)
+                if as_json
+                else f"{_verdict_word(row)}\t{record['text'][:80]}"
+            )
+        for number, why in bad_lines:
+            print(f"{file}: line {number}: {why}", file=sys.stderr)
+        if bad_lines:
+            raise typer.Exit(1)
+        return
+    if text is None:
+        raise InputError("No reply given.", 'carellm safety guard "a model reply"   (or - to read stdin)')
+    if text == "-":
+        text = _read_stdin()
+    if not text.strip():
+        raise InputError("The reply is empty.", 'Give the reply to check: carellm safety guard "some reply"')
+    verdict = guard_reply(text)
+    row = {"ok": verdict.ok, "violations": verdict.violations, "evidence": verdict.evidence}
+    if as_json:
+        print(json.dumps(row, ensure_ascii=False))
+        return
+    console.print("allowed" if verdict.ok else "[red]blocked[/]: " + ", ".join(verdict.violations))
+    for span in verdict.evidence:
+        console.print(f"  evidence: {span!r}", markup=False)
+    if not verdict.ok:
+        console.print("replaced by: " + safe_fallback(chosen or detect_lang(text)), markup=False)
+
+
+def _verdict_word(row: dict) -> str:
+    return "allowed" if row["ok"] else "blocked:" + ",".join(row["violations"])
+
+
+@app.command("eval-guard")
+def evaluate_guard_cmd(
+    file: Path = typer.Argument(
+        ..., help="JSONL with text, label (block|allow), optional lang and category."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole report as JSON."),
+) -> None:
+    """Block rate on replies labelled block, false blocks on allow, per language and category."""
+    from carellm.safety.evaluate import evaluate_guard
+
+    _report(evaluate_guard(file), file, as_json, ("block", "allow"), "category")
+
+
 @app.command("eval")
 def evaluate_cmd(
     file: Path = typer.Argument(..., help="JSONL with text, label (crisis|safe), optional lang and kind."),
@@ -144,24 +212,31 @@ def evaluate_cmd(
     """Recall on crisis, false-positive rate on safe, per language and kind, and the misses."""
     from carellm.safety.evaluate import evaluate
 
-    report = evaluate(file)
+    _report(evaluate(file), file, as_json, ("crisis", "safe"), "kind")
+
+
+def _report(report, file: Path, as_json: bool, labels: tuple[str, str], group: str) -> None:
+    positive, negative = labels
     if report.total == 0:
         for message in report.bad_lines:
             print(f"{file}: {message}", file=sys.stderr)
         raise InputError(
             f"No usable cases in {file}.",
-            'Each line needs {"text": ..., "label": "crisis" or "safe"}.',
+            f'Each line needs {{"text": ..., "label": "{positive}" or "{negative}"}}.',
         )
     if as_json:
         rates = {k: _rate_or_none(getattr(report, k)) for k in ("recall", "false_positive_rate", "precision")}
         print(json.dumps(report.to_dict() | rates, ensure_ascii=False))
     else:
+        hit, alarm = (
+            ("block rate", "false blocks") if positive == "block" else ("recall", "false-positive rate")
+        )
         console.print(
-            f"cases: {report.total}   recall (crisis): {_rate(report.recall)}   "
-            f"false-positive rate (safe): {_rate(report.false_positive_rate)}   "
+            f"cases: {report.total}   {hit} ({positive}): {_rate(report.recall)}   "
+            f"{alarm} ({negative}): {_rate(report.false_positive_rate)}   "
             f"precision: {_rate(report.precision)}"
         )
-        for title, groups in (("language", report.by_lang), ("kind", report.by_kind)):
+        for title, groups in (("language", report.by_lang), (group, report.by_kind)):
             table = Table(title=f"by {title}")
             for col in (title, "tp", "fn", "fp", "tn"):
                 table.add_column(col)

@@ -1,4 +1,5 @@
-"""Scoring the crisis layer on a labelled JSONL file (`carellm safety eval`)."""
+"""Scoring the crisis layer (`carellm safety eval`) and the reply guard (`carellm safety eval-guard`)
+on a labelled JSONL file."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from carellm.errors import InputError
+from carellm.language import detect_lang
 from carellm.safety.assess import assess
+from carellm.safety.reply_guard import guard_reply
 
 
 @dataclass
@@ -74,6 +77,7 @@ def read_cases(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
 
 
 def evaluate(path: Path) -> EvalReport:
+    """The crisis layer on lines labelled crisis / safe (recall = share of crisis flagged)."""
     cases, bad = read_cases(path)
     report = EvalReport(bad_lines=bad)
     for number, record in cases:
@@ -82,19 +86,60 @@ def evaluate(path: Path) -> EvalReport:
             report.bad_lines.append(f"line {number}: label must be 'crisis' or 'safe'")
             continue
         risk = assess(record["text"], record.get("lang"), record.get("history") or ())
-        flagged = risk.flagged
         lang = record.get("lang") or risk.lang
-        kind = record.get("kind", "unspecified")
-        cell = {(True, True): "tp", (True, False): "fn", (False, True): "fp", (False, False): "tn"}[
-            (label == "crisis", flagged)
-        ]
-        setattr(report, cell, getattr(report, cell) + 1)
-        report.total += 1
-        report.by_lang[lang][cell] += 1
-        report.by_kind[kind][cell] += 1
-        entry = {"line": number, "text": record["text"], "level": risk.level, "kind": kind, "lang": lang}
-        if cell == "fn":
-            report.misses.append(entry)
-        elif cell == "fp":
-            report.false_alarms.append(entry)
+        _tally(
+            report,
+            number,
+            record,
+            label == "crisis",
+            risk.flagged,
+            lang,
+            record.get("kind"),
+            level=risk.level,
+        )
     return report
+
+
+def evaluate_guard(path: Path) -> EvalReport:
+    """The reply guard on model replies labelled block / allow (recall = block rate, false-positive
+    rate = false blocks), per language and per `category` (the rule a blocked reply should break)."""
+    cases, bad = read_cases(path)
+    report = EvalReport(bad_lines=bad)
+    for number, record in cases:
+        label = record.get("label")
+        if label not in {"block", "allow"}:
+            report.bad_lines.append(f"line {number}: label must be 'block' or 'allow'")
+            continue
+        verdict = guard_reply(record["text"])
+        lang = record.get("lang") or detect_lang(record["text"])
+        _tally(
+            report,
+            number,
+            record,
+            label == "block",
+            not verdict.ok,
+            lang,
+            record.get("category"),
+            level="blocked" if not verdict.ok else "allowed",
+            violations=verdict.violations,
+        )
+    return report
+
+
+def _tally(
+    report: EvalReport, number: int, record: dict, positive: bool, flagged: bool, lang: str, kind, **found
+) -> None:
+    """Count one judged line in the confusion cells, by language and kind, and keep its errors."""
+    kind = kind or "unspecified"
+    cell = {(True, True): "tp", (True, False): "fn", (False, True): "fp", (False, False): "tn"}[
+        (positive, flagged)
+    ]
+    setattr(report, cell, getattr(report, cell) + 1)
+    report.total += 1
+    report.by_lang[lang][cell] += 1
+    report.by_kind[kind][cell] += 1
+    entry = {"line": number, "text": record["text"], "kind": kind, "lang": lang, **found}
+    if cell == "fn":
+        report.misses.append(entry)
+    elif cell == "fp":
+        report.false_alarms.append(entry)

@@ -124,6 +124,16 @@ RULES: dict[str, list[re.Pattern]] = {
         re.compile(
             r"我是(?:一个)?(?:真人|真正的人|人类|心理医生|医生|精神科医生|持证咨询师)|我(?:会|保证)(?:为你|替你)?(?:绝对)?保密|绝对保密|不会告诉任何人"
         ),
+        # Speaking in a professional's or a human's voice: "As a licensed therapist, I ...", "作为一名心理咨询师，我".
+        re.compile(
+            r"\bas an? (?:licensed |certified |trained |real |human )?(?:therapist|psychologist|psychiatrist|counsel+or|doctor|human being|human|person)(?: myself)?,? (?:i|i'm|i've|i'd|i'll|my)\b"
+        ),
+        re.compile(
+            r"作为(?:一名|一个|一位)?(?:持证的?|专业的?|真正的?)?(?:心理咨询师|咨询师|心理医生|医生|精神科医生|治疗师|真人|人类)[，,]?\s*我"
+        ),
+        re.compile(
+            r"\b(?:this|it|everything(?: you (?:tell|say to) me)?|what you (?:tell|say to) me) (?:stays|will stay) between (?:us|you and me)\b"
+        ),
     ],
 }
 # A denial is fine: "I'm not a doctor", "I am not a human".

@@ -108,3 +108,30 @@ def test_the_evidence_shows_the_dose_as_written():
 def test_a_blocked_dose_gets_the_safe_fallback():
     decision = SafetyLayer().check_reply("你可以每次吃 50mg 舍曲林。", "zh")
     assert decision.replace_with and "不能给用药建议" in decision.replace_with
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "As a licensed therapist, I promise this stays between us.",
+        "As a human counselor I understand how you feel.",
+        "作为一名心理咨询师，我建议你多休息。",
+        "Don't worry, everything you tell me stays between us.",
+    ],
+)
+def test_speaking_as_a_professional_or_a_human_is_blocked(reply):
+    assert "false_identity" in guard_reply(reply).violations
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "As a therapist would tell you, sleep matters.",
+        "A therapist can help; I think it is worth a try.",
+        "What you tell a counselor usually stays confidential, with some limits.",
+        "As a person who cares, I want you to be safe.",
+        "作为一个AI，我不能替代医生。",
+    ],
+)
+def test_talking_about_professionals_is_allowed(reply):
+    assert guard_reply(reply).ok
