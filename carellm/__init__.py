@@ -5,11 +5,17 @@ Research use only: CareLLM is not a medical device and not a substitute for prof
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING, Any
+
+from carellm.version import __version__
+
+if TYPE_CHECKING:  # so that `from carellm import Counselor` is typed
+    from carellm.counseling.counselor import Counselor
+
 __all__ = ["Counselor", "__version__"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # Lazy: `import carellm` must stay cheap for the CLI and the safety layer.
     if name == "Counselor":
         from carellm.counseling.counselor import Counselor

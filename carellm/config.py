@@ -7,15 +7,21 @@ a `Settings` once and pass it down; library code never reads the environment its
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from carellm.language import Lang
+
 DEFAULT_MODEL = "Qwen/Qwen2.5-Omni-7B"
 SMALL_MODEL = "Qwen/Qwen2.5-Omni-3B"
-VOICES = ("Chelsie", "Ethan")
+# The shared vocabulary: every other module imports these instead of spelling them out.
+Voice = Literal["Chelsie", "Ethan"]  # Qwen2.5-Omni's speakers
+VOICES: tuple[Voice, ...] = get_args(Voice)
+LangSetting = Literal["auto", Lang]  # "auto": detected from the first message
+LANG_SETTINGS: tuple[LangSetting, ...] = get_args(LangSetting)
 
 
 class MediaLimits(BaseSettings):
@@ -41,7 +47,7 @@ class Settings(BaseSettings):
     backend: Literal["omni", "openai"] = "omni"
     base_url: str | None = None
     api_key: str | None = None
-    lang: Literal["auto", "zh", "en"] = "auto"
+    lang: LangSetting = "auto"
     locale: str | None = None
     device_map: str = "auto"
     dtype: Literal["auto", "bfloat16", "float16", "float32"] = "auto"
@@ -59,7 +65,7 @@ class Settings(BaseSettings):
     # Spoken replies go out in pieces as they are made, starting with the reply's first approved
     # sentence while the rest is still being written; False: one waveform after the whole reply.
     stream_speech: bool = True
-    voice: Literal["Chelsie", "Ethan"] = "Chelsie"
+    voice: Voice = "Chelsie"
     max_new_tokens: int = Field(512, ge=1, le=8192)
     temperature: float = Field(0.7, ge=0.0, le=2.0)
     top_p: float = Field(0.9, gt=0.0, le=1.0)
@@ -75,9 +81,11 @@ class Settings(BaseSettings):
     transcribe_max_tokens: int = Field(256, ge=16, le=2048)
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("carellm")))
     log_message_text: bool = False
+    # A text-emotion classifier trained with `carellm emotion train` (None: lexicons only).
+    emotion_model: Path | None = None
     media: MediaLimits = Field(default_factory=MediaLimits)
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Settings from the environment, with explicit (e.g. CLI flag) overrides that are not None."""
     return Settings(**{k: v for k, v in overrides.items() if v is not None})

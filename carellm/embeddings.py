@@ -6,7 +6,6 @@ and happens once per process, on first use.
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -29,14 +28,17 @@ def encoder_path() -> Path:
 
 @lru_cache(maxsize=1)
 def sentence_encoder():
-    """A SentenceTransformer on CPU, loaded from the installed package, never from the hub."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    """A SentenceTransformer on CPU, loaded from the installed package, never from the hub.
+
+    `local_files_only` keeps this one load offline without setting HF_HUB_OFFLINE for the
+    whole process (which would stop the model weights and datasets from downloading).
+    """
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # a "Loading weights" bar in the middle of a chat reply helps nobody
 
-    return SentenceTransformer(str(encoder_path()), device="cpu")
+    return SentenceTransformer(str(encoder_path()), device="cpu", local_files_only=True)
 
 
 _LOCK = threading.Lock()

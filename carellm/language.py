@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 
-Lang = Literal["zh", "en"]
+Lang = Literal["zh", "en"]  # the languages CareLLM converses in
+LANGS: tuple[Lang, ...] = get_args(Lang)
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")

@@ -15,6 +15,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
+from carellm.config import Voice
 from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem
 
 Role = Literal["system", "user", "assistant"]
@@ -34,33 +35,28 @@ class GenerationOptions:
     top_p: float = 0.9
     seed: int | None = None
     audio: bool = False
-    voice: str = "Chelsie"
+    voice: Voice = "Chelsie"
 
 
-ChunkKind = Literal["text", "audio", "replace", "done"]
+ChunkKind = Literal["text", "audio"]
 
 
 @dataclass
 class Chunk:
-    """One piece of a streamed reply.
-
-    text: new text to append. audio: a waveform piece at `sample_rate`. replace: the text
-    shown so far is withdrawn and `text` is the whole reply (the safety layer did this).
-    done: the end of the turn; `reply` holds the final result.
-    """
+    """One piece of what an engine generates: new `text` to append, or an `audio` waveform
+    piece at `sample_rate`. (A session's own events, with the safety layer's replace and the
+    final reply, are `carellm.counseling.events`.)"""
 
     kind: ChunkKind
     text: str = ""
     audio: np.ndarray | None = None
     sample_rate: int = OUTPUT_SAMPLE_RATE
-    reply: object | None = None
 
 
 @runtime_checkable
 class Backend(Protocol):
     name: str
     speaks_separately: bool
-    concurrency: int  # generations worth running at once (the server's active limit)
 
     def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[Chunk]:
         """Yield `text` chunks (and `audio` chunks if the engine cannot speak separately)."""
@@ -83,3 +79,8 @@ class Backend(Protocol):
 
     @property
     def can_speak(self) -> bool: ...
+
+    @property
+    def concurrency(self) -> int:
+        """Generations worth running at once (the server's active limit)."""
+        ...

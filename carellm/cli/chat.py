@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.panel import Panel
 
 from carellm.cli.inputs import check_message
-from carellm.config import Settings, load_settings
+from carellm.config import VOICES, Settings, Voice, load_settings
+from carellm.counseling.session import Reply, Session, TurnOptions, attachments
 from carellm.errors import CareLLMError, InputError
-from carellm.media import OUTPUT_SAMPLE_RATE, to_wav_bytes
+from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, to_wav_bytes
+
+if TYPE_CHECKING:
+    from carellm.store.store import Store
 
 console = Console(highlight=False)
 
@@ -21,20 +26,23 @@ HELP = """Commands:
   /image PATH         attach an image (png/jpeg/webp)
   /video PATH [--with-audio]  attach a video (mp4/webm); --with-audio uses its sound track too
   /voice on|off       spoken replies on or off (saved as WAV files)
-  /voice Chelsie|Ethan  choose the voice
+  /voice NAME          choose the voice ({voices})
   /save FILE          save the conversation as JSONL
   /sessions           list stored sessions (start with --session ID to store this one)
   /reset              start a new session
   /help               this help
-  /quit               leave"""
+  /quit               leave""".format(voices=", ".join(VOICES))
 
 
 class ChatREPL:
     """Holds the pending attachments and turns slash commands into session calls."""
 
-    def __init__(self, session, audio_dir: Path, store=None) -> None:
+    def __init__(self, session: Session, audio_dir: Path, store: Store | None = None) -> None:
         self.session = session
         self.store = store
+        # /voice changes what the next turns ask for; the session itself is never patched.
+        self.speak: bool = session.speak
+        self.voice: Voice = session.voice
         self.audio_dir = audio_dir
         self.pending: dict[str, list[str]] = {"audio": [], "image": [], "video": []}
         self.video_audio = False
@@ -83,7 +91,7 @@ class ChatREPL:
         elif name in {"/audio", "/image", "/video"}:
             self.attach(name[1:], args)
         elif name == "/voice":
-            self.voice(args)
+            self.choose_voice(args)
         elif name == "/save":
             if len(args) != 1:
                 raise InputError("Usage: /save FILE", "For example: /save session.jsonl")
@@ -116,7 +124,7 @@ class ChatREPL:
         self.video_audio = self.video_audio or with_audio
         console.print(f"Attached {kind} {path}; it goes with your next message.")
 
-    def voice(self, args: list[str]) -> None:
+    def choose_voice(self, args: list[str]) -> None:
         arg = args[0] if len(args) == 1 else ""
         if arg.lower() in {"on", "off"}:
             wanted = arg.lower() == "on"
@@ -125,21 +133,20 @@ class ChatREPL:
                     "This model was loaded without speech output.",
                     "Restart without --no-audio-output (needs more GPU memory).",
                 )
-            self.session.speak = wanted
-            console.print(f"Spoken replies {'on' if wanted else 'off'} (voice {self.session.voice}).")
-        elif arg.capitalize() in {"Chelsie", "Ethan"}:
-            self.session.voice = arg.capitalize()
-            console.print(f"Voice: {self.session.voice}")
+            self.speak = wanted
+            console.print(f"Spoken replies {'on' if wanted else 'off'} (voice {self.voice}).")
+        elif (name := _voice(arg)) is not None:
+            self.voice = name
+            console.print(f"Voice: {self.voice}")
         else:
-            raise InputError("Usage: /voice on|off|Chelsie|Ethan", "For example: /voice Ethan")
+            raise InputError(f"Usage: /voice on|off|{'|'.join(VOICES)}", f"For example: /voice {VOICES[-1]}")
 
     def turn(self, text: str) -> None:
         pending, self.pending = self.pending, {k: [] for k in self.pending}
         video_audio, self.video_audio = self.video_audio, False
         try:
-            reply = stream_turn(
-                self.session, text, pending["audio"], pending["image"], pending["video"], video_audio
-            )
+            media = attachments(pending["audio"], pending["image"], pending["video"], video_audio)
+            reply = stream_turn(self.session, text, media, TurnOptions(speak=self.speak, voice=self.voice))
         except BaseException:
             self.pending, self.video_audio = pending, video_audio  # keep attachments for a retry
             raise
@@ -157,20 +164,22 @@ class ReplyCancelled(InputError):
     """Ctrl-C during a reply: the REPL goes on, a one-shot `chat -m` ends with this error."""
 
 
-def stream_turn(session, text, audio=None, image=None, video=None, video_audio=False, speak=None):
+def stream_turn(
+    session: Session, text: str, media: list[MediaItem], options: TurnOptions | None = None
+) -> Reply:
     """Print the reply as it streams; returns the Reply. Ctrl-C cancels the turn, not the app."""
     console.print("[bold green]carellm>[/] ", end="")
-    stream = session.stream(text, audio or None, image or None, video or None, video_audio, speak)
+    stream = session.stream(text, media, options)
     try:
-        for chunk in stream:
-            if chunk.kind == "text":
-                console.print(chunk.text, end="", markup=False)
-            elif chunk.kind == "replace":
+        for event in stream:
+            if event.kind == "text":
+                console.print(event.text, end="", markup=False)
+            elif event.kind == "replace":
                 console.print("\n[yellow](reply replaced by the safety layer)[/]")
-                console.print(chunk.text, end="", markup=False)
-            elif chunk.kind == "done":
+                console.print(event.text, end="", markup=False)
+            elif event.kind == "done":
                 console.print()
-                return chunk.reply
+                return event.reply
     except KeyboardInterrupt:
         stream.close()
         console.print("\n[yellow](cancelled; this turn was not added to the conversation)[/]")
@@ -188,8 +197,11 @@ def write_wav(path: Path, audio) -> Path:
     return path
 
 
-def open_session(settings: Settings, speak: bool, session_id: str | None = None):
+def open_session(
+    settings: Settings, speak: bool, session_id: str | None = None
+) -> tuple[Session, Store | None]:
     """A new session, or with `session_id` the stored one (resumed, every turn saved); and its store."""
+    from carellm.cli.counselor import load_counselor
     from carellm.counseling.counselor import Counselor
     from carellm.dev.tiny_model import is_tiny_model
 
@@ -197,29 +209,20 @@ def open_session(settings: Settings, speak: bool, session_id: str | None = None)
         from carellm.store import check_session_id
 
         check_session_id(session_id)
-    recorder = None
-    if session_id:
-        from carellm.store.recorder import open_recorder
-
         # If the database cannot be opened, the chat warns and keeps this conversation in memory.
-        recorder = open_recorder(
-            settings, warn=lambda text: console.print(f"[bold yellow]Warning:[/] {text}")
-        )
-    with console.status(f"Loading {settings.model} ..."):
-        counselor = Counselor.load(settings=settings)
+        counselor, recorder = load_counselor(settings, console)
+    else:
+        with console.status(f"Loading {settings.model} ..."):
+            counselor = Counselor.load(settings)
     if is_tiny_model(settings.model):
         console.print("[yellow]This is a tiny RANDOM test model: its replies are noise.[/]")
-    if recorder is None:
+    if not session_id:
         return counselor.session(speak=speak), None
-    store = recorder.store
-    if hasattr(counselor.gate, "events"):
-        counselor.gate.events = recorder  # risk events go to the store too
-    if store is None:
-        return counselor.session(speak=speak, recorder=recorder, session_id=session_id), None
-    session = store.resume(counselor, session_id, recorder=recorder, speak=speak)
-    state = f"resumed with {session.turns} turns" if session.turns else "new"
-    console.print(f"Session {session_id}: {state}.")
-    return session, store
+    session = counselor.resume(session_id, speak=speak)
+    if recorder.store is not None:
+        state = f"resumed with {session.turns} turns" if session.turns else "new"
+        console.print(f"Session {session_id}: {state}.")
+    return session, recorder.store
 
 
 def chat(
@@ -231,7 +234,7 @@ def chat(
     speak: Path | None = typer.Option(None, "--speak", help="Write the spoken reply to this WAV file."),
     model: str | None = typer.Option(None, "--model", help="Hub id or local folder (default: 7B)."),
     lang: str | None = typer.Option(None, "--lang", help="zh, en or auto."),
-    voice: str | None = typer.Option(None, "--voice", help="Chelsie or Ethan."),
+    voice: str | None = typer.Option(None, "--voice", help=" or ".join(VOICES) + "."),
     audio_output: bool | None = typer.Option(
         None, "--audio-output/--no-audio-output", help="Load the talker for spoken replies (more memory)."
     ),
@@ -253,8 +256,6 @@ def chat(
         raise InputError("--audio/--image/--video/--speak need a message.", 'Add -m "your message".')
     if speak is not None and audio_output is False:
         raise InputError("--speak needs the talker, but --no-audio-output disables it.", "Drop one of them.")
-    if backend not in {None, "omni", "openai"}:
-        raise InputError(f"Unknown backend '{backend}'.", "Use --backend omni or --backend openai.")
     settings = load_settings(
         model=model,
         lang=lang,
@@ -274,18 +275,21 @@ def chat(
         return
     session, _ = open_session(settings, speak=speak is not None, session_id=session_id)
     show_disclaimer(session.disclaimer)
-    reply = stream_turn(
-        session,
-        message,
+    media = attachments(
         [str(p) for p in audio or []],
         [str(p) for p in image or []],
         [str(p) for p in video or []],
         video_audio,
-        speak=speak is not None,
     )
+    reply = stream_turn(session, message, media, TurnOptions(speak=speak is not None))
     if speak is not None:
         if reply.audio is None:
             raise InputError(
                 "The model produced no speech for this reply.", "Try again or a shorter message."
             )
         console.print(f"[dim]spoken reply: {write_wav(speak, reply.audio)}[/]")
+
+
+def _voice(name: str) -> Voice | None:
+    """The voice `name` spells in any case, or None."""
+    return next((v for v in VOICES if v.lower() == name.lower()), None)

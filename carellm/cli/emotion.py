@@ -16,11 +16,9 @@ console = Console(highlight=False)
 
 
 def _classifier(model: Path | None):
-    import os
+    from carellm.config import load_settings
 
-    path = model or (
-        Path(os.environ["CARELLM_EMOTION_MODEL"]) if os.environ.get("CARELLM_EMOTION_MODEL") else None
-    )
+    path = model or load_settings().emotion_model  # --model, else CARELLM_EMOTION_MODEL
     if path is None:
         return None
     from carellm.emotion.classifier import EmotionClassifier
@@ -126,9 +124,10 @@ def report_cmd(
     if (file is None) == (session is None):
         raise InputError("Give exactly one of --file or --session.", "e.g. --file transcript.jsonl")
     if session is not None:
+        from carellm.config import load_settings
         from carellm.emotion.sources import transcript_for_session
 
-        rows, base = transcript_for_session(session), Path.cwd()
+        rows, base = transcript_for_session(session, load_settings()), Path.cwd()
     else:
         assert file is not None
         rows, base = read_transcript(file), file.parent

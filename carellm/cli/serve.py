@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from carellm.cli.hosts import is_loopback
-from carellm.config import load_settings
+from carellm.config import Settings, load_settings
 from carellm.errors import ConfigError
+
+if TYPE_CHECKING:
+    from carellm.serve.settings import ServeSettings
 
 console = Console(stderr=True, highlight=False)
 app = typer.Typer(help="Serve CareLLM over the OpenAI Chat Completions API.", add_completion=False)
@@ -63,7 +67,7 @@ def serve(
     """Start the server. Research use only: not a therapist, not a medical device."""
     from carellm.serve.settings import ServeSettings
 
-    overrides = {
+    overrides: dict[str, Any] = {
         "host": host,
         "port": port,
         "api_keys": api_key or None,
@@ -88,25 +92,19 @@ def serve(
             f"Refusing to listen on {serve_settings.host} without API keys.",
             "Give --api-key (or --api-key-file), or --insecure-no-auth if a proxy in front authenticates.",
         )
-    if backend not in {None, "omni", "openai"}:
-        raise ConfigError(f"Unknown backend '{backend}'.", "Use --backend omni or --backend openai.")
     settings = load_settings(model=model, backend=backend, base_url=base_url, api_key=upstream_api_key)
     run_server(settings, serve_settings)
 
 
-def run_server(settings, serve_settings) -> None:
+def run_server(settings: Settings, serve_settings: ServeSettings) -> None:
     import uvicorn
 
-    from carellm.counseling.counselor import Counselor
+    from carellm.cli.counselor import load_counselor
     from carellm.serve.app import create_app
-    from carellm.store.recorder import open_recorder
 
-    with console.status(f"Loading {settings.model} ..."):
-        counselor = Counselor.load(settings=settings)
     # Every served turn and risk event goes to the session store (CARELLM_DB_URL; SQLite by default).
-    recorder = open_recorder(settings, warn=lambda text: console.print(f"[bold yellow]Warning:[/] {text}"))
-    counselor.gate.events = recorder
-    app = create_app(counselor, serve_settings, recorder=recorder)
+    counselor, _ = load_counselor(settings, console)
+    app = create_app(counselor, serve_settings)
     auth = "API keys required" if serve_settings.all_api_keys() else "no API keys"
     console.print(
         f"CareLLM serving '{serve_settings.served_model_name or settings.model}' on "

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import typer
 from rich.console import Console
 
-from carellm.config import load_settings
+from carellm.config import Settings, load_settings
 from carellm.errors import ConfigError
+from carellm.language import LANGS
+
+if TYPE_CHECKING:
+    from carellm.web.settings import WebSettings
 
 console = Console(stderr=True, highlight=False)
 
@@ -32,11 +39,9 @@ def web(
     from carellm.cli.hosts import is_loopback
     from carellm.web.settings import WebSettings
 
-    if lang not in {None, "zh", "en"}:
+    if lang is not None and lang not in LANGS:
         raise ConfigError(f"Unsupported language '{lang}'.", "Use --lang zh or --lang en.")
-    if backend not in {None, "omni", "openai"}:
-        raise ConfigError(f"Unknown backend '{backend}'.", "Use --backend omni or --backend openai.")
-    overrides = {"host": host, "port": port, "auth": auth, "ui_lang": lang}
+    overrides: dict[str, Any] = {"host": host, "port": port, "auth": auth, "ui_lang": lang}
     try:
         web_settings = WebSettings(**{k: v for k, v in overrides.items() if v is not None})
     except ValueError as exc:
@@ -53,22 +58,18 @@ def web(
     run_web(settings, web_settings)
 
 
-def run_web(settings, web_settings, gpu=None) -> None:
+def run_web(settings: Settings, web_settings: WebSettings, gpu: Callable | None = None) -> None:
     """Load the model, open the session store and serve the page (also used by the Spaces app.py)."""
-    from carellm.counseling.counselor import Counselor
-    from carellm.store.recorder import open_recorder
+    from carellm.cli.counselor import load_counselor
     from carellm.web.app import build_app, default_feedback_sink, launch
     from carellm.web.feedback import StoreFeedbackSink
 
-    with console.status(f"Loading {settings.model} ..."):
-        counselor = Counselor.load(settings=settings)
     # Turns, risk events and ratings go to the session store (CARELLM_DB_URL; SQLite by default).
-    recorder = open_recorder(settings, warn=lambda text: console.print(f"[bold yellow]Warning:[/] {text}"))
-    counselor.gate.events = recorder
+    counselor, recorder = load_counselor(settings, console)
     feedback = default_feedback_sink(settings, web_settings)
     if recorder.store is not None:
         feedback = StoreFeedbackSink(recorder.store, also=feedback)
-    app = build_app(counselor, settings, web_settings, feedback=feedback, recorder=recorder, gpu=gpu)
+    app = build_app(counselor, settings, web_settings, feedback=feedback, gpu=gpu)
     console.print(
         f"CareLLM web page on http://{web_settings.host}:{web_settings.port} "
         f"({'login required' if web_settings.auth else 'no login'}). Ctrl+C to stop."

@@ -1,11 +1,25 @@
-"""`Counselor`: the Python API. Loads a backend once and opens sessions on it."""
+"""`Counselor`: the Python API, and the one place a counseling setup is assembled.
+
+It loads a backend once and wires what every session shares: the safety gate (whose risk events
+go to the recorder), the recorder (the session store, when there is one) and the emotion
+tracker. Interfaces (cli/, serve/, web/, app.py) call `Counselor.load` and nothing else.
+"""
 
 from __future__ import annotations
 
-from carellm.backends.base import Backend
-from carellm.config import Settings, load_settings
-from carellm.counseling.hooks import EmotionObserver, SafetyGate, TurnRecorder
+from collections.abc import Callable
+
+from carellm.backends.base import Backend, Message
+from carellm.config import VOICES, Settings, Voice, load_settings
+from carellm.counseling.history import Exchange
+from carellm.counseling.hooks import EmotionObserver, SafetyGate, SessionArchive, TurnRecorder
 from carellm.counseling.session import Session
+from carellm.errors import ConfigError
+from carellm.media import MediaItem
+
+# True: the emotion package's tracker per session; False: none; or a factory of your own.
+EmotionFactory = Callable[[], EmotionObserver]
+EmotionChoice = bool | EmotionFactory
 
 
 def load_backend(settings: Settings) -> Backend:
@@ -19,10 +33,11 @@ def load_backend(settings: Settings) -> Backend:
     return OmniBackend.load(settings)
 
 
-def default_gate(settings: Settings) -> SafetyGate:
+def default_gate(settings: Settings, events: SessionArchive | None = None) -> SafetyGate:
+    """The crisis layer, hotlines for CARELLM_LOCALE; risk events go to `events` (else memory)."""
     from carellm.safety.gate import SafetyLayer
 
-    return SafetyLayer.from_settings(settings)  # hotlines for CARELLM_LOCALE
+    return SafetyLayer.from_settings(settings, events=events)
 
 
 class Counselor:
@@ -33,40 +48,60 @@ class Counselor:
     >>> r = s.send("我最近压力很大", audio="a.wav")
     """
 
-    def __init__(self, backend: Backend, settings: Settings, gate: SafetyGate | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        settings: Settings,
+        gate: SafetyGate | None = None,
+        recorder: SessionArchive | None = None,
+        emotion: EmotionChoice = True,
+    ) -> None:
         self.backend = backend
         self.settings = settings
+        self.recorder = recorder
+        self.emotion = emotion
         # Every session passes through the crisis layer; there is deliberately no way to turn it off.
-        self.gate = gate or default_gate(settings)
+        # A gate passed in keeps its own event sink; the default one reports to the recorder.
+        self.gate = gate or default_gate(settings, events=recorder)
 
     @classmethod
     def load(
-        cls, model: str | None = None, settings: Settings | None = None, **overrides: object
+        cls,
+        model: str | Settings | None = None,
+        settings: Settings | None = None,
+        *,
+        recorder: SessionArchive | None = None,
+        emotion: EmotionChoice = True,
+        **overrides: object,
     ) -> Counselor:
-        """Load `model` (hub id or local folder). `overrides` are Settings fields, e.g. audio_output=False."""
+        """Load the model named by `settings` (or `model`, a hub id or local folder), wired to `recorder`.
+
+        `overrides` are Settings fields, e.g. audio_output=False. `recorder`: the session store
+        (`carellm.store.open_recorder`) that keeps every turn and risk event.
+        """
+        if isinstance(model, Settings):
+            settings, model = model, None
         settings = settings or load_settings(model=model, **overrides)
         if model is not None and settings.model != model:
             settings = settings.model_copy(update={"model": model})
-        return cls(load_backend(settings), settings)
+        return cls(load_backend(settings), settings, recorder=recorder, emotion=emotion)
 
     def session(
         self,
         lang: str | None = None,
-        voice: str | None = None,
+        voice: Voice | None = None,
         speak: bool = False,
-        emotion: EmotionObserver | bool = True,
+        emotion: EmotionObserver | bool | None = None,
         recorder: TurnRecorder | None = None,
         session_id: str | None = None,
     ) -> Session:
         """A new conversation. `lang`: zh, en or auto (detected from the first message).
 
-        `emotion`: True (default) tracks text and voice emotion per turn, False turns it off,
-        or pass your own EmotionObserver.
+        `emotion`: None uses the counselor's choice; True tracks text and voice emotion per turn,
+        False turns it off, or pass your own EmotionObserver. `recorder`: None uses the counselor's.
         """
-        if voice is not None and voice not in {"Chelsie", "Ethan"}:
-            from carellm.errors import ConfigError
-
-            raise ConfigError(f"Unknown voice '{voice}'.", "Choose Chelsie or Ethan.")
+        if voice is not None and voice not in VOICES:
+            raise ConfigError(f"Unknown voice '{voice}'.", f"Choose {' or '.join(VOICES)}.")
         return Session(
             self.backend,
             self.settings,
@@ -74,15 +109,40 @@ class Counselor:
             lang=lang,
             voice=voice,
             speak=speak and self.backend.can_speak,
-            emotion=_emotion_observer(emotion),
-            recorder=recorder,
+            emotion=self._emotion_observer(emotion),
+            recorder=recorder or self.recorder,
             session_id=session_id,
         )
 
+    def resume(
+        self, session_id: str, lang: str | None = None, voice: Voice | None = None, speak: bool = False
+    ) -> Session:
+        """The stored session `session_id` with its turns as history, or a new session with that id."""
+        if self.recorder is None:
+            raise ConfigError(
+                "Resuming a session needs the session store.",
+                "Load the counselor with recorder=open_recorder(settings, warn=print).",
+            )
+        past = self.recorder.past_turns(session_id)
+        session = self.session(lang=lang, voice=voice, speak=speak, session_id=session_id)
+        exchanges = []
+        for turn in past:
+            media = [MediaItem(m.kind, m.source, name=m.name) for m in turn.media]
+            user = Message("user", turn.user_text, media)
+            exchanges.append(Exchange(user, turn.reply_text, turn.risk, turn.speech_transcript))
+        if exchanges:
+            session.resume(exchanges)
+        return session
 
-def _emotion_observer(choice: EmotionObserver | bool) -> EmotionObserver | None:
-    if choice is True:
-        from carellm.emotion import SessionEmotionTracker
+    def _emotion_observer(self, choice: EmotionObserver | bool | None) -> EmotionObserver | None:
+        """A session's observer: `choice` when it is one, else per the counselor's `emotion`."""
+        if choice is None:
+            if isinstance(self.emotion, bool):
+                choice = self.emotion
+            else:
+                return self.emotion()
+        if choice is True:
+            from carellm.emotion import SessionEmotionTracker
 
-        return SessionEmotionTracker()
-    return choice or None
+            return SessionEmotionTracker()
+        return choice or None

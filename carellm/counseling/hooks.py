@@ -8,16 +8,33 @@ The session calls these in a fixed order for every turn:
      first sentence is checked on its own and spoken while the rest is written);
   4. `EmotionObserver.observe` on the user's turn;
   5. `TurnRecorder.record` with everything above.
-Each protocol is implemented in its own package (safety/, emotion/, store/).
+Each protocol is implemented in its own package (safety/, emotion/, store/), which imports this
+module (the contracts) and nothing else of `counseling` (docs/architecture.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 
 import numpy as np
+
+from carellm.media import MediaKind
+
+if TYPE_CHECKING:
+    from carellm.safety.events import RiskEvent
+
+# The crisis layer's levels, lowest first; "flagged" ones get resources and count in reports.
+RiskLevel = Literal["none", "low", "medium", "high", "imminent"]
+RISK_LEVELS: tuple[RiskLevel, ...] = get_args(RiskLevel)
+FLAGGED_LEVELS: frozenset[str] = frozenset(RISK_LEVELS[RISK_LEVELS.index("medium") :])
+
+
+def is_flagged(level: str) -> bool:
+    """True for the levels the safety layer acts on (medium and above)."""
+    return level in FLAGGED_LEVELS
 
 
 @dataclass
@@ -38,7 +55,7 @@ class GateDecision:
 
     @property
     def flagged(self) -> bool:
-        return self.level in {"medium", "high", "imminent"}
+        return is_flagged(self.level)
 
 
 class SafetyGate(Protocol):
@@ -54,8 +71,18 @@ class SafetyGate(Protocol):
         ...
 
 
+class TurnEmotion(Protocol):
+    """One turn's emotion as an observer reports it (emotion/tracker.py's TurnEmotion)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
 class EmotionObserver(Protocol):
-    def observe(self, text: str, lang: str, audio: np.ndarray | None) -> Any: ...
+    def observe(
+        self, text: str, lang: str, audio: np.ndarray | None, safety_level: str = "none"
+    ) -> TurnEmotion | None:
+        """This turn's emotion; `safety_level` is the crisis layer's level for the same turn."""
+        ...
 
 
 @dataclass
@@ -69,7 +96,7 @@ class TurnRecord:
     model_text: str
     user_gate: GateDecision
     reply_gate: GateDecision
-    emotion: Any
+    emotion: TurnEmotion | None
     started_at: float
     finished_at: float
     audio_seconds: float = 0.0
@@ -81,3 +108,33 @@ class TurnRecord:
 
 class TurnRecorder(Protocol):
     def record(self, turn: TurnRecord) -> None: ...
+
+
+@dataclass
+class PastMedia:
+    """A stored attachment: `source` is a path to the copy, or its bytes when it was sealed."""
+
+    kind: MediaKind
+    source: Path | bytes
+    name: str
+
+
+@dataclass
+class PastTurn:
+    """A completed turn as a store hands it back; the counselor rebuilds a session from these."""
+
+    user_text: str
+    reply_text: str
+    risk: str
+    speech_transcript: str = ""
+    media: list[PastMedia] = field(default_factory=list)
+
+
+class SessionArchive(TurnRecorder, Protocol):
+    """A recorder that keeps sessions (the store): it also takes risk events and gives turns back."""
+
+    def record_risk_event(self, event: RiskEvent) -> None: ...
+
+    def past_turns(self, session_id: str) -> list[PastTurn]:
+        """The stored turns of `session_id`, in order (empty for a session never stored)."""
+        ...

@@ -1,63 +1,90 @@
 """A counseling session: the turn pipeline every interface goes through.
 
-Order per turn (see hooks.py): user text (and a transcript of their speech) -> safety gate ->
-model (streamed) -> reply guard -> speech of the approved text -> emotion -> record. The
-session's history changes only when a turn completes, so a failed or abandoned turn (bad
-media, model error, a client that disconnects mid-stream) leaves it exactly as it was.
+A turn runs in named stages (see hooks.py for the seams): prepare (text, media, language,
+options) -> gate (a transcript of any speech, the crisis layer on the user's turn, the prompt) ->
+generate (the model, streamed; a settled first sentence may be spoken early) -> guard (the reply
+guard on the whole reply) -> speak (speech of the approved text) -> commit (emotion, history,
+record). Only commit changes the session, so a failed or abandoned turn (bad media, model error,
+a client that disconnects mid-stream) leaves it exactly as it was.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from carellm.backends.base import Backend, Chunk, GenerationOptions, Message
+from carellm.backends.base import Backend, GenerationOptions, Message
 from carellm.backends.transcription import speech_items
-from carellm.config import Settings
+from carellm.config import LANG_SETTINGS, Settings, Voice
 from carellm.counseling.disclaimer import disclaimer
+from carellm.counseling.events import (
+    AudioEvent,
+    DoneEvent,
+    ReplaceEvent,
+    Reply,
+    TextEvent,
+    TurnEvent,
+    TurnOptions,
+)
 from carellm.counseling.history import Exchange, History, spoken_turn
 from carellm.counseling.hooks import EmotionObserver, GateDecision, SafetyGate, TurnRecord, TurnRecorder
-from carellm.counseling.prompts import Lang
 from carellm.counseling.sentences import settled_opening
+from carellm.counseling.transcript import TranscriptTurn, transcript_rows
 from carellm.errors import CareLLMError, ConfigError, InputError
-from carellm.language import detect_lang
+from carellm.language import Lang, detect_lang
 from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, Source
 from carellm.textclean import visible
+
+__all__ = ["MediaArg", "Reply", "Session", "TurnEvent", "TurnOptions", "attachments"]
 
 MediaArg = Source | np.ndarray | Sequence[Source] | None
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Reply:
-    """What the user gets back for one turn."""
+def attachments(
+    audio: MediaArg = None, image: MediaArg = None, video: MediaArg = None, use_video_audio: bool = False
+) -> list[MediaItem]:
+    """A turn's media from paths, bytes or arrays (one or a list of each), audio then images then videos."""
+    items = _media_items("audio", audio) + _media_items("image", image)
+    return items + _media_items("video", video, use_video_audio)
 
+
+@dataclass
+class _Turn:
+    """What one turn carries from stage to stage; nothing here touches the session until commit."""
+
+    started: float
     text: str
-    audio: np.ndarray | None
+    media: list[MediaItem]
     lang: Lang
-    turn_index: int
-    model_text: str = ""
+    first: bool
+    speak: bool
+    speak_early: bool
+    voice: Voice
+    generation: GenerationOptions
+    user: Message
+    messages: list[Message] = field(default_factory=list)  # the prompt, made by the gate stage
+    trimmed: History = field(default_factory=History)  # the history as it will be after this turn
+    heard: str | None = None
+    speech_read: bool | None = None
     user_gate: GateDecision = field(default_factory=GateDecision)
     reply_gate: GateDecision = field(default_factory=GateDecision)
-    emotion: Any = None
-    disclaimer: str | None = None  # set on a session's first reply
-    sample_rate: int = OUTPUT_SAMPLE_RATE
-    # The user's speech as the safety layer read it; speech_read is None when the turn held no
-    # speech, False when it did and could not be read (the crisis layer saw the typed text only).
-    speech_transcript: str | None = None
-    speech_read: bool | None = None
+    model_text: str = ""
+    final: str = ""
+    opening: str = ""  # the reply's approved first sentence, already spoken
+    engine_audio: list[np.ndarray] = field(default_factory=list)  # engines that speak while they write
+    spoken: list[np.ndarray] = field(default_factory=list)
 
     @property
     def crisis(self) -> bool:
-        """True when the safety layer replaced the reply because of risk in the user's message."""
         return self.user_gate.replace_with is not None
 
 
@@ -70,20 +97,20 @@ class Session:
         settings: Settings,
         gate: SafetyGate,
         lang: str | None = None,
-        voice: str | None = None,
+        voice: Voice | None = None,
         speak: bool = False,
         emotion: EmotionObserver | None = None,
         recorder: TurnRecorder | None = None,
         session_id: str | None = None,
     ) -> None:
         lang = lang or settings.lang
-        if lang not in {"auto", "zh", "en"}:
+        if lang not in LANG_SETTINGS:
             raise ConfigError(f"Unsupported language '{lang}'.", "Use zh, en or auto.")
         self.backend, self.settings, self.gate = backend, settings, gate
         self.emotion, self.recorder = emotion, recorder
-        self.fixed_lang: Lang | None = None if lang == "auto" else lang  # type: ignore[assignment]
+        self.fixed_lang: Lang | None = None if lang == "auto" else lang
         self.lang: Lang | None = self.fixed_lang
-        self.voice = voice or settings.voice
+        self.voice: Voice = voice or settings.voice
         self.speak = speak
         self.id = session_id or uuid.uuid4().hex
         self.history = History()
@@ -103,146 +130,178 @@ class Session:
         use_video_audio: bool = False,
         speak: bool | None = None,
         speak_early: bool | None = None,
+        options: TurnOptions | None = None,
     ) -> Reply:
-        """One turn, waiting for the whole reply."""
-        for chunk in self.stream(text, audio, image, video, use_video_audio, speak, speak_early):
-            if chunk.kind == "done":
-                assert isinstance(chunk.reply, Reply)
-                return chunk.reply
-        raise AssertionError("stream ended without a done chunk")  # pragma: no cover
+        """One turn, waiting for the whole reply (`speak`/`speak_early` as in TurnOptions)."""
+        options = _merge(options, speak, speak_early)
+        for event in self.stream(text, attachments(audio, image, video, use_video_audio), options):
+            if event.kind == "done":
+                return event.reply
+        raise AssertionError("stream ended without a done event")  # pragma: no cover
 
     def stream(
         self,
         text: str = "",
-        audio: MediaArg = None,
-        image: MediaArg = None,
-        video: MediaArg = None,
-        use_video_audio: bool = False,
+        media: Sequence[MediaItem] | None = None,
+        options: TurnOptions | None = None,
+        *,
         speak: bool | None = None,
         speak_early: bool | None = None,
-    ) -> Iterator[Chunk]:
-        """One turn as chunks: `text` pieces, maybe `replace` (safety), `audio`, then `done`.
+    ) -> Generator[TurnEvent, None, None]:
+        """One turn as events: `text` pieces, maybe `replace` (safety), `audio`, then `done`.
 
-        `speak_early`: speak the reply's first sentence once the guard approves it alone, while
-        the rest is written (None: `settings.stream_speech`). False says nothing until the whole
-        reply is approved, for callers that never show or play a reply that may be withdrawn.
+        `media`: see `attachments()`. `options` (or the `speak`/`speak_early` shorthands) apply to
+        this turn only.
         """
+        turn = self._prepare(text, list(media or []), _merge(options, speak, speak_early))
+        self._gate(turn)
+        yield from self._generate(turn)
+        yield from self._guard(turn)
+        yield from self._speak(turn)
+        yield DoneEvent(self._commit(turn))
+
+    # ------------------------------------------------------------------ the stages
+    def _prepare(self, text: str, media: list[MediaItem], options: TurnOptions) -> _Turn:
+        """Clean text, load media (failing before anything else happens), fix language and options."""
         started = time.time()
         text = visible(text or "").strip()
-        media = _media_items("audio", audio) + _media_items("image", image)
-        media += _media_items("video", video, use_video_audio)
         if not text and not media:
             raise InputError("Nothing to send: the message is empty.", "Type a message or attach a file.")
-        for item in media:  # fail on bad media before anything else happens
+        for item in media:
             item.load(self.settings.media)
         lang: Lang = self.lang or (detect_lang(text) if text else "en")
-        first_turn = self.turns == 0
-        speak = self.speak if speak is None else speak
-        speak_early = self.settings.stream_speech if speak_early is None else speak_early
-        user = Message("user", text, media)
-
-        speech = speech_items(media, self.settings.media)
-        heard = self._hear(speech, self.lang or (lang if text else None)) if speech else None
-        speech_read = bool(heard) if speech else None
-        user_gate = self.gate.check_user_turn(
-            spoken_turn(text, heard), lang, self.history.user_texts(), self.id
+        speak = self.speak if options.speak is None else options.speak
+        voice = options.voice or self.voice
+        generation = self._generation(options, speak, voice)
+        return _Turn(
+            started=started,
+            text=text,
+            media=media,
+            lang=lang,
+            first=self.turns == 0,
+            speak=speak,
+            speak_early=self.settings.stream_speech if options.speak_early is None else options.speak_early,
+            voice=voice,
+            generation=generation,
+            user=Message("user", text, media),
         )
-        options = self._options(speak)
-        budget = self.settings.context_tokens - options.max_new_tokens
-        messages, trimmed = self.history.fit(lang, user, budget, self.backend.count_tokens)
-        model_text = ""
-        engine_audio: list[np.ndarray] = []  # from engines that speak while they write
-        spoken: list[np.ndarray] = []
-        opening = ""  # the reply's approved first sentence, already spoken
-        if user_gate.replace_with is not None:
-            final = user_gate.replace_with
-            reply_gate = GateDecision()
-            yield Chunk("text", text=final)
-        else:
-            early = speak and speak_early and self.backend.speaks_separately
-            for chunk in self.backend.stream(messages, options):
-                if chunk.kind == "text":
-                    piece = visible(chunk.text)
-                    model_text += piece
-                    yield Chunk("text", text=piece)
-                    if early and (candidate := settled_opening(model_text)) is not None:
-                        early = False  # one early piece: the rest is spoken once all of it is checked
-                        if self._speakable_early(candidate, lang):
-                            opening = candidate
-                            for wave in self._speech(messages, opening):
-                                spoken.append(wave)
-                                yield Chunk("audio", audio=wave)
-                elif chunk.kind == "audio" and chunk.audio is not None:
-                    engine_audio.append(chunk.audio)
-            reply_gate = self.gate.check_reply(model_text, lang, self.id)
-            final = model_text.strip()
-            if reply_gate.replace_with is not None:
-                final = reply_gate.replace_with
-                yield Chunk("replace", text=final)
-            for extra in (user_gate.append, reply_gate.append):
-                if extra:
-                    final += "\n\n" + extra
-                    yield Chunk("text", text="\n\n" + extra)
-        if speak:
-            if engine_audio and final == model_text.strip():
-                rest: Iterable[np.ndarray] = engine_audio  # the engine spoke exactly what is shown
-            elif opening and final.startswith(opening):
-                rest = self._speech(messages, final[len(opening) :])
-            else:  # nothing said yet, or the reply was replaced after its opening was spoken
-                rest = self._speech(messages, final)
-            if self.settings.stream_speech:
-                for wave in rest:
-                    spoken.append(wave)
-                    yield Chunk("audio", audio=wave)
-            elif pieces := list(rest):
-                spoken.append(np.concatenate(pieces))
-                yield Chunk("audio", audio=spoken[-1])
-        waveform = np.concatenate(spoken) if spoken else None
-        user_audio = _first_audio(media, self.settings)
-        emotion = self.emotion.observe(text, lang, user_audio) if self.emotion else None
-        if emotion is not None and hasattr(emotion, "safety_level"):
-            emotion.safety_level = user_gate.level
 
-        # The turn succeeded: only now does the session change.
-        self.lang = lang
-        self.history = trimmed
-        self.history.exchanges.append(Exchange(user, final, user_gate.level, heard or ""))
+    def _gate(self, turn: _Turn) -> None:
+        """The crisis layer on what the user typed and said (speech is transcribed first), then the prompt."""
+        speech = speech_items(turn.media, self.settings.media)
+        if speech:
+            turn.heard = self._hear(speech, self.lang or (turn.lang if turn.text else None))
+            turn.speech_read = bool(turn.heard)
+        turn.user_gate = self.gate.check_user_turn(
+            spoken_turn(turn.text, turn.heard), turn.lang, self.history.user_texts(), self.id
+        )
+        # The prompt: history trimmed to leave room for the reply (fails on a message too long).
+        budget = self.settings.context_tokens - turn.generation.max_new_tokens
+        count = self.backend.count_tokens
+        turn.messages, turn.trimmed = self.history.fit(turn.lang, turn.user, budget, count)
+
+    def _generate(self, turn: _Turn) -> Iterator[TurnEvent]:
+        """The model's reply as it is written, or the crisis response instead of it."""
+        if turn.crisis:
+            turn.final = turn.user_gate.replace_with or ""
+            yield TextEvent(turn.final)
+            return
+        early = turn.speak and turn.speak_early and self.backend.speaks_separately
+        for chunk in self.backend.stream(turn.messages, turn.generation):
+            if chunk.kind == "text":
+                piece = visible(chunk.text)
+                turn.model_text += piece
+                yield TextEvent(piece)
+                if early and (candidate := settled_opening(turn.model_text)) is not None:
+                    early = False  # one early piece: the rest is spoken once all of it is checked
+                    if self._speakable_early(candidate, turn.lang):
+                        turn.opening = candidate
+                        for wave in self._speech(turn, candidate):
+                            turn.spoken.append(wave)
+                            yield AudioEvent(wave)
+            elif chunk.kind == "audio" and chunk.audio is not None:
+                turn.engine_audio.append(chunk.audio)
+
+    def _guard(self, turn: _Turn) -> Iterator[TurnEvent]:
+        """The reply guard on the whole reply: replace it, and add what the gates want appended."""
+        if turn.crisis:
+            return
+        turn.reply_gate = self.gate.check_reply(turn.model_text, turn.lang, self.id)
+        turn.final = turn.model_text.strip()
+        if turn.reply_gate.replace_with is not None:
+            turn.final = turn.reply_gate.replace_with
+            yield ReplaceEvent(turn.final)
+        for extra in (turn.user_gate.append, turn.reply_gate.append):
+            if extra:
+                turn.final += "\n\n" + extra
+                yield TextEvent("\n\n" + extra)
+
+    def _speak(self, turn: _Turn) -> Iterator[TurnEvent]:
+        """Speech of the approved reply (what the early opening has not said yet)."""
+        if not turn.speak:
+            return
+        if turn.engine_audio and turn.final == turn.model_text.strip():
+            rest: Iterable[np.ndarray] = turn.engine_audio  # the engine spoke exactly what is shown
+        elif turn.opening and turn.final.startswith(turn.opening):
+            rest = self._speech(turn, turn.final[len(turn.opening) :])
+        else:  # nothing said yet, or the reply was replaced after its opening was spoken
+            rest = self._speech(turn, turn.final)
+        if self.settings.stream_speech:
+            for wave in rest:
+                turn.spoken.append(wave)
+                yield AudioEvent(wave)
+        elif pieces := list(rest):
+            turn.spoken.append(np.concatenate(pieces))
+            yield AudioEvent(turn.spoken[-1])
+
+    def _commit(self, turn: _Turn) -> Reply:
+        """The turn succeeded: observe emotion, change the session, record the turn."""
+        waveform = np.concatenate(turn.spoken) if turn.spoken else None
+        user_audio = _first_audio(turn.media, self.settings)
+        emotion = None
+        if self.emotion is not None:
+            level = turn.user_gate.level
+            emotion = self.emotion.observe(turn.text, turn.lang, user_audio, safety_level=level)
+
+        self.lang = turn.lang
+        self.history = turn.trimmed
+        self.history.exchanges.append(Exchange(turn.user, turn.final, turn.user_gate.level, turn.heard or ""))
         index = self.turns
         self.turns += 1
         reply = Reply(
-            text=final,
+            text=turn.final,
             audio=waveform,
-            lang=lang,
+            lang=turn.lang,
             turn_index=index,
-            model_text=model_text,
-            user_gate=user_gate,
-            reply_gate=reply_gate,
+            model_text=turn.model_text,
+            user_gate=turn.user_gate,
+            reply_gate=turn.reply_gate,
             emotion=emotion,
-            disclaimer=self.disclaimer if first_turn else None,
-            speech_transcript=heard,
-            speech_read=speech_read,
+            disclaimer=self.disclaimer if turn.first else None,
+            speech_transcript=turn.heard,
+            speech_read=turn.speech_read,
         )
         if self.recorder:
             self.recorder.record(
                 TurnRecord(
                     session_id=self.id,
                     turn_index=index,
-                    lang=lang,
-                    user_text=text,
-                    media=[item.name for item in media],
-                    reply_text=final,
-                    model_text=model_text,
-                    user_gate=user_gate,
-                    reply_gate=reply_gate,
+                    lang=turn.lang,
+                    user_text=turn.text,
+                    media=[item.name for item in turn.media],
+                    reply_text=turn.final,
+                    model_text=turn.model_text,
+                    user_gate=turn.user_gate,
+                    reply_gate=turn.reply_gate,
                     emotion=emotion,
-                    started_at=started,
+                    started_at=turn.started,
                     finished_at=time.time(),
                     audio_seconds=0.0 if waveform is None else len(waveform) / OUTPUT_SAMPLE_RATE,
-                    speech_transcript=heard,
-                    speech_read=speech_read,
+                    speech_transcript=turn.heard,
+                    speech_read=turn.speech_read,
                 )
             )
-        yield Chunk("done", reply=reply)
+        return reply
 
     def resume(self, exchanges: Sequence[Exchange]) -> None:
         """Continue a conversation whose earlier turns were held elsewhere (an API client resending them).
@@ -267,25 +326,13 @@ class Session:
 
     def transcript(self) -> list[dict]:
         """One JSON-ready object per message (the format `carellm emotion report --file` reads)."""
-        rows: list[dict] = []
-        for line in self.history.summary_lines:
-            rows.append({"role": "summary", "text": line, "lang": self.lang})
-        for ex in self.history.exchanges:
-            row: dict[str, Any] = {
-                "role": "user",
-                "text": ex.user.text,
-                "lang": self.lang,
-                "safety_level": ex.risk,
-            }
-            files = [item.name for item in ex.user.media]
-            if files:
-                row["media"] = files
-                audio = [item.name for item in ex.user.media if item.kind == "audio"]
-                if audio:
-                    row["audio"] = audio[0]
-            rows.append(row)
-            rows.append({"role": "assistant", "text": ex.reply, "lang": self.lang})
-        return rows
+        turns = [
+            TranscriptTurn(
+                ex.user.text, ex.reply, self.lang, ex.risk, [(item.kind, item.name) for item in ex.user.media]
+            )
+            for ex in self.history.exchanges
+        ]
+        return transcript_rows(turns, self.history.summary_lines, self.lang)
 
     def save(self, path: str | Path) -> Path:
         path = Path(path).expanduser()
@@ -299,15 +346,15 @@ class Session:
         return path
 
     # ------------------------------------------------------------------ helpers
-    def _options(self, speak: bool) -> GenerationOptions:
+    def _generation(self, options: TurnOptions, speak: bool, voice: Voice) -> GenerationOptions:
         s = self.settings
         return GenerationOptions(
-            max_new_tokens=s.max_new_tokens,
-            temperature=s.temperature,
-            top_p=s.top_p,
-            seed=s.seed,
+            max_new_tokens=options.max_new_tokens or s.max_new_tokens,
+            temperature=s.temperature if options.temperature is None else options.temperature,
+            top_p=s.top_p if options.top_p is None else options.top_p,
+            seed=s.seed if options.seed is None else options.seed,
             audio=speak and not self.backend.speaks_separately,
-            voice=self.voice,
+            voice=voice,
         )
 
     def _hear(self, speech: list[MediaItem], lang: Lang | None) -> str | None:
@@ -330,10 +377,10 @@ class Session:
         """The reply guard on the first sentence alone; if it objects, nothing is said until the end."""
         return self.gate.check_reply(opening, lang, self.id, final=False).replace_with is None
 
-    def _speech(self, messages: list[Message], text: str) -> Iterator[np.ndarray]:
+    def _speech(self, turn: _Turn, text: str) -> Iterator[np.ndarray]:
         """Audio of `text`, which the safety layer has approved, as the backend makes it."""
         if text.strip() and self.backend.can_speak:
-            yield from self.backend.speak_stream(messages, text.strip(), self.voice)
+            yield from self.backend.speak_stream(turn.messages, text.strip(), turn.voice)
 
 
 def _media_items(kind: str, value: MediaArg, use_audio: bool = False) -> list[MediaItem]:
@@ -351,3 +398,13 @@ def _first_audio(media: list[MediaItem], settings: Settings) -> np.ndarray | Non
         if item.kind == "audio":
             return item.load(settings.media)  # type: ignore[return-value]
     return None
+
+
+def _merge(options: TurnOptions | None, speak: bool | None, speak_early: bool | None) -> TurnOptions:
+    """`options` with the `speak`/`speak_early` shorthands (send's keyword arguments) applied."""
+    options = options or TurnOptions()
+    if speak is not None:
+        options = dataclasses.replace(options, speak=speak)
+    if speak_early is not None:
+        options = dataclasses.replace(options, speak_early=speak_early)
+    return options

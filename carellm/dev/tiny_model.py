@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from carellm.config import VOICES
 from carellm.errors import CareLLMError
 
 TINY_MARKER = "carellm_tiny_random"
@@ -69,7 +70,8 @@ def _train_tokenizer(vocab_size: int):
     bpe.train_from_iterator(_CORPUS.splitlines() * 4, trainer=trainer)
     model = json.loads(bpe.to_str())["model"]
     merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in model["merges"]]
-    tok = Qwen2Tokenizer(vocab=model["vocab"], merges=merges, errors="replace")
+    # transformers' annotation says list[str]; the tokenizer takes (a, b) pairs, as tokenizers writes them.
+    tok = Qwen2Tokenizer(vocab=model["vocab"], merges=merges, errors="replace")  # type: ignore[arg-type]
     tok.add_special_tokens({"extra_special_tokens": SPECIAL_TOKENS})
     tok.eos_token = "<|im_end|>"
     tok.pad_token = "<|endoftext|>"
@@ -100,7 +102,7 @@ def _save_processor(tokenizer, out: Path) -> None:
         n_fft=400,
         padding_side="right",
     )
-    Qwen2VLImageProcessorPil(**PIXEL_PARAMS).save_pretrained(out)
+    Qwen2VLImageProcessorPil(**PIXEL_PARAMS).save_pretrained(out)  # type: ignore[arg-type]
     merged = json.loads((out / "preprocessor_config.json").read_text(encoding="utf-8"))
     merged.update({k: v for k, v in features.to_dict().items() if k != "mel_filters"})
     merged.update(
@@ -248,7 +250,7 @@ def _speaker_map(tokenizer, config):
             "ref_mel": torch.randn(1, 60, 80, generator=gen) * 0.1,
             "bos_token": tokenizer.convert_tokens_to_ids(f"<|tts_bos_{name.lower()}|>"),
         }
-        for name in ("Chelsie", "Ethan")
+        for name in VOICES
     }
 
 

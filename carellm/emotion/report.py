@@ -7,13 +7,15 @@ import html
 import io
 import json
 from pathlib import Path
+from typing import Any
 
+from carellm.counseling.hooks import is_flagged
 from carellm.emotion.labels import NAMES_ZH
 from carellm.emotion.suggestions import choose
 from carellm.emotion.tracker import SessionEmotionTracker
 from carellm.errors import InputError
 
-TEXT = {
+TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "title": "Session emotion report",
         "note": "This is not a diagnosis. It describes signals in what was written and how it sounded.",
@@ -105,7 +107,7 @@ def plot_png(tracker: SessionEmotionTracker, lang: str) -> bytes:
     ax.plot(turns, [t.valence for t in tracker.timeline], marker="o", label="valence")
     ax.plot(turns, [t.arousal for t in tracker.timeline], marker="s", label="arousal")
     for t in tracker.timeline:
-        if t.safety_level in {"medium", "high", "imminent"}:
+        if is_flagged(t.safety_level):
             ax.axvline(t.turn + 1, color="red", alpha=0.3)
     ax.axhline(0, color="grey", linewidth=0.5)
     ax.set_ylim(-1.05, 1.05)

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from carellm.counseling.hooks import is_flagged
 from carellm.emotion.labels import PRIMARY
 from carellm.emotion.text import TextEmotion, analyze_text, from_scores
 from carellm.emotion.voice import VoiceBaseline, VoiceEmotion, analyze_voice
@@ -81,7 +82,9 @@ def trajectory(timeline: list[TurnEmotion]) -> dict:
     if not timeline:
         return {"turns": 0, "dominant": [], "trend": "no turns yet", "shifts": []}
     mean = {k: float(np.mean([t.scores[k] for t in timeline])) for k in PRIMARY}
-    dominant = [k for k in sorted(mean, key=mean.get, reverse=True) if k != "neutral" and mean[k] > 0.1][:3]
+    dominant = [
+        k for k in sorted(mean, key=lambda k: mean[k], reverse=True) if k != "neutral" and mean[k] > 0.1
+    ][:3]
     valence = np.array([t.valence for t in timeline])
     if len(timeline) < 3:
         trend = "too few turns"
@@ -106,5 +109,5 @@ def trajectory(timeline: list[TurnEmotion]) -> dict:
         "mean_arousal": round(float(np.mean([t.arousal for t in timeline])), 4),
         "trend": trend,
         "shifts": shifts,
-        "flagged_turns": [t.turn for t in timeline if t.safety_level in {"medium", "high", "imminent"}],
+        "flagged_turns": [t.turn for t in timeline if is_flagged(t.safety_level)],
     }

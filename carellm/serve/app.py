@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from carellm.counseling.counselor import Counselor
-from carellm.counseling.hooks import EmotionObserver, TurnRecorder
+from carellm.counseling.counselor import Counselor, EmotionFactory
+from carellm.counseling.hooks import TurnRecorder
 from carellm.serve.errors import ApiError, install_error_handlers
 from carellm.serve.metrics import Metrics
 from carellm.serve.protocol import (
@@ -30,19 +30,13 @@ from carellm.serve.protocol import (
 from carellm.serve.security import BodyLimitMiddleware, KeyChecker, RateLimiter
 from carellm.serve.settings import ServeSettings
 from carellm.serve.turns import ChatService
+from carellm.version import __version__
 
 log = logging.getLogger("carellm.serve")
 
-ERRORS = {status: {"model": ErrorResponse} for status in (400, 401, 404, 413, 422, 429, 503)}
-
-
-def default_emotion_factory() -> Callable[[], EmotionObserver] | None:
-    """The emotion layer's per-session tracker, once that package is installed."""
-    try:
-        from carellm.emotion.tracker import SessionEmotionTracker
-    except ImportError:
-        return None
-    return SessionEmotionTracker
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse} for status in (400, 401, 404, 413, 422, 429, 503)
+}
 
 
 def create_app(
@@ -50,26 +44,24 @@ def create_app(
     settings: ServeSettings | None = None,
     *,
     recorder: TurnRecorder | None = None,
-    emotion_factory: Callable[[], EmotionObserver] | str | None = "default",
+    emotion_factory: EmotionFactory | Literal["counselor"] | None = "counselor",
 ) -> FastAPI:
     """The server for one loaded counselor.
 
-    recorder: where every turn is recorded (the session store plugs in here).
-    emotion_factory: a new EmotionObserver per session ("default": the emotion package's tracker).
+    recorder: where every turn is recorded (None: the counselor's recorder, the session store).
+    emotion_factory: a new EmotionObserver per session, None for none ("counselor": its choice).
     """
     settings = settings or ServeSettings()
-    if emotion_factory == "default":
-        emotion_factory = default_emotion_factory()
     model_name = settings.served_model_name or counselor.settings.model
     metrics = Metrics()
-    service = ChatService(counselor, settings, model_name, metrics, recorder, emotion_factory)  # type: ignore[arg-type]
+    service = ChatService(counselor, settings, model_name, metrics, recorder, emotion_factory)
     keys = KeyChecker(settings.all_api_keys())
     limiter = RateLimiter(settings.rate_limit_per_minute)
     started = int(time.time())
 
     app = FastAPI(
         title="CareLLM",
-        version="0.1.0",
+        version=__version__,
         description="OpenAI-compatible Chat Completions for CareLLM. Research use only.",
     )
     install_error_handlers(app)

@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from carellm.config import Voice
+
 AudioInFormat = Literal["wav", "mp3", "flac", "ogg", "opus", "webm", "m4a"]
 AudioOutFormat = Literal["wav", "pcm16", "mp3", "opus", "flac"]
-Voice = Literal["Chelsie", "Ethan"]
 
 
 class _Lenient(BaseModel):

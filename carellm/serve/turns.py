@@ -12,21 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import dataclasses
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import nullcontext, suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from fastapi.encoders import jsonable_encoder
 
-from carellm.backends.base import Chunk, Message
-from carellm.counseling.counselor import Counselor
-from carellm.counseling.hooks import EmotionObserver, GateDecision, TurnRecorder
-from carellm.counseling.session import Reply, Session
+from carellm.backends.base import Message
+from carellm.counseling.counselor import Counselor, EmotionFactory
+from carellm.counseling.events import Reply, TurnEvent, TurnOptions
+from carellm.counseling.hooks import EmotionObserver, GateDecision, TurnEmotion, TurnRecorder
+from carellm.counseling.session import Session, attachments
 from carellm.errors import CareLLMError, InputError
 from carellm.media import OUTPUT_SAMPLE_RATE
 from carellm.serve.audio import encode_audio, to_pcm16
@@ -61,12 +61,17 @@ class PreparedTurn:
     request: ChatCompletionRequest
     session: Session
     conversation: Conversation
-    lock: Any  # the server-side session's lock, or a null context
+    lock: AbstractContextManager[Any]  # the server-side session's lock, or a null context
     session_id: str | None
     completion_id: str
     created: int
+    options: TurnOptions
     usage: Usage | None = None
-    speak_early: bool | None = None  # False: no speech before the whole reply is approved
+
+
+# What a turn's thread hands the event loop: a session event, the error that ended the turn, or
+# None once the turn is over.
+Item = TurnEvent | BaseException | None
 
 
 class TurnThread:
@@ -75,10 +80,10 @@ class TurnThread:
     def __init__(self, loop: asyncio.AbstractEventLoop, on_finish: Callable[[], None]) -> None:
         self.loop = loop
         self.on_finish = on_finish
-        self.events: asyncio.Queue = asyncio.Queue()
+        self.events: asyncio.Queue[Item] = asyncio.Queue()
         self.cancel = threading.Event()
 
-    def _put(self, item: tuple[str, object]) -> None:
+    def _put(self, item: Item) -> None:
         with suppress(RuntimeError):  # the loop is closed (server shutting down)
             self.loop.call_soon_threadsafe(self.events.put_nowait, item)
 
@@ -88,39 +93,27 @@ class TurnThread:
     def _run(self, turn: PreparedTurn) -> None:
         try:
             with turn.lock:
-                req, user = turn.request, turn.conversation.turn
-                gen = turn.session.stream(
-                    user.text,
-                    user.audio or None,
-                    user.image or None,
-                    user.video or None,
-                    speak=req.wants_audio,
-                    speak_early=turn.speak_early,
-                )
+                user = turn.conversation.turn
+                media = attachments(user.audio or None, user.image or None, user.video or None)
+                gen = turn.session.stream(user.text, media, turn.options)
                 try:
-                    for chunk in gen:
+                    for event in gen:
                         if self.cancel.is_set():
                             break
-                        self._put(("chunk", chunk))
+                        self._put(event)
                 finally:
                     gen.close()
         except BaseException as exc:  # handed to the event loop, which answers with an error
-            self._put(("error", exc))
+            self._put(exc)
         finally:
-            self._put(("end", None))
+            self._put(None)
             with suppress(RuntimeError):
                 self.loop.call_soon_threadsafe(self.on_finish)
 
 
-def jsonable(value: Any) -> Any:
-    """An emotion result as JSON: its to_dict(), a dataclass, or plain data."""
-    if value is None:
-        return None
-    if hasattr(value, "to_dict"):
-        return jsonable_encoder(value.to_dict())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return jsonable_encoder(dataclasses.asdict(value))
-    return jsonable_encoder(value)
+def jsonable(emotion: TurnEmotion | None) -> Any:
+    """A turn's emotion as JSON."""
+    return None if emotion is None else jsonable_encoder(emotion.to_dict())
 
 
 def _risk(decision: GateDecision) -> RiskInfo:
@@ -152,7 +145,7 @@ class ChatService:
         model_name: str,
         metrics: Metrics,
         recorder: TurnRecorder | None = None,
-        emotion_factory: Callable[[], EmotionObserver] | None = None,
+        emotion_factory: EmotionFactory | Literal["counselor"] | None = "counselor",
     ) -> None:
         self.counselor = counselor
         self.settings = settings
@@ -201,6 +194,7 @@ class ChatService:
         server_side = extra is not None and extra.session_id is not None
         conversation = parse_messages(req.messages, self.settings, max_mb, history=not server_side)
         lang = extra.lang if extra else None
+        lock: AbstractContextManager[Any]
         if server_side:
             assert extra is not None and extra.session_id is not None
             internal_id = f"{caller.split(':', 1)[-1][:16]}-{extra.session_id}"
@@ -211,36 +205,36 @@ class ChatService:
         else:
             session, lock = self._new_session(lang, None), nullcontext()
             session.resume(conversation.earlier)
-        session.settings = self._settings_for(req)
-        if req.audio is not None:
-            session.voice = req.audio.voice
         return PreparedTurn(
             req, session, conversation, lock, extra.session_id if server_side and extra else None,
-            f"chatcmpl-{uuid.uuid4().hex}", int(time.time()),
-            # Holding unchecked text holds its speech too: an opening spoken early could be withdrawn.
-            speak_early=False if self.settings.hold_unchecked_text else None,
+            f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), self._options_for(req),
         )  # fmt: skip
 
     def _new_session(self, lang: str | None, session_id: str | None) -> Session:
-        emotion = self.emotion_factory() if self.emotion_factory else None
+        # None: the counselor's choice; False: none for this server.
+        emotion: EmotionObserver | bool | None = None
+        if self.emotion_factory is None:
+            emotion = False
+        elif self.emotion_factory != "counselor":
+            emotion = self.emotion_factory()
         return self.counselor.session(
             lang=lang, emotion=emotion, recorder=self.recorder, session_id=session_id
         )
 
-    def _settings_for(self, req: ChatCompletionRequest):
+    def _options_for(self, req: ChatCompletionRequest) -> TurnOptions:
+        """The request's sampling, voice and audio choices, for this turn only."""
         base = self.counselor.settings
-        update: dict[str, object] = {
-            "max_new_tokens": min(
-                req.max_completion_tokens or req.max_tokens or base.max_new_tokens, self.settings.max_tokens
-            )
-        }
-        if req.temperature is not None:
-            update["temperature"] = req.temperature
-        if req.top_p is not None:
-            update["top_p"] = req.top_p
-        if req.seed is not None:
-            update["seed"] = req.seed
-        return base.model_copy(update=update)
+        asked = req.max_completion_tokens or req.max_tokens or base.max_new_tokens
+        return TurnOptions(
+            speak=req.wants_audio,
+            # Holding unchecked text holds its speech too: an opening spoken early could be withdrawn.
+            speak_early=False if self.settings.hold_unchecked_text else None,
+            voice=req.audio.voice if req.audio is not None else None,
+            max_new_tokens=min(asked, self.settings.max_tokens),
+            temperature=req.temperature,
+            top_p=req.top_p,
+            seed=req.seed,
+        )
 
     # ------------------------------------------------------------ running it
     async def start(self, turn: PreparedTurn) -> TurnThread:
@@ -250,10 +244,10 @@ class ChatService:
         runner.start(turn)
         return runner
 
-    async def next_event(self, runner: TurnThread, deadline: float) -> tuple[str, object]:
+    async def next_event(self, runner: TurnThread, deadline: float) -> Item:
         try:
             return await asyncio.wait_for(runner.events.get(), timeout=max(0.0, deadline - time.monotonic()))
-        except TimeoutError:
+        except TimeoutError:  # asyncio.TimeoutError is TimeoutError from Python 3.11 (required)
             runner.cancel.set()
             raise ApiError(
                 503,
@@ -271,15 +265,13 @@ class ChatService:
         reply: Reply | None = None
         try:
             while True:
-                kind, value = await self.next_event(runner, deadline)
-                if kind == "error":
-                    raise value  # type: ignore[misc]
-                if kind == "end":
+                item = await self.next_event(runner, deadline)
+                if isinstance(item, BaseException):
+                    raise item
+                if item is None:
                     break
-                chunk = value
-                assert isinstance(chunk, Chunk)
-                if chunk.kind == "done":
-                    reply = chunk.reply  # type: ignore[assignment]
+                if item.kind == "done":
+                    reply = item.reply
         finally:
             runner.cancel.set()
         if reply is None:
@@ -333,7 +325,7 @@ class ChatService:
             self.metrics.inc("carellm_audio_seconds_total", len(reply.audio) / OUTPUT_SAMPLE_RATE)
 
     # ------------------------------------------------------------ streaming
-    async def first_event(self, turn: PreparedTurn) -> tuple[TurnThread, tuple[str, object], float]:
+    async def first_event(self, turn: PreparedTurn) -> tuple[TurnThread, Item, float]:
         """Start the turn and wait for its first chunk, so early errors still get a JSON status."""
         runner = await self.start(turn)
         deadline = self._deadline()
@@ -342,13 +334,13 @@ class ChatService:
         except BaseException:
             runner.cancel.set()
             raise
-        if event[0] == "error":
+        if isinstance(event, BaseException):
             runner.cancel.set()
-            raise event[1]  # type: ignore[misc]
+            raise event
         return runner, event, deadline
 
     async def sse(
-        self, turn: PreparedTurn, runner: TurnThread, first: tuple[str, object], deadline: float
+        self, turn: PreparedTurn, runner: TurnThread, first: Item, deadline: float
     ) -> AsyncIterator[str]:
         """Server-sent events in OpenAI's chunk format, ending with `data: [DONE]`."""
         req = turn.request
@@ -369,14 +361,13 @@ class ChatService:
         hold = self.settings.hold_unchecked_text
         audio_id = f"audio_{uuid.uuid4().hex}"
         yield frame(Delta(role="assistant", content=""))
-        event = first
+        item = first
         try:
             while True:
-                kind, value = event
-                if kind == "end":
+                if item is None:
                     break
-                if kind == "error":
-                    exc = value
+                if isinstance(item, BaseException):
+                    exc = item
                     status = exc.http_status if isinstance(exc, CareLLMError) else 500
                     message = (
                         f"{exc.message} {exc.hint}".strip()
@@ -385,17 +376,14 @@ class ChatService:
                     )
                     yield f"data: {_json(error_body(status, message, 'turn_failed'))}\n\n"
                     break
-                chunk = value
-                assert isinstance(chunk, Chunk)
-                if chunk.kind == "text" and not hold:
-                    yield frame(Delta(content=chunk.text))
-                elif chunk.kind == "replace" and not hold:
-                    yield frame(Delta(content=chunk.text), extra=ChunkExtra(replace=True))
-                elif chunk.kind == "audio" and chunk.audio is not None and req.wants_audio:
-                    yield self._audio_frames(frame, chunk.audio, audio_id, turn.created)
-                elif chunk.kind == "done":
-                    reply = chunk.reply
-                    assert isinstance(reply, Reply)
+                if item.kind == "text" and not hold:
+                    yield frame(Delta(content=item.text))
+                elif item.kind == "replace" and not hold:
+                    yield frame(Delta(content=item.text), extra=ChunkExtra(replace=True))
+                elif item.kind == "audio" and req.wants_audio:
+                    yield self._audio_frames(frame, item.audio, audio_id, turn.created)
+                elif item.kind == "done":
+                    reply = item.reply
                     self.observe(turn, reply)
                     if hold:
                         yield frame(Delta(content=reply.text))
@@ -406,7 +394,7 @@ class ChatService:
                     )
                     if req.stream_options and req.stream_options.include_usage:
                         yield frame(Delta(), usage=self.usage(turn, reply), choices=False)
-                event = await self.next_event(runner, deadline)
+                item = await self.next_event(runner, deadline)
         finally:
             runner.cancel.set()  # the client went away or the stream ended: stop the turn
         yield "data: [DONE]\n\n"

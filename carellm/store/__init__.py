@@ -1,7 +1,7 @@
 """Session store: SQLite by default, PostgreSQL for shared servers; export, delete, retention, encryption.
 
->>> store = open_store(load_settings())
->>> session = store.resume(counselor, "my-session")   # turns are committed as they complete
+>>> counselor = Counselor.load(settings, recorder=open_recorder(settings, warn=print))
+>>> session = counselor.resume("my-session")   # turns are committed as they complete
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from carellm.store.engine import default_url, make_engine
 from carellm.store.errors import EncryptionKeyError, StoreError
 from carellm.store.media_files import MediaFiles
 from carellm.store.migrations import migrate
-from carellm.store.recorder import FallbackRecorder
+from carellm.store.recorder import FallbackRecorder, open_recorder
 from carellm.store.settings import StoreSettings
 from carellm.store.store import Store, check_session_id, db_error
 
@@ -28,6 +28,7 @@ __all__ = [
     "StoreError",
     "StoreSettings",
     "check_session_id",
+    "open_recorder",
     "open_store",
     "store_url",
 ]

@@ -10,7 +10,8 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from carellm.counseling.hooks import TurnRecord
+from carellm.config import Settings
+from carellm.counseling.hooks import PastTurn, TurnRecord
 from carellm.safety.events import RiskEvent
 from carellm.store.errors import StoreError
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 class FallbackRecorder:
-    """A `TurnRecorder` and `SafetyEventSink` in front of a store that may fail (or be None)."""
+    """A `SessionArchive` (turns, risk events, past turns) in front of a store that may fail (or be None)."""
 
     def __init__(self, store: Store | None, warn: Callable[[str], None]) -> None:
         self.store = store
@@ -56,6 +57,10 @@ class FallbackRecorder:
             self.unsaved_events.append(event)
             self._warn_once(f"{exc.message} The conversation goes on in memory; it is not saved.")
 
+    def past_turns(self, session_id: str) -> list[PastTurn]:
+        """The stored turns, or none (a new conversation) when there is no store."""
+        return [] if self.store is None else self.store.past_turns(session_id)
+
     def _warn_once(self, message: str) -> None:
         log.warning("session store unavailable; %d turn(s) held in memory", len(self.unsaved))
         if not self._warned:
@@ -63,7 +68,7 @@ class FallbackRecorder:
             self._warned = True
 
 
-def open_recorder(settings, warn: Callable[[str], None]) -> FallbackRecorder:
+def open_recorder(settings: Settings, warn: Callable[[str], None]) -> FallbackRecorder:
     """A recorder over the configured store; if the database cannot be opened, in memory with a warning."""
     from carellm.store import open_store
 

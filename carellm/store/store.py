@@ -1,7 +1,9 @@
 """The session store: every turn, risk event and piece of feedback, committed before the user sees "done".
 
-`Store` implements the session's `TurnRecorder` and the safety layer's `SafetyEventSink`, so
-interfaces plug it in without either layer knowing about databases.
+`Store` implements counseling's `SessionArchive` (a `TurnRecorder` that also takes the safety
+layer's risk events and hands stored turns back as plain `PastTurn` records), so the counselor
+plugs it in without knowing about databases. The store imports only counseling's contracts
+(hooks, transcript): it never builds a session.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ import json
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from carellm.counseling.hooks import TurnRecord
+from carellm.counseling.hooks import PastMedia, PastTurn, TurnRecord
+from carellm.counseling.transcript import TranscriptTurn, transcript_rows
 from carellm.errors import InputError
 from carellm.safety.events import RiskEvent
 from carellm.store import schema as t
@@ -23,10 +27,6 @@ from carellm.store.crypto import KEY_HINT, Cipher
 from carellm.store.errors import EncryptionKeyError, StoreError
 from carellm.store.media_files import MediaFiles, kind_of
 from carellm.store.records import Feedback, SessionInfo, StoredMedia, StoredTurn
-
-if TYPE_CHECKING:
-    from carellm.counseling.counselor import Counselor
-    from carellm.counseling.session import Session
 
 log = logging.getLogger(__name__)
 _SESSION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -161,7 +161,7 @@ class Store:
     def turns(self, session_id: str) -> list[StoredTurn]:
         """The session's turns in order (empty when it does not exist)."""
 
-        def read(conn: Connection) -> tuple[list, list]:
+        def read(conn: Connection) -> tuple[Sequence[Row[Any]], Sequence[Row[Any]]]:
             turns = conn.execute(
                 select(t.turns).where(t.turns.c.session_id == session_id).order_by(t.turns.c.turn_index)
             ).all()
@@ -241,25 +241,17 @@ class Store:
         ]
 
     def transcript(self, session_id: str) -> list[dict]:
-        """The same rows as `Session.transcript()`; media name the stored copies (if unencrypted)."""
-        turns = self.require(session_id)
-        rows: list[dict[str, Any]] = []
-        for turn in turns:
-            row: dict[str, Any] = {
-                "role": "user",
-                "text": turn.user_text,
-                "lang": turn.lang,
-                "safety_level": turn.user_level,
-            }
-            files = [str(m.path) if m.path and not m.sealed else m.name for m in turn.media]
-            if files:
-                row["media"] = files
-                audio = [f for f, m in zip(files, turn.media, strict=True) if m.kind == "audio"]
-                if audio:
-                    row["audio"] = audio[0]
-            rows.append(row)
-            rows.append({"role": "assistant", "text": turn.reply_text, "lang": turn.lang})
-        return rows
+        """The same rows as a live session's transcript; media name the stored copies (if unencrypted)."""
+        return transcript_rows(
+            TranscriptTurn(
+                turn.user_text,
+                turn.reply_text,
+                turn.lang,
+                turn.user_level,
+                [(m.kind, str(m.path) if m.path and not m.sealed else m.name) for m in turn.media],
+            )
+            for turn in self.require(session_id)
+        )
 
     def require(self, session_id: str) -> list[StoredTurn]:
         turns = self.turns(session_id)
@@ -267,26 +259,23 @@ class Store:
             raise InputError(f"No stored session {session_id}.", "See `carellm sessions list`.")
         return turns
 
-    def resume(self, counselor: Counselor, session_id: str, recorder: Any = None, **options: Any) -> Session:
-        """That session with its stored turns as history, or a new session with that id."""
-        from carellm.backends.base import Message
-        from carellm.counseling.history import Exchange
-        from carellm.media import MediaItem
-
+    def past_turns(self, session_id: str) -> list[PastTurn]:
+        """The session's turns for resuming it (`Counselor.resume`); stored media that is gone is left out."""
         check_session_id(session_id)
-        session = counselor.session(recorder=recorder or self, session_id=session_id, **options)
-        exchanges = []
-        for turn in self.turns(session_id):
-            items = [
-                MediaItem(m.kind, self.files.read(m.path.name, True) if m.sealed else m.path, name=m.name)  # type: ignore[arg-type]
-                for m in turn.media
-                if m.path is not None and m.path.is_file()
-            ]
-            user = Message("user", turn.user_text, items)
-            exchanges.append(Exchange(user, turn.reply_text, turn.user_level, turn.speech_transcript or ""))
-        if exchanges:
-            session.resume(exchanges)
-        return session
+        return [
+            PastTurn(
+                turn.user_text,
+                turn.reply_text,
+                turn.user_level,
+                turn.speech_transcript or "",
+                [
+                    PastMedia(m.kind, self.files.read(m.path.name, True) if m.sealed else m.path, m.name)  # type: ignore[arg-type]
+                    for m in turn.media
+                    if m.path is not None and m.path.is_file()
+                ],
+            )
+            for turn in self.turns(session_id)
+        ]
 
     # ------------------------------------------------------------------ deleting
     def delete(self, session_id: str) -> int:
@@ -396,10 +385,12 @@ def check_session_id(session_id: str) -> None:
 
 def _insert_for(conn: Connection) -> Any:
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def db_error(action: str, exc: SQLAlchemyError) -> StoreError:

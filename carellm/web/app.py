@@ -9,8 +9,9 @@ from typing import Any
 
 import gradio as gr
 
-from carellm.config import Settings
+from carellm.config import VOICES, Settings
 from carellm.counseling.counselor import Counselor
+from carellm.counseling.events import TurnOptions
 from carellm.errors import CareLLMError
 from carellm.media import to_wav_bytes
 from carellm.web import views
@@ -20,7 +21,6 @@ from carellm.web.settings import WebSettings
 from carellm.web.strings import t, ui_lang_from_header
 
 log = logging.getLogger(__name__)
-VOICES = ["Chelsie", "Ethan"]
 
 
 def default_feedback_sink(settings: Settings, web: WebSettings) -> FeedbackSink:
@@ -103,7 +103,7 @@ def build_app(
                         interactive=can_speak, elem_id="speak",
                     )  # fmt: skip
                     voice = gr.Radio(
-                        VOICES, value=settings.voice, label=t(start_lang, "voice"), elem_id="voice"
+                        list(VOICES), value=settings.voice, label=t(start_lang, "voice"), elem_id="voice"
                     )
                     new_btn = gr.Button(t(start_lang, "new_session"), elem_id="new-session")
                 # The spoken reply as it is made: it starts with the first sentence while the rest
@@ -175,9 +175,8 @@ def build_app(
             before = list(c.messages)
             unchanged = [gr.update()] * 7  # side panels and camera inputs, while a turn runs or fails
             try:
-                c.session.speak = bool(talk) and can_speak
-                c.session.voice = who if who in VOICES else c.session.voice
-                turn = c.stream(text, files, image, video, bool(with_audio))
+                options = TurnOptions(speak=bool(talk) and can_speak, voice=who if who in VOICES else None)
+                turn = c.stream(text, files, image, video, bool(with_audio), options)
                 heard: Any = gr.update(value=None)  # the last turn's voice goes when this one starts
                 for update in turn:
                     pending = _pending_view(before, text, files, image, video, update.text)

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from carellm.counseling.counselor import Counselor
-from carellm.counseling.session import Reply, Session
+from carellm.counseling.session import Reply, Session, TurnOptions, attachments
+from carellm.emotion.tracker import SessionEmotionTracker
 from carellm.errors import InputError, MediaError
 from carellm.media import AUDIO_EXTS, IMAGE_EXTS, OUTPUT_SAMPLE_RATE, VIDEO_EXTS, media_kind_for, to_wav_bytes
 from carellm.web.feedback import Feedback, FeedbackSink
@@ -114,11 +115,13 @@ class WebConversation:
         image: str | None = None,
         video: str | None = None,
         video_audio: bool = False,
+        options: TurnOptions | None = None,
     ) -> Iterator[TurnUpdate]:
         """Run one turn, yielding the reply as it grows. On any error the conversation is untouched.
 
         `files` are uploads sorted by extension; `image`/`video` are camera captures (a webcam
-        video is .webm, which as an upload would count as audio).
+        video is .webm, which as an upload would count as audio). `options`: this turn's voice
+        and whether to speak (the page's controls).
         """
         if not self.acknowledged:
             raise InputError(
@@ -131,24 +134,18 @@ class WebConversation:
             attached.video.append(video)
         shown = ""
         reply: Reply | None = None
-        for chunk in self.session.stream(
-            text,
-            audio=attached.audio or None,
-            image=attached.image or None,
-            video=attached.video or None,
-            use_video_audio=video_audio,
-        ):
-            if chunk.kind == "text":
-                shown += chunk.text
+        media = attachments(attached.audio, attached.image, attached.video, video_audio)
+        for event in self.session.stream(text, media, options):
+            if event.kind == "text":
+                shown += event.text
                 yield TurnUpdate(shown)
-            elif chunk.kind == "replace":
-                shown = chunk.text
+            elif event.kind == "replace":
+                shown = event.text
                 yield TurnUpdate(shown)
-            elif chunk.kind == "audio" and chunk.audio is not None and len(chunk.audio):
-                yield TurnUpdate(shown, audio=chunk.audio)
-            elif chunk.kind == "done":
-                assert isinstance(chunk.reply, Reply)
-                reply = chunk.reply
+            elif event.kind == "audio" and len(event.audio):
+                yield TurnUpdate(shown, audio=event.audio)
+            elif event.kind == "done":
+                reply = event.reply
         if reply is None:  # pragma: no cover - the session always ends with done
             raise InputError("The reply ended early.", "Send your message again.")
         audio_path = self._save_audio(reply)
@@ -175,8 +172,7 @@ class WebConversation:
         if gate.flagged:
             categories = sorted(set(gate.categories) | set(self.risk.categories if self.risk else ()))
             self.risk = RiskState(reply.lang, gate.level, categories)
-        emotion = reply.emotion
-        self.last_emotion = emotion.to_dict() if hasattr(emotion, "to_dict") else emotion
+        self.last_emotion = reply.emotion.to_dict() if reply.emotion is not None else None
 
     def _add(self, role: str, content: Any, turn: int | None) -> None:
         self.messages.append({"role": role, "content": content})
@@ -195,9 +191,10 @@ class WebConversation:
 
     # ------------------------------------------------------------------ panels and exports
     @property
-    def tracker(self) -> Any:
+    def tracker(self) -> SessionEmotionTracker | None:
+        """The session's emotion timeline, when it tracks one (the emotion package's tracker)."""
         emotion = self.session.emotion
-        return emotion if emotion is not None and hasattr(emotion, "timeline") else None
+        return emotion if isinstance(emotion, SessionEmotionTracker) else None
 
     def crisis_text(self, ui_lang: str) -> str | None:
         """The safety layer's crisis resources in the page's language, once risk was flagged."""

@@ -53,7 +53,7 @@ class AudioSeenObserver:
     def __init__(self) -> None:
         self.seen: list[tuple[str, str, bool]] = []
 
-    def observe(self, text, lang, audio):
+    def observe(self, text, lang, audio, safety_level="none"):
         self.seen.append((text, lang, audio is not None))
         return {"primary": "neutral"}
 

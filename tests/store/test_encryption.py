@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from carellm.config import Settings
+from carellm.counseling.counselor import Counselor
 from carellm.store import EncryptionKeyError, StoreSettings, open_store
 from carellm.store import schema as t
 from carellm.store.crypto import write_key_file
@@ -38,7 +39,7 @@ def test_media_copies_are_encrypted_and_resume_reads_them(open_db, counselor, me
     copy = store.turns("e2")[0].media[0].path
     assert copy.read_bytes() != (media_dir / "face.png").read_bytes()
     assert b"PNG" not in copy.read_bytes()[:16]
-    resumed = store.resume(counselor, "e2", lang="en")
+    resumed = Counselor(counselor.backend, counselor.settings, counselor.gate, store).resume("e2", lang="en")
     assert resumed.history.exchanges[0].user.media[0].source == (media_dir / "face.png").read_bytes()
 
 

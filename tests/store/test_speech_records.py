@@ -7,6 +7,7 @@ import json
 
 from sqlalchemy import select
 
+from carellm.counseling.counselor import Counselor
 from carellm.store import schema as t
 from carellm.store.export import export_session
 
@@ -47,6 +48,6 @@ def test_the_json_export_says_what_was_heard(open_db, make_turn):
 def test_a_resumed_session_gives_the_safety_layer_what_was_said_before(open_db, make_turn, counselor):
     store = open_db()
     store.record(_spoken(make_turn, "sp4", 0, HEARD, True))
-    resumed = store.resume(counselor, "sp4", lang="en")
+    resumed = Counselor(counselor.backend, counselor.settings, counselor.gate, store).resume("sp4", lang="en")
     assert resumed.history.user_texts() == [f"user message 0 of sp4\n{HEARD}"]
     assert resumed.history.exchanges[0].user.text == "user message 0 of sp4"

@@ -8,6 +8,7 @@ import time
 import pytest
 from sqlalchemy import select
 
+from carellm.counseling.counselor import Counselor
 from carellm.errors import InputError
 from carellm.safety.events import RiskEvent
 from carellm.store import schema
@@ -25,7 +26,7 @@ def test_a_resumed_session_continues_with_its_history_and_numbering(open_db, cou
     store = open_db()
     first = counselor.session(lang="en", recorder=store, session_id="s2")
     first.send("My exams are next week.")
-    resumed = store.resume(counselor, "s2", lang="en")
+    resumed = Counselor(counselor.backend, counselor.settings, counselor.gate, store).resume("s2", lang="en")
     assert resumed.turns == 1
     assert resumed.history.user_texts() == ["My exams are next week."]
     reply = resumed.send("I feel a bit better today.")
@@ -35,7 +36,7 @@ def test_a_resumed_session_continues_with_its_history_and_numbering(open_db, cou
 
 def test_resume_of_an_unknown_id_starts_a_new_session_with_that_id(open_db, counselor):
     store = open_db()
-    session = store.resume(counselor, "brand-new")
+    session = Counselor(counselor.backend, counselor.settings, counselor.gate, store).resume("brand-new")
     assert session.id == "brand-new" and session.turns == 0
 
 
@@ -62,7 +63,7 @@ def test_resume_points_history_media_at_the_stored_copies(open_db, counselor, me
     counselor.session(lang="en", recorder=store, session_id="m2").send(
         "Look.", image=str(media_dir / "face.png")
     )
-    resumed = store.resume(counselor, "m2", lang="en")
+    resumed = Counselor(counselor.backend, counselor.settings, counselor.gate, store).resume("m2", lang="en")
     item = resumed.history.exchanges[0].user.media[0]
     assert item.kind == "image" and item.name == str(media_dir / "face.png")
     assert "face" not in str(item.source)
