@@ -59,9 +59,9 @@ class MediaItem:
             if self.kind == "audio":
                 self._loaded = load_audio(self.source, limits)
             elif self.kind == "image":
-                self._loaded = load_image(self.source, limits)
+                self._loaded = load_image(self.source, limits)  # type: ignore[arg-type]  # arrays are audio
             else:
-                self._loaded = load_video(self.source, limits, with_audio=self.use_audio_in_video)
+                self._loaded = load_video(self.source, limits, with_audio=self.use_audio_in_video)  # type: ignore[arg-type]
         return self._loaded
 
 
@@ -120,7 +120,7 @@ def _decode_with_av(data: bytes, name: str, limit_s: float) -> np.ndarray | None
     import av
 
     try:
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), "r") as container:
             if not container.streams.audio:
                 return None
             stream = container.streams.audio[0]
@@ -231,7 +231,7 @@ def load_video(src: Source, limits: MediaLimits | None = None, with_audio: bool 
     data, name = _read_bytes(src, "video", VIDEO_EXTS, limits)
     frames: list[np.ndarray] = []
     try:
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), "r") as container:
             if not container.streams.video:
                 raise MediaError(f"{name} has no video stream.", "Attach it as audio instead.")
             stream = container.streams.video[0]

@@ -9,6 +9,12 @@ cd "$(dirname "$0")/.."
 with_tests=0
 [ "${1:-}" = "--test" ] && with_tests=1
 python=${PYTHON:-python3}
+[ -x .venv/bin/python ] && python=.venv/bin/python  # an existing environment keeps its interpreter
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "CareLLM needs Python 3.11 or newer; $python is $("$python" --version 2>&1 || echo "not installed")." >&2
+  echo "Install python3.11 or newer, then: rm -rf .venv && PYTHON=python3.11 bash scripts/install.sh" >&2
+  exit 1
+fi
 started=$SECONDS
 step() { echo; echo "==> [$1/4] $2"; }
 

@@ -79,18 +79,19 @@ def _fuse_rows(linears: list[torch.nn.Linear], with_bias: bool) -> tuple[torch.T
     The modules keep working (and the model keeps its memory footprint) while one matmul
     replaces several in the decode step.
     """
-    if hasattr(linears[0], "_carellm_fused"):  # another decoder over the same model fused them
-        return linears[0]._carellm_fused
+    fused = linears[0].__dict__.get("_carellm_fused")
+    if fused is not None:  # another decoder over the same model fused them
+        return fused
     weight = torch.cat([lin.weight.data for lin in linears], dim=0)
     bias = torch.cat([lin.bias.data for lin in linears], dim=0) if with_bias else None
     start = 0
     for lin in linears:
         rows = lin.weight.shape[0]
         lin.weight.data = weight[start : start + rows]
-        if with_bias:
+        if bias is not None:
             lin.bias.data = bias[start : start + rows]
         start += rows
-    linears[0]._carellm_fused = (weight, bias)  # no extra memory: the modules are views of it
+    linears[0].__dict__["_carellm_fused"] = (weight, bias)  # no extra memory: the modules are views of it
     return weight, bias
 
 
@@ -473,7 +474,7 @@ def decode_tokens(
 
 
 def decode_sampled(
-    decoder: StaticDecoder,
+    decoder: TalkerDecoder,
     inputs: dict,
     max_new_tokens: int,
     eos_ids: set[int],

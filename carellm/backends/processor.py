@@ -30,7 +30,8 @@ PIXEL_PARAMS = dict(
 class FrameVideoProcessor(VideoProcessorMixin):
     """Qwen2-VL video patches from (T, H, W, 3) uint8 frames whose sides are multiples of 28."""
 
-    model_input_names: ClassVar[list[str]] = ["pixel_values_videos", "video_grid_thw"]
+    # transformers declares it per instance; a class constant here.
+    model_input_names: ClassVar[list[str]] = ["pixel_values_videos", "video_grid_thw"]  # type: ignore[misc]
 
     def __init__(
         self,
@@ -60,7 +61,7 @@ class FrameVideoProcessor(VideoProcessorMixin):
         x = x.transpose(0, 3, 6, 4, 7, 2, 1, 5, 8)
         return x.reshape(gt * gh * gw, c * tp * p * p), [gt, gh, gw]
 
-    def __call__(self, videos, **kwargs) -> BatchFeature:
+    def __call__(self, videos, **kwargs) -> BatchFeature:  # type: ignore[override]  # frames only
         if isinstance(videos, np.ndarray) and videos.ndim == 4:
             videos = [videos]
         patches, grids = zip(*(self._patchify(v) for v in videos), strict=True)

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import torch
@@ -252,7 +253,7 @@ class WindowGraphs:
         self.tf32 = tf32
         self._dit = torch.compile(token2wav.code2wav_dit_model, dynamic=False) if compile else None
         self._graphs: dict[tuple, _Replay] = {}
-        self._pool = None
+        self._pool: Any = None  # torch.cuda.graph_pool_handle(), made on first capture
 
     def sample_mel(self, codes, cond, ref_mel, noise) -> torch.Tensor:
         """The DiT window; `tf32`: its float32 matmuls on the tensor cores (docs/perf.md: cost)."""

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +47,7 @@ def read_training_file(path: Path) -> tuple[list[str], list[list[str]]]:
     labels: list[list[str]] = []
     with path.open(encoding="utf-8") as fh:
         if path.suffix == ".tsv":
-            rows = (
+            rows: Iterator[tuple[int, Any]] = (
                 (n, {"text": r[0], "labels": r[1]})
                 for n, r in enumerate(csv.reader(fh, delimiter="\t"), 1)
                 if r

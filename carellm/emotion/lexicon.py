@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
+from collections import defaultdict
 from functools import lru_cache
 
 from carellm.emotion.labels import PRIMARY
@@ -143,7 +143,7 @@ def lexicon_scores(text: str, lang: str) -> tuple[dict[str, float], list[str]]:
         return {}, []
     lex = _zh_lexicon() if lang == "zh" else _en_lexicon()
     tokens = _tokens(text, lang)
-    weights: Counter = Counter()
+    weights: defaultdict[str, float] = defaultdict(float)
     keywords: list[str] = []
     for i, token in enumerate(tokens):
         labels = lex.get(token)

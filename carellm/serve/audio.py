@@ -26,9 +26,9 @@ def _encode_with_av(audio: np.ndarray, container: str, codec: str) -> bytes:
         stream = out.add_stream(codec, rate=OUTPUT_SAMPLE_RATE, layout="mono")
         frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = OUTPUT_SAMPLE_RATE
-        for packet in stream.encode(frame):
+        for packet in stream.encode(frame):  # type: ignore[union-attr, arg-type]  # an audio stream
             out.mux(packet)
-        for packet in stream.encode(None):
+        for packet in stream.encode(None):  # type: ignore[union-attr]
             out.mux(packet)
     return buf.getvalue()
 

@@ -19,7 +19,7 @@ def split_list(value: object) -> list[str]:
         return []
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
-    return [str(v) for v in value]  # type: ignore[union-attr]
+    return [str(v) for v in value]  # type: ignore[attr-defined]  # any other iterable
 
 
 CommaList = Annotated[list[str], NoDecode, BeforeValidator(split_list)]

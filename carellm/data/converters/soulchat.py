@@ -37,7 +37,7 @@ def convert_rows(rows: Iterable[tuple[int, object]], path: Path | None = None) -
             yield record
             continue
         turns = record.get("messages", record.get("conversations")) if isinstance(record, dict) else None
-        if not isinstance(turns, list):
+        if not isinstance(record, dict) or not isinstance(turns, list):
             if index == 0 and path is not None:
                 raise mismatch(path, SOURCE, "records have no 'messages' (or 'conversations') list")
             yield Reject("no 'messages' list", number, record=short(record))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from carellm.data.exporters import ExportReport, SplitWriters, has_reply, split_of
 from carellm.data.schema import Conversation
@@ -19,7 +20,7 @@ def to_trl(conv: Conversation, report: ExportReport | None = None, typed: bool =
     """`typed`: the file has images somewhere, so every record uses typed content parts and
     an "images" column (Arrow needs one type per column across the file)."""
     images = [m.image for m in conv.messages if m.image]
-    messages = []
+    messages: list[dict[str, Any]] = []
     for message in conv.messages:
         if report is not None and (message.audio or message.video):
             report.skip("audio/video file left out (TRL has no column for it)")
