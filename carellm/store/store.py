@@ -68,7 +68,7 @@ class Store:
     def _turn_rows(self, turn: TurnRecord, copies: list[str | None]) -> tuple[dict, list[dict]]:
         sealed = self.cipher is not None
         ctx = f"turn:{turn.session_id}:{turn.turn_index}"
-        emotion = getattr(turn.emotion, "to_dict", lambda: turn.emotion)()
+        emotion = turn.emotion.to_dict() if turn.emotion is not None else None
         row = {
             "session_id": turn.session_id,
             "turn_index": turn.turn_index,
