@@ -7,10 +7,10 @@ shipped as a monotone table: raw score -> probability, linear in between.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 RELIABILITY_BINS = 10
 
@@ -22,7 +22,7 @@ class Calibration:
     raw: tuple[float, ...]
     probability: tuple[float, ...]
 
-    def __call__(self, scores: np.ndarray | Sequence[float]) -> np.ndarray:
+    def __call__(self, scores: ArrayLike) -> np.ndarray:
         return np.interp(np.asarray(scores, dtype=float), self.raw, self.probability)
 
     def to_dict(self) -> dict:
@@ -33,7 +33,7 @@ class Calibration:
         return cls(tuple(data["raw"]), tuple(data["probability"]))
 
 
-def fit_isotonic(scores: Sequence[float], labels: Sequence[bool]) -> Calibration:
+def fit_isotonic(scores: ArrayLike, labels: ArrayLike) -> Calibration:
     """Isotonic regression of the label on the score, kept as its breakpoints."""
     from sklearn.isotonic import IsotonicRegression
 
@@ -45,7 +45,7 @@ def fit_isotonic(scores: Sequence[float], labels: Sequence[bool]) -> Calibration
     return Calibration(tuple(np.round(raw, 6)), tuple(np.round(prob, 6)))
 
 
-def reliability(probabilities: Sequence[float], labels: Sequence[bool], bins: int = RELIABILITY_BINS) -> dict:
+def reliability(probabilities: ArrayLike, labels: ArrayLike, bins: int = RELIABILITY_BINS) -> dict:
     """Per bin of predicted probability: how many, the mean prediction, the observed rate; and the ECE."""
     p = np.asarray(probabilities, dtype=float)
     y = np.asarray(labels, dtype=float)

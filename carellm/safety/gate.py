@@ -8,7 +8,7 @@ from carellm.counseling.hooks import GateDecision
 from carellm.safety.assess import assess
 from carellm.safety.events import InMemoryEventSink, RiskEvent, SafetyEventSink
 from carellm.safety.policy import respond_to_risk
-from carellm.safety.reply_guard import guard_reply, safe_fallback
+from carellm.safety.reply_guard import empty_reply, guard_reply, safe_fallback
 
 
 class SafetyLayer:
@@ -55,6 +55,8 @@ class SafetyLayer:
     def check_reply(
         self, reply: str, lang: str, session_id: str | None = None, final: bool = True
     ) -> GateDecision:
+        if final and not reply.strip():  # nothing readable came back: never answer with silence
+            return GateDecision(replace_with=empty_reply(lang), reason="reply-empty")
         verdict = guard_reply(reply)
         if verdict.ok:
             return GateDecision()

@@ -5,10 +5,10 @@ Used for every figure docs/safety.md reports, so each number there is computed o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 BOOTSTRAP_ROUNDS = 1000
 
@@ -27,7 +27,7 @@ def _rate(hits: np.ndarray) -> float:
     return float(hits.mean()) if hits.size else float("nan")
 
 
-def bootstrap(values: Sequence[bool] | np.ndarray, rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> Interval:
+def bootstrap(values: ArrayLike, rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> Interval:
     """A proportion with its 95% percentile-bootstrap interval (NaN for an empty sample)."""
     hits = np.asarray(values, dtype=bool)
     if not hits.size:
@@ -39,7 +39,7 @@ def bootstrap(values: Sequence[bool] | np.ndarray, rounds: int = BOOTSTRAP_ROUND
     return Interval(_rate(hits), float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975)))
 
 
-def detection_report(flagged: Sequence[bool], crisis: Sequence[bool], seed: int = 0) -> dict:
+def detection_report(flagged: ArrayLike, crisis: ArrayLike, seed: int = 0) -> dict:
     """Recall on crisis rows, false-positive rate on safe rows, precision; each with a 95% interval."""
     flagged_a = np.asarray(flagged, dtype=bool)
     crisis_a = np.asarray(crisis, dtype=bool)
@@ -52,7 +52,7 @@ def detection_report(flagged: Sequence[bool], crisis: Sequence[bool], seed: int 
     }
 
 
-def pr_curve(scores: Sequence[float], crisis: Sequence[bool]) -> dict[str, list[float]]:
+def pr_curve(scores: ArrayLike, crisis: ArrayLike) -> dict[str, list[float]]:
     """Precision and recall at each distinct score, highest threshold first."""
     s = np.asarray(scores, dtype=float)
     y = np.asarray(crisis, dtype=bool)
@@ -69,7 +69,7 @@ def pr_curve(scores: Sequence[float], crisis: Sequence[bool]) -> dict[str, list[
     }
 
 
-def average_precision(scores: Sequence[float], crisis: Sequence[bool]) -> float:
+def average_precision(scores: ArrayLike, crisis: ArrayLike) -> float:
     curve = pr_curve(scores, crisis)
     recall = np.r_[0.0, curve["recall"]]
     return float(np.sum(np.diff(recall) * np.asarray(curve["precision"])))

@@ -188,3 +188,14 @@ def _breaches(rule: str, pattern: re.Pattern, norm: str) -> Iterator[re.Match]:
 
 def safe_fallback(lang: str) -> str:
     return FALLBACK.get(lang, FALLBACK["en"])
+
+
+# When the model wrote nothing a person could read, they get this rather than silence.
+EMPTY_REPLY = {
+    "en": "I'm sorry, I couldn't put a reply together just now. I'm still here: could you tell me a bit more?",
+    "zh": "抱歉，我刚才没能组织好回复。我还在这里：可以再多和我说一点吗？",
+}
+
+
+def empty_reply(lang: str) -> str:
+    return EMPTY_REPLY.get(lang, EMPTY_REPLY["en"])

@@ -63,7 +63,7 @@ OTHERS_NOTE = {
 
 def locale_for(lang: str, locale: str | None = None) -> str:
     if locale in HOTLINES:
-        return locale  # type: ignore[return-value]
+        return locale
     if locale:
         # zh-Hant / zh_TW / en_GB style inputs
         norm = locale.replace("_", "-")

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -103,7 +104,7 @@ def _ngram_approach(train: list[dict], dev: list[dict], log: Callable[[str], Non
     x_train = _weighted(counts, idf)
     x_dev = features([r["text"] for r in dev], idf)
     best = None
-    results = {}
+    results: dict[str, Any] = {}
     for c in C_GRID:
         started = time.time()
         model = _fit_linear(x_train, train, c)
@@ -145,7 +146,7 @@ def _minilm_approach(train: list[dict], dev: list[dict], log: Callable[[str], No
         x_dev = embed([r["text"][:1000] for r in dev])
     except Exception as exc:  # the encoder is an optional extra
         return {"skipped": str(exc)}
-    results = {"train_sample": len(sample), "embed_s": round(time.time() - started, 1)}
+    results: dict[str, Any] = {"train_sample": len(sample), "embed_s": round(time.time() - started, 1)}
     for c in C_GRID:
         model = _fit_linear(x_train, sample, c)
         results[f"C={c}"] = _per_lang(dev, model.decision_function(x_dev))

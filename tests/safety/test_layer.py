@@ -119,3 +119,11 @@ def test_the_layer_never_imports_torch_or_scikit_learn():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["none", "False", "False", "False"], done.stderr
+
+
+def test_an_empty_model_reply_is_replaced_so_nobody_gets_silence():
+    layer = SafetyLayer()
+    decision = layer.check_reply(" \n ", "zh")
+    assert decision.replace_with and "抱歉" in decision.replace_with and decision.reason == "reply-empty"
+    assert not layer.events.events  # not a safety event
+    assert layer.check_reply("", "en", final=False).replace_with is None  # an opening still being written
