@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -51,16 +52,15 @@ def check(
 
     chosen = _lang(lang)
     if file is not None:
-        if text is not None:
-            raise InputError("Give either TEXT or --file, not both.", "Drop one of them.")
-        _check_file(file, chosen, as_json)
+        _no_text_beside(text, "TEXT")
+
+        def judge(record: dict) -> tuple[dict, str]:
+            result = assess(record["text"], chosen or record.get("lang")).to_dict()
+            return result, result["level"]
+
+        _each_row(file, judge, as_json)
         return
-    if text is None:
-        raise InputError("No text given.", 'carellm safety check "some text"   (or - to read stdin)')
-    if text == "-":
-        text = _read_stdin()
-    if not text.strip():
-        raise InputError("The text is empty.", 'Give the words to check: carellm safety check "some text"')
+    text = _given_text(text, "text", 'carellm safety check "some text"', "the words to check")
     risk = assess(text, chosen)
     if as_json:
         print(json.dumps(risk.to_dict(), ensure_ascii=False))
@@ -75,20 +75,34 @@ def check(
         console.print(f"  evidence: {span!r}", markup=False)
 
 
-def _check_file(path: str, lang: str | None, as_json: bool) -> None:
+def _no_text_beside(text: str | None, name: str) -> None:
+    if text is not None:
+        raise InputError(f"Give either {name} or --file, not both.", "Drop one of them.")
+
+
+def _given_text(text: str | None, noun: str, example: str, what: str) -> str:
+    """The text argument, read from standard input for -; missing or blank is a clear error."""
+    if text is None:
+        raise InputError(f"No {noun} given.", f"{example}   (or - to read stdin)")
+    if text == "-":
+        text = _read_stdin()
+    if not text.strip():
+        raise InputError(f"The {noun} is empty.", f"Give {what}: {example}")
+    return text
+
+
+def _each_row(path: str, judge: Callable[[dict], tuple[dict, str]], as_json: bool) -> None:
+    """One result per usable line of a JSONL file, in order (JSON, or a word and the text's start);
+    unusable lines are named on stderr and make the exit status 1."""
     from carellm.cli.inputs import read_text_rows
-    from carellm.safety import assess
 
     cases, bad_lines = read_text_rows(path)
-    bad = [f"line {number}: {why}" for number, why in bad_lines]
     for _, record in cases:
-        result = assess(record["text"], lang or record.get("lang")).to_dict()
-        print(
-            json.dumps(result, ensure_ascii=False) if as_json else f"{result['level']}\t{record['text'][:80]}"
-        )
-    for message in bad:
-        print(f"{path}: {message}", file=sys.stderr)
-    if bad:
+        result, word = judge(record)
+        print(json.dumps(result, ensure_ascii=False) if as_json else f"{word}\t{record['text'][:80]}")
+    for number, why in bad_lines:
+        print(f"{path}: line {number}: {why}", file=sys.stderr)
+    if bad_lines:
         raise typer.Exit(1)
 
 
@@ -151,32 +165,12 @@ def guard_cmd(
 
     chosen = _lang(lang)
     if file is not None:
-        if text is not None:
-            raise InputError("Give either REPLY or --file, not both.", "Drop one of them.")
-        from carellm.cli.inputs import read_text_rows
-
-        cases, bad_lines = read_text_rows(file)
-        for _, record in cases:
-            verdict = guard_reply(record["text"])
-            row = {"ok": verdict.ok, "violations": verdict.violations, "evidence": verdict.evidence}
-            print(
-                json.dumps(row, ensure_ascii=False)
-                if as_json
-                else f"{_verdict_word(row)}\t{record['text'][:80]}"
-            )
-        for number, why in bad_lines:
-            print(f"{file}: line {number}: {why}", file=sys.stderr)
-        if bad_lines:
-            raise typer.Exit(1)
+        _no_text_beside(text, "REPLY")
+        _each_row(file, lambda record: _verdict(guard_reply(record["text"])), as_json)
         return
-    if text is None:
-        raise InputError("No reply given.", 'carellm safety guard "a model reply"   (or - to read stdin)')
-    if text == "-":
-        text = _read_stdin()
-    if not text.strip():
-        raise InputError("The reply is empty.", 'Give the reply to check: carellm safety guard "some reply"')
+    text = _given_text(text, "reply", 'carellm safety guard "a model reply"', "the reply to check")
     verdict = guard_reply(text)
-    row = {"ok": verdict.ok, "violations": verdict.violations, "evidence": verdict.evidence}
+    row, _ = _verdict(verdict)
     if as_json:
         print(json.dumps(row, ensure_ascii=False))
         return
@@ -187,8 +181,9 @@ def guard_cmd(
         console.print("replaced by: " + safe_fallback(chosen or detect_lang(text)), markup=False)
 
 
-def _verdict_word(row: dict) -> str:
-    return "allowed" if row["ok"] else "blocked:" + ",".join(row["violations"])
+def _verdict(verdict) -> tuple[dict, str]:
+    row = {"ok": verdict.ok, "violations": verdict.violations, "evidence": verdict.evidence}
+    return row, "allowed" if verdict.ok else "blocked:" + ",".join(verdict.violations)
 
 
 @app.command("eval-guard")
