@@ -216,7 +216,8 @@ def _with_model(rules: RiskAssessment, text: str, window: Sequence[str] = ()) ->
     probabilities = model.probabilities(texts, lang)
     found = model.level(float(probabilities[0]), lang, len(text))
     reason = f"model:{probabilities[0]:.2f}"
-    if window and found == "none" and model.level(float(probabilities[1]), lang, len(texts[1])) != "none":
+    # The window is chat messages, not a forum post: it is held to the message's threshold.
+    if window and found == "none" and model.level(float(probabilities[1]), lang, len(text)) != "none":
         found, reason = "medium", f"model-window:{probabilities[1]:.2f}"
     if RANK[found] <= RANK[rules.level]:
         return rules
