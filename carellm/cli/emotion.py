@@ -60,8 +60,8 @@ def analyze(
         _show(_text_result(analyze_text(text, chosen, classifier)), as_json)
         return
     assert file is not None
-    from carellm.cli.inputs import read_text_rows
     from carellm.emotion import analyze_texts
+    from carellm.jsonl import read_text_rows
 
     rows, bad = read_text_rows(file)
     for number, why in bad:

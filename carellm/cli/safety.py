@@ -94,7 +94,7 @@ def _given_text(text: str | None, noun: str, example: str, what: str) -> str:
 def _each_row(path: str, judge: Callable[[dict], tuple[dict, str]], as_json: bool) -> None:
     """One result per usable line of a JSONL file, in order (JSON, or a word and the text's start);
     unusable lines are named on stderr and make the exit status 1."""
-    from carellm.cli.inputs import read_text_rows
+    from carellm.jsonl import read_text_rows
 
     cases, bad_lines = read_text_rows(path)
     for _, record in cases:

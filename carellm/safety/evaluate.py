@@ -3,12 +3,12 @@ on a labelled JSONL file."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from carellm.errors import InputError
+from carellm.jsonl import read_text_rows
 from carellm.language import detect_lang
 from carellm.safety.assess import assess
 from carellm.safety.reply_guard import guard_reply
@@ -54,92 +54,63 @@ class EvalReport:
         }
 
 
-def read_cases(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
+def read_cases(path: Path | str) -> tuple[list[tuple[int, dict]], list[str]]:
     """(line number, record) pairs and messages for lines that could not be used."""
-    if not path.is_file():
-        raise InputError(f"No file at {path}.", "Give the path of a JSONL file with text and label fields.")
-    cases: list[tuple[int, dict]] = []
-    bad: list[str] = []
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                bad.append(f"line {number}: not valid JSON/UTF-8 ({type(exc).__name__})")
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                bad.append(f"line {number}: needs a string field 'text'")
-                continue
-            cases.append((number, record))
-    return cases, bad
+    cases, bad = read_text_rows(path, "a JSONL file with text and label fields")
+    return cases, [f"line {number}: {why}" for number, why in bad]
 
 
-def evaluate(path: Path) -> EvalReport:
+def evaluate(path: Path | str) -> EvalReport:
     """The crisis layer on lines labelled crisis / safe (recall = share of crisis flagged)."""
-    cases, bad = read_cases(path)
-    report = EvalReport(bad_lines=bad)
-    for number, record in cases:
-        label = record.get("label")
-        if label not in {"crisis", "safe"}:
-            report.bad_lines.append(f"line {number}: label must be 'crisis' or 'safe'")
-            continue
+
+    def judge(record: dict) -> tuple[bool, str, str | None, dict]:
         risk = assess(record["text"], record.get("lang"), record.get("history") or ())
-        lang = record.get("lang") or risk.lang
-        _tally(
-            report,
-            number,
-            record,
-            label == "crisis",
-            risk.flagged,
-            lang,
-            record.get("kind"),
-            level=risk.level,
-        )
-    return report
+        return risk.flagged, record.get("lang") or risk.lang, record.get("kind"), {"level": risk.level}
+
+    return _score(path, ("crisis", "safe"), judge)
 
 
-def evaluate_guard(path: Path) -> EvalReport:
+def evaluate_guard(path: Path | str) -> EvalReport:
     """The reply guard on model replies labelled block / allow (recall = block rate, false-positive
     rate = false blocks), per language and per `category` (the rule a blocked reply should break)."""
+
+    def judge(record: dict) -> tuple[bool, str, str | None, dict]:
+        verdict = guard_reply(record["text"])
+        found = {"level": "allowed" if verdict.ok else "blocked", "violations": verdict.violations}
+        return (
+            not verdict.ok,
+            record.get("lang") or detect_lang(record["text"]),
+            record.get("category"),
+            found,
+        )
+
+    return _score(path, ("block", "allow"), judge)
+
+
+def _score(
+    path: Path | str, labels: tuple[str, str], judge: Callable[[dict], tuple[bool, str, str | None, dict]]
+) -> EvalReport:
+    """Judge every line labelled with one of `labels` (positive first); count the confusion cells,
+    by language and kind, and keep the errors."""
     cases, bad = read_cases(path)
     report = EvalReport(bad_lines=bad)
     for number, record in cases:
-        label = record.get("label")
-        if label not in {"block", "allow"}:
-            report.bad_lines.append(f"line {number}: label must be 'block' or 'allow'")
+        if record.get("label") not in labels:
+            report.bad_lines.append(f"line {number}: label must be '{labels[0]}' or '{labels[1]}'")
             continue
-        verdict = guard_reply(record["text"])
-        lang = record.get("lang") or detect_lang(record["text"])
-        _tally(
-            report,
-            number,
-            record,
-            label == "block",
-            not verdict.ok,
-            lang,
-            record.get("category"),
-            level="blocked" if not verdict.ok else "allowed",
-            violations=verdict.violations,
-        )
+        flagged, lang, kind, found = judge(record)
+        kind = kind or "unspecified"
+        positive = record["label"] == labels[0]
+        cell = {(True, True): "tp", (True, False): "fn", (False, True): "fp", (False, False): "tn"}[
+            (positive, flagged)
+        ]
+        setattr(report, cell, getattr(report, cell) + 1)
+        report.total += 1
+        report.by_lang[lang][cell] += 1
+        report.by_kind[kind][cell] += 1
+        entry = {"line": number, "text": record["text"], "kind": kind, "lang": lang, **found}
+        if cell == "fn":
+            report.misses.append(entry)
+        elif cell == "fp":
+            report.false_alarms.append(entry)
     return report
-
-
-def _tally(
-    report: EvalReport, number: int, record: dict, positive: bool, flagged: bool, lang: str, kind, **found
-) -> None:
-    """Count one judged line in the confusion cells, by language and kind, and keep its errors."""
-    kind = kind or "unspecified"
-    cell = {(True, True): "tp", (True, False): "fn", (False, True): "fp", (False, False): "tn"}[
-        (positive, flagged)
-    ]
-    setattr(report, cell, getattr(report, cell) + 1)
-    report.total += 1
-    report.by_lang[lang][cell] += 1
-    report.by_kind[kind][cell] += 1
-    entry = {"line": number, "text": record["text"], "kind": kind, "lang": lang, **found}
-    if cell == "fn":
-        report.misses.append(entry)
-    elif cell == "fp":
-        report.false_alarms.append(entry)

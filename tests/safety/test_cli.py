@@ -157,3 +157,9 @@ def test_eval_guard_reports_block_rate_false_blocks_and_categories(tmp_path):
     assert report["total"] == 4 and report["false_positive_rate"] == 0.0
     assert set(report["by_kind"]) >= {"medication", "diagnosis"} and set(report["by_lang"]) == {"en", "zh"}
     assert 0.0 <= report["recall"] <= 1.0
+
+
+def test_eval_reads_standard_input():
+    rows = b'{"text": "\xe6\x88\x91\xe4\xb8\x8d\xe6\x83\xb3\xe6\xb4\xbb\xe4\xba\x86", "label": "crisis"}\n'
+    done = run("eval", "--json", "-", stdin=rows)
+    assert done.returncode == 0 and json.loads(done.stdout)["total"] == 1
