@@ -44,6 +44,15 @@ _SELF_IN_MEDIA = {
     ),
     "zh": re.compile(r"我也|我自己|跟我一样|和我一样|让我也想|我真的|我好想|我也想"),
 }
+# A film, the news or a book named outright: with no risk phrase of the user's own, the learned
+# model's word statistics ("suicide", "die") are about the story, not the user. Narrower than
+# MEDIA_CONTEXT ("story", "game", "play" are everyday words in a person's own account).
+_MEDIA_NAMED = {
+    "en": re.compile(
+        r"\b(?:movie|film|series|episode|documentary|news|article|novel|character|lyrics|anime|manga|podcast)\b"
+    ),
+    "zh": re.compile(r"电影|电视剧|小说|新闻|报道|纪录片|角色|歌词|动漫|漫画"),
+}
 # Signs that it is happening again, which outweigh "I'm better now".
 _STILL = {
     "en": re.compile(r"\b(?:again|still|coming back|relapsed|lately)\b"),
@@ -121,6 +130,8 @@ def _assess_one(text: str) -> RiskAssessment:
                 result.evidence.append(match.group(0).strip())
                 result.reasons.append(pattern.id)
                 break
+        if media and not kinds and _MEDIA_NAMED[key].search(norm):
+            result.reasons.append("media-mention")
         third = THIRD_PARTY[key].search(norm)
         if third and not media:
             level = _raise(level, "medium")
@@ -244,7 +255,9 @@ def _stands_down(rules: RiskAssessment, text: str) -> bool:
     reasons = " ".join(rules.reasons)
     if "media-context" in reasons or "past-recovered" in rules.reasons or "negated:" in reasons:
         return True
-    return rules.level == "none" and ("others-death" in rules.reasons or _denies_risk(text))
+    return rules.level == "none" and (
+        "others-death" in rules.reasons or "media-mention" in rules.reasons or _denies_risk(text)
+    )
 
 
 def _denies_risk(text: str) -> bool:

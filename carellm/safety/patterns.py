@@ -479,6 +479,16 @@ EN = [
     _p("en.how_much_drug", "en", "suicide", "high", "means", rf"\bhow (?:many|much) (?:of (?:my |the |these |those )?)?(?:{DRUGS}|pills|tablets|meds|medication)\b[^.!?]{{0,25}}\b(?:it takes|does it take|would it take|would kill|to kill|to die|to od|to overdose|is (?:lethal|fatal|too much to survive))"),
     _p("en.last_time", "en", "suicide", "high", "farewell", r"\b(?:this is|it'?s|that was) the last time (?:you'?ll|you will|anyone will|you) (?:ever )?(?:hear from|see|talk to) me\b|\bi won'?t be (?:talking to|bothering) (?:you|anyone) (?:again|ever again|anymore)\b"),
     _p("en.funeral", "en", "suicide", "medium", "ideation", r"\b(?:picture|picturing|imagine|imagining|plan|planning|think(?:ing)? about|dream(?:ing)? about)\w* my (?:own )?(?:funeral|death|grave)\b(?! (?:costs|insurance|arrangements? for when i'?m old))"),
+    # ---- added from the euphemism probes (docs/safety.md, "Patterns: euphemisms and pacts")
+    _p("en.not_here_long", "en", "suicide", "high", "farewell", rf"\b(?:i'?m|i am) not (?:going to|gonna) be (?:here|around|alive) (?:much longer|for (?:much )?longer|for long|anymore|after (?:tonight|today|this week))\b{_TRIP}"),
+    _p("en.act_on_it", "en", "suicide", "high", "plan", r"\b(?:scared|afraid|worried|terrified|think|feel like|know)\b[^.!?]{0,12}\b(?:i'?ll|i will|i might|i'?m going to|i am going to|i'?m gonna) (?:actually |finally )?act on (?:it|them|these thoughts|those thoughts|my thoughts|the (?:urges?|thoughts|feelings?))\b|\b(?:going to|gonna|ready to|want to) act on (?:it|these thoughts|my thoughts|the urges?) (?:tonight|today|this time|soon)\b"),
+    _p("en.gave_pet", "en", "suicide", "high", "farewell", r"\b(?:gave|giving|given|rehomed|rehoming) (?:away )?(?:all )?(?:of )?my (?:dog|cat|pets?|stuff|things|belongings|possessions|savings) (?:away )?to\b(?![^.!?]{0,30}\b(?:for the (?:week(?:end)?|day|night|holidays?)|while i|until i|to (?:watch|look after|mind|feed)|for a (?:few|couple)|when i (?:travel|go)))"),
+    _p("en.pact", "en", "suicide", "high", "plan", r"\b(?:suicide|death) pact\b|\bmake a pact\b[^.!?]{0,20}\b(?:die|end it|together|kill)|\b(?:anyone|anybody|someone|somebody|people)\b[^.!?]{0,15}\b(?:to|wants? to|wanna) (?:die|end it|do it|kill ourselves|go) (?:together|with me)\b|\b(?:someone|somebody|a partner|people) to (?:die|end it|kill myself|go) with\b|\b(?:anyone|anybody|who) (?:wants? to|wanna) (?:make|form|join) a pact\b"),
+    _p("en.painless", "en", "suicide", "high", "means", r"\bhow (?:can|do|could|would|should|does) (?:i|you|people|one|someone|a person) (?:die|go|end it|pass away|kill (?:myself|yourself|themselves)) (?:without (?:any )?pain|painlessly|peacefully|quickly|in (?:my|their|your) sleep)\b(?! (?:of|from) (?:old age|natural causes|cancer))"),
+    _p("en.nearly_did", "en", "suicide", "high", "act", r"\b(?:nearly|almost) (?:jumped|did it|went through with it|ended it|ended my life|killed myself|took (?:all )?(?:the|my) pills|overdosed|hanged myself|cut too deep)\b(?! (?:out of my skin|for joy|at the chance|in(?:to)? the (?:pool|lake|water)|the gun|ship|off the couch))"),
+    _p("en.brains_out", "en", "suicide", "high", "plan", r"\b(?:blow|blowing|shoot|shooting|put a bullet (?:in|through)) (?:my )?(?:fucking )?(?:brains? out|head off|own head)\b|\bput a bullet (?:in|through) my (?:head|brain|skull)\b"),
+    _p("en.why_here", "en", "suicide", "medium", "hopelessness", r"\bwhy (?:am i|do i|should i) (?:even |still )?(?:here|alive|exist|bother living|keep living|keep going)\b(?! (?:at|in|on|for|with|today|again)\b)"),
+    _p("en.pray_no_wake", "en", "suicide", "high", "ideation", r"\b(?:pray|praying|hope|hoping|wish|wishing)\w*\b[^.!?]{0,15}\b(?:that )?i (?:don'?t|won'?t|wouldn'?t|never|do not|will not) wake up\b"),
 ]
 
 _ZH_INTENT = (
@@ -698,7 +708,7 @@ ZH = [
         "abuse",
         "high",
         "abuse",
-        r"家暴|被(?:人)?(?:强奸|性侵|猥亵|侵犯|虐待|家暴|殴打|打得|绑|拐卖|囚禁|威胁要杀)|被[^。，！？被]{1,4}(?:强奸|性侵|猥亵|侵犯|虐待|殴打|打伤|打得|暴打|毒打)|(?:他|她|爸|爸爸|妈|妈妈|父亲|母亲|继父|继母|后爸|后妈|老公|丈夫|男朋友|男友|女朋友|前夫|前男友|老师|教练|舅舅|叔叔|哥哥|姐姐)(?:又|总是|经常|一直|常常|每天|天天|老是|喝醉了就|一喝酒就|会)?(?:打我|踢我|掐我|扇我|揍我|虐待我|性侵我|强奸我|摸我|猥亵我|威胁要杀我|把我锁|不让我出门|不让我离开)|不敢回家|怕回家",
+        r"家暴|被(?:人)?(?:强奸|性侵|猥亵|侵犯|虐待|家暴|殴打|打得|绑|拐卖|囚禁|威胁要杀)|被[^。，！？被]{1,4}(?:强奸|性侵|猥亵|侵犯|虐待|殴打|打伤|打得|暴打|毒打)|(?:他|她|爸|爸爸|妈|妈妈|父亲|母亲|继父|继母|后爸|后妈|老公|丈夫|男朋友|男友|女朋友|前夫|前男友|老师|教练|舅舅|叔叔|哥哥|姐姐)(?:又|总是|经常|一直|常常|每天|天天|老是|喝醉了就|一喝酒就|会)?(?:打我|踢我|掐我|扇我|揍我|虐待我|性侵我|强奸我|摸我|猥亵我|威胁要杀我|把我锁|不让我出门|不让我离开)|不敢回家|怕回家|(?:他|爸|爸爸|父亲|继父|后爸|舅舅|叔叔|伯伯|姑父|姨夫|哥哥|表哥|老师|教练|邻居)[^。！？]{0,12}(?:对我)?(?:动手动脚|摸我|脱我)",
     ),
     # ---- added after dev3: euphemisms, waking up, last visits, self-harm with objects
     _p("zh.euphemism", "zh", "suicide", "high", "ideation", r"(?:想|要|去|准备|打算)去?(?:紫砂|自鲨|自s|zisha|si|sǐ)(?![a-z])(?!你|您|他|她|它|我)|(?<![壶锅杯陶泥茶])紫砂(?!壶|锅|杯|陶|泥|茶|器|色)"),
@@ -707,6 +717,16 @@ ZH = [
     _p("zh.last_visit", "zh", "suicide", "high", "farewell", r"(?:以后|今后|之后)(?:再也)?不会再(?:来|找你|打扰(?:你|你们|大家)?|麻烦你)了?[^。！？]{0,8}(?:保重|珍重|再见|永别|照顾好自己|谢谢)|(?:谢谢|感谢)[^。！？]{0,20}(?:以后|今后)(?:再也)?不会再(?:来|找你|打扰)|最后一次(?:发朋友圈|发动态|发微博|更新|来这里)"),
     _p("zh.disappear_world", "zh", "suicide", "high", "ideation", r"想[^。！？]{0,2}(?:从|在)?(?:这个)?世界(?:上)?消失|想[^。！？]{0,2}消失在(?:这个)?世界(?:上)?|去一个没有痛苦的地方[^。！？]{0,6}(?:不回来|永远)|(?:去了|走了)就(?:不|再也不)回来了"),
     _p("zh.self_harm_object", "zh", "self_harm", "high", "self_harm", r"(?:拿|用)(?:烟头|打火机|刀片|刀|美工刀|圆规|指甲|针)(?:去)?(?:烫|划|割|戳|扎|抓|刺)(?:自己|手|手臂|胳膊|大腿|手腕)?|(?:抓|挠|掐|咬|划)(?:自己|手|手臂|胳膊)?[^。！？]{0,6}(?:到|得)(?:出血|流血|见血|破皮)"),
+    # ---- added from the euphemism probes: joining the dead, pacts, near attempts, wishing to be taken
+    _p("zh.join_dead", "zh", "suicide", "high", "ideation", r"(?:去|来)(?:天堂|那边|另一个世界|那个世界|地下|天上)(?:找|陪|见)|(?:羡慕|嫉妒)(?:你|你们|他|她|走饭)[^。！？]{0,6}(?:解脱了|已经解脱|走了|离开了这个世界|死了|不用再活|不在了)|(?:想|要|也要|也想|准备)[^。！？]{0,4}(?:和|跟|像)(?:你|你们|他|她|走饭)一样(?:离开|解脱|走掉?|死掉?|去死|结束(?:自己|生命)?)"),
+    _p("zh.coming_to_you", "zh", "suicide", "medium", "ideation", r"(?:很快|马上|快|就要|终于|也要|也想|想)(?:就)?(?:要|能|可以)?(?:来|去)(?:陪|找)(?:你|你们)(?:了|啦|吧)?(?:[，,]?等(?:我|着我))?(?=$|[。，！？…~,.!?])|带我(?:一起)?走吧|什么时候(?:才能|才|能)?轮到我(?:了|啊|呢|呀)?(?=$|[。，！？…~,.!?])"),
+    _p("zh.pact", "zh", "suicide", "high", "plan", r"一起(?:去)?(?:死|烧炭|自杀|跳楼|跳河|跳海|上路|结束(?:生命)?)(?!了你|你)|(?:找|约|求|有没有|有人)[^。！？]{0,4}(?:个|一个)?(?:人|伴|同伴|同路人)?一起(?:走|离开)(?=$|[。！？…~吗吧啊呀,.!?]|有人|的人)|约死|自杀群|组队(?:自杀|烧炭|走)|死亡(?:约定|契约)|自杀搭子"),
+    _p("zh.nearly_did", "zh", "suicide", "high", "act", r"差点(?:就)?(?:跳下去|跳了下去|跳楼|跳河|跳江|割腕|割下去|自杀|上吊|吞药|吃药自|结束(?:了)?自己|把药吃了)"),
+    _p("zh.take_me", "zh", "suicide", "high", "ideation", r"(?:希望|真希望|祈祷|巴不得|但愿|盼着|要是)[^。！？]{0,12}(?:把我带走|带走我|让我死|撞死我|砸死我|把我撞死|把我砸死|我死掉|我就这样死)|(?:地震|车祸|空难|意外|绝症|癌症|灾难)[^。！？]{0,6}(?:把我带走|带走我|让我死掉?|我就解脱)"),
+    _p("zh.nothing_holds", "zh", "suicide", "medium", "hopelessness", r"(?:没有|没什么|没啥)(?:值得)?(?:我)?(?:留恋|牵挂)的|了无牵挂|没有什么可(?:留恋|牵挂)"),
+    _p("zh.cut_again", "zh", "self_harm", "high", "self_harm", r"(?:忍不住|又|还是)(?:又)?(?:割|划)(?:了|伤了)(?!草|麦|肉|菜|韭菜|稻|头发|双眼皮|包皮|阑尾|盲肠|猪|鱼|线|票|单|卡|一刀菜)"),
+    _p("zh.no_courage", "zh", "suicide", "high", "ideation", r"(?:没有|没|缺)(?:去死|死|自杀|轻生|跳下去|xx|结束自己)的(?:勇气|胆子|胆量)|只有死(?:了)?(?:才能|才可以|才会|才)|死了(?:才|就)(?:能|可以)(?:解脱|证明)"),
+    _p("zh.forced_sex", "zh", "abuse", "high", "abuse", r"(?:逼|强迫|强行|硬要)(?:我)?(?:和他|跟他|和她|跟她)?(?:发生关系|上床|做爱|发生性行为|拍裸照)"),
 ]
 
 PATTERNS = {"en": EN, "zh": ZH}
@@ -794,9 +814,10 @@ DENIAL = {
 # Someone else's death (grief, the news): the word "suicide" here is not about the user.
 OTHERS_DEATH = {
     "en": re.compile(
-        r"\b(?:my|his|her|their|our|a|the) (?:\w+ ){0,2}(?:dad|father|mom|mother|brother|sister|son|daughter|friend|cousin|uncle|aunt|husband|wife|partner|classmate|colleague|coworker|neighbou?r|student|teacher|grandpa|grandma|grandfather|grandmother)(?:'s)? (?:suicide|overdose|killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died by suicide|committed suicide)\b|\blost (?:my|a|our|his|her) \w+ to (?:suicide|an overdose)\b|\b(?:suicide|death) of (?:my|his|her|a) \w+\b"
+        r"\b(?:my|his|her|their|our|a|the) (?:[\w']+ ){0,2}(?:dad|father|mom|mother|brother|sister|son|daughter|friend|cousin|uncle|aunt|husband|wife|partner|classmate|colleague|coworker|neighbou?r|student|teacher|grandpa|grandma|grandfather|grandmother)(?:'s)? (?:suicide|overdose|killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died by suicide|committed suicide)\b|\blost (?:my|a|our|his|her) \w+ to (?:suicide|an overdose)\b|\b(?:suicide|death) of (?:my|his|her|a) \w+\b"
     ),
     "zh": re.compile(
+        r"(?<!我)(?:你|你们)?(?:要是|如果)?想死(?:的话)?(?:就|你就)?(?:赶紧|快)?(?:去死|死去)(?:吧|啊|呗|好了)|"
         r"(?:朋友|同学|同事|室友|邻居|表哥|表姐|表弟|表妹|哥哥|姐姐|弟弟|妹妹|爸爸|妈妈|父亲|母亲|爷爷|奶奶|外公|外婆|舅舅|叔叔|阿姨|孩子|学生|老师|网友|明星|歌手|演员|他|她)(?:的孩子|的朋友|的家人)?(?:因为[^。，！？]{0,8})?(?:自杀|轻生|跳楼|割腕|服药)(?:了|身亡|去世|离世|走了)"
     ),
 }

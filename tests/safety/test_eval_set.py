@@ -17,7 +17,7 @@ from carellm.safety.evaluate import evaluate
 DATA = Path(__file__).parents[1] / "data" / "safety"
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl", "dev3.jsonl"])
+@pytest.mark.parametrize("name", ["dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl"])
 def test_development_sets_meet_the_issue_targets(name):
     report = evaluate(DATA / name)
     assert report.total >= 100 and not report.bad_lines
