@@ -76,3 +76,42 @@ def test_chinese_euphemisms_are_flagged(text):
 )
 def test_everyday_look_alikes_stay_unflagged(text):
     assert not assess(text).flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "准备走了，大家再见",
+        "我要去找走饭了",
+        "好想去天堂",
+        "刀片就在手边",
+        "血一直在流",
+        "我真的坚持不住了",
+        "没有人在乎我，消失了也没人发现",
+        "不想再睁开眼睛",
+        "多希望我从来没有出生",
+        "求解脱",
+        "今年一定要死",
+        "我要和这个世界说再见了",
+    ],
+)
+def test_chinese_farewells_means_at_hand_and_dates_are_flagged(text):
+    assert assess(text, "zh").flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天要死在图书馆了",
+        "我先走了，大家明天见",
+        "好想去天堂岛旅游",
+        "饿得要死了",
+        "再见啦大家，下播了",
+        "看到这么多人想死，好心疼",
+        "愿天堂没有抑郁症",
+        "抱抱楼上，一切都会好起来的",
+        "如果当时有人拉你一把就好了",
+    ],
+)
+def test_chinese_look_alikes_and_support_for_others_stay_unflagged(text):
+    assert not assess(text, "zh").flagged
