@@ -12,12 +12,15 @@ import math
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import numpy as np
 
 from carellm.config import MediaLimits
 from carellm.errors import MediaError, MediaTooLargeError
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 MediaKind = Literal["audio", "image", "video"]
 Source = str | Path | bytes
@@ -39,30 +42,69 @@ class VideoClip:
     audio: np.ndarray | None = None  # 16 kHz mono float32, when the file has a track and it was asked for
 
 
+# What `MediaItem.load` gives: a waveform (audio), an RGB picture (image) or a clip (video).
+LoadedMedia: TypeAlias = "np.ndarray | Image | VideoClip"
+
+
 @dataclass
 class MediaItem:
-    """A reference to one piece of media in a message; loaded lazily and cached."""
+    """A reference to one piece of media in a message; loaded lazily and cached.
+
+    `load()` checks and decodes whatever kind it is; `audio()`, `image()` and `video()` return
+    the decoded value as its own type for callers that know the kind (asking an image for its
+    audio is a programming error, a ValueError).
+    """
 
     kind: MediaKind
     source: Source | np.ndarray
     name: str = ""
     use_audio_in_video: bool = False
-    _loaded: object = field(default=None, repr=False, compare=False)
+    _audio: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _image: Image | None = field(default=None, init=False, repr=False, compare=False)
+    _video: VideoClip | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.name:
             self.name = str(self.source) if isinstance(self.source, str | Path) else f"<{self.kind} data>"
 
-    def load(self, limits: MediaLimits | None = None) -> object:
-        if self._loaded is None:
-            limits = limits or MediaLimits()
-            if self.kind == "audio":
-                self._loaded = load_audio(self.source, limits)
-            elif self.kind == "image":
-                self._loaded = load_image(self.source, limits)  # type: ignore[arg-type]  # arrays are audio
-            else:
-                self._loaded = load_video(self.source, limits, with_audio=self.use_audio_in_video)  # type: ignore[arg-type]
-        return self._loaded
+    def load(self, limits: MediaLimits | None = None) -> LoadedMedia:
+        """Read, check and decode the item (once: later calls return the same object)."""
+        if self.kind == "audio":
+            return self.audio(limits)
+        if self.kind == "image":
+            return self.image(limits)
+        return self.video(limits)
+
+    def audio(self, limits: MediaLimits | None = None) -> np.ndarray:
+        """The 16 kHz mono float32 waveform of an audio item."""
+        self._expect("audio")
+        if self._audio is None:
+            self._audio = load_audio(self.source, limits)
+        return self._audio
+
+    def image(self, limits: MediaLimits | None = None) -> Image:
+        """The RGB picture of an image item."""
+        self._expect("image")
+        if self._image is None:
+            self._image = load_image(self._encoded(), limits)
+        return self._image
+
+    def video(self, limits: MediaLimits | None = None) -> VideoClip:
+        """The sampled frames (and the sound track, when asked for) of a video item."""
+        self._expect("video")
+        if self._video is None:
+            self._video = load_video(self._encoded(), limits, with_audio=self.use_audio_in_video)
+        return self._video
+
+    def _expect(self, kind: MediaKind) -> None:
+        if self.kind != kind:
+            raise ValueError(f"{self.name} is {self.kind}, not {kind}.")
+
+    def _encoded(self) -> Source:
+        """A file or its bytes: only audio may arrive as an array of samples."""
+        if isinstance(self.source, np.ndarray):
+            raise MediaError(f"The {self.kind} must be a file or its bytes.", f"Attach the {self.kind} file.")
+        return self.source
 
 
 def _read_bytes(src: Source, kind: str, allowed: set[str], limits: MediaLimits) -> tuple[bytes, str]:
@@ -181,7 +223,7 @@ def load_audio(
     return audio
 
 
-def load_image(src: Source, limits: MediaLimits | None = None):
+def load_image(src: Source, limits: MediaLimits | None = None) -> Image:
     """An RGB PIL image; the pixel count is checked before the pixels are decoded."""
     from PIL import Image, UnidentifiedImageError
 

@@ -28,7 +28,7 @@ from carellm.backends.loading import (
 from carellm.backends.transcription import transcription_messages, transcription_options
 from carellm.config import MediaLimits, Settings
 from carellm.errors import BackendError, CareLLMError, MediaError
-from carellm.media import MediaItem, VideoClip
+from carellm.media import MediaItem
 
 log = logging.getLogger(__name__)
 
@@ -132,16 +132,16 @@ class OmniBackend:
         for msg in messages:
             parts: list[dict] = []
             for item in msg.media:
-                loaded = item.load(self.limits)
                 if item.kind == "audio":
+                    wave = item.audio(self.limits)
                     parts.append({"type": "audio"})
-                    media["audio"].append(loaded)
-                    media["standalone_audio"].append(loaded)
+                    media["audio"].append(wave)
+                    media["standalone_audio"].append(wave)
                 elif item.kind == "image":
                     parts.append({"type": "image"})
-                    media["images"].append(loaded)
+                    media["images"].append(item.image(self.limits))
                 else:
-                    assert isinstance(loaded, VideoClip)
+                    loaded = item.video(self.limits)
                     parts.append({"type": "video"})
                     media["videos"].append(loaded.frames)
                     if item.use_audio_in_video:
@@ -624,15 +624,15 @@ def _stop_codes(talker) -> list[int]:
     return [talker.codec_pad_token, talker.codec_eos_token]
 
 
-def _estimate_media_tokens(item, limits: MediaLimits) -> int:
-    loaded = item.load(limits)
+def _estimate_media_tokens(item: MediaItem, limits: MediaLimits) -> int:
     if item.kind == "audio":
-        return int(len(loaded) / 16000 * AUDIO_TOKENS_PER_SECOND) + 2
+        return int(len(item.audio(limits)) / 16000 * AUDIO_TOKENS_PER_SECOND) + 2
     if item.kind == "image":
-        w, h = loaded.size
+        w, h = item.image(limits).size
         scale = min(1.0, (limits.image_max_pixels / max(w * h, 1)) ** 0.5)
         return max(1, round(w * scale / 28)) * max(1, round(h * scale / 28)) + 2
-    frames = loaded.frames
+    clip = item.video(limits)
+    frames = clip.frames
     per_frame = (frames.shape[1] // 28) * (frames.shape[2] // 28)
-    extra = int(len(loaded.audio) / 16000 * AUDIO_TOKENS_PER_SECOND) if loaded.audio is not None else 0
+    extra = int(len(clip.audio) / 16000 * AUDIO_TOKENS_PER_SECOND) if clip.audio is not None else 0
     return (len(frames) // 2) * per_frame + extra + 2

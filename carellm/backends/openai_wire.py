@@ -55,17 +55,17 @@ def _video_bytes(item: MediaItem) -> bytes:
 
 def media_part(item: MediaItem, peer: Peer, limits: MediaLimits) -> dict:
     """One content part; media are validated (and normalised) by carellm.media first."""
-    loaded = item.load(limits)
     if item.kind == "audio":
-        wav = _b64(to_wav_bytes(loaded, INPUT_SAMPLE_RATE))  # type: ignore[arg-type]
+        wav = _b64(to_wav_bytes(item.audio(limits), INPUT_SAMPLE_RATE))
         if peer == "vllm-omni":
             return {"type": "audio_url", "audio_url": {"url": f"data:audio/wav;base64,{wav}"}}
         data = f"data:;base64,{wav}" if peer == "dashscope" else wav
         return {"type": "input_audio", "input_audio": {"data": data, "format": "wav"}}
     if item.kind == "image":
         buf = io.BytesIO()
-        loaded.save(buf, format="PNG")  # type: ignore[attr-defined]
+        item.image(limits).save(buf, format="PNG")
         return {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{_b64(buf.getvalue())}"}}
+    item.video(limits)  # checked (size, length, frames) here; the peer decodes the file itself
     raw = _video_bytes(item)
     mime = "video/webm" if raw[:4] == b"\x1a\x45\xdf\xa3" else "video/mp4"
     return {"type": "video_url", "video_url": {"url": f"data:{mime};base64,{_b64(raw)}"}}

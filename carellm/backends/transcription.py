@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from carellm.backends.base import GenerationOptions, Message
 from carellm.config import MediaLimits
-from carellm.media import MediaItem, VideoClip
+from carellm.media import MediaItem
 
 # Qwen2.5-Omni's own audio examples pair a recognition system prompt with a short instruction.
 SYSTEM = "You are a speech recognition model."
@@ -31,8 +31,7 @@ def speech_items(media: Sequence[MediaItem], limits: MediaLimits) -> list[MediaI
         if item.kind == "audio":
             items.append(item)
         elif item.kind == "video" and item.use_audio_in_video:
-            clip = item.load(limits)
-            assert isinstance(clip, VideoClip)
+            clip = item.video(limits)
             if clip.audio is not None and clip.audio.size:
                 items.append(MediaItem("audio", clip.audio, name=f"{item.name} (sound)"))
     return items

@@ -14,7 +14,7 @@ from carellm.cli.inputs import check_message
 from carellm.config import VOICES, Settings, Voice, load_settings
 from carellm.counseling.session import Reply, Session, TurnOptions, attachments
 from carellm.errors import CareLLMError, InputError
-from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, to_wav_bytes
+from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, MediaKind, to_wav_bytes
 
 if TYPE_CHECKING:
     from carellm.store.store import Store
@@ -32,6 +32,7 @@ HELP = """Commands:
   /reset              start a new session
   /help               this help
   /quit               leave""".format(voices=", ".join(VOICES))
+ATTACH_COMMANDS: dict[str, MediaKind] = {"/audio": "audio", "/image": "image", "/video": "video"}
 
 
 class ChatREPL:
@@ -88,8 +89,8 @@ class ChatREPL:
             return False
         if name == "/help":
             console.print(HELP)
-        elif name in {"/audio", "/image", "/video"}:
-            self.attach(name[1:], args)
+        elif name in ATTACH_COMMANDS:
+            self.attach(ATTACH_COMMANDS[name], args)
         elif name == "/voice":
             self.choose_voice(args)
         elif name == "/save":
@@ -111,15 +112,13 @@ class ChatREPL:
             raise InputError(f"Unknown command {name}.", "Type /help to see the commands.")
         return True
 
-    def attach(self, kind: str, args: list[str]) -> None:
-        from carellm.media import MediaItem
-
+    def attach(self, kind: MediaKind, args: list[str]) -> None:
         with_audio = "--with-audio" in args
         paths = [a for a in args if a != "--with-audio"]
         if len(paths) != 1:
             raise InputError(f"Usage: /{kind} PATH", f"For example: /{kind} ~/Desktop/file")
         path = str(Path(paths[0]).expanduser())
-        MediaItem(kind, path, use_audio_in_video=with_audio).load(self.session.settings.media)  # type: ignore[arg-type]
+        MediaItem(kind, path, use_audio_in_video=with_audio).load(self.session.settings.media)
         self.pending[kind].append(path)
         self.video_audio = self.video_audio or with_audio
         console.print(f"Attached {kind} {path}; it goes with your next message.")

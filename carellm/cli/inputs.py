@@ -27,10 +27,11 @@ def check_message(
     Every file is decoded once here; the session decodes it again for the turn (a few ms for
     a recording or photo, well under the model's load time).
     """
-    from carellm.media import MediaItem  # numpy and friends: only for chat, not `safety check`
+    from carellm.media import MediaItem, MediaKind  # numpy and friends: only for chat, not `safety check`
 
     if not visible(text).strip() and not (audio or image or video):
         raise InputError("Nothing to send: the message is empty.", 'Give a message: -m "how I feel".')
-    for kind, paths in (("audio", audio), ("image", image), ("video", video)):
+    files: dict[MediaKind, list[Path]] = {"audio": audio, "image": image, "video": video}
+    for kind, paths in files.items():
         for path in paths:
-            MediaItem(kind, str(path), use_audio_in_video=video_audio).load(limits)  # type: ignore[arg-type]
+            MediaItem(kind, str(path), use_audio_in_video=video_audio).load(limits)

@@ -40,7 +40,7 @@ from carellm.counseling.sentences import settled_opening
 from carellm.counseling.transcript import TranscriptTurn, transcript_rows
 from carellm.errors import CareLLMError, ConfigError, InputError
 from carellm.language import Lang, detect_lang
-from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, Source
+from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, MediaKind, Source
 from carellm.textclean import visible
 
 __all__ = ["MediaArg", "Reply", "Session", "TurnEvent", "TurnOptions", "attachments"]
@@ -383,20 +383,20 @@ class Session:
             yield from self.backend.speak_stream(turn.messages, text.strip(), turn.voice)
 
 
-def _media_items(kind: str, value: MediaArg, use_audio: bool = False) -> list[MediaItem]:
+def _media_items(kind: MediaKind, value: MediaArg, use_audio: bool = False) -> list[MediaItem]:
     if value is None:
         return []
     if isinstance(value, str | Path | bytes | np.ndarray):
         values: list = [value]
     else:
         values = list(value)
-    return [MediaItem(kind, v, use_audio_in_video=use_audio) for v in values]  # type: ignore[arg-type]
+    return [MediaItem(kind, v, use_audio_in_video=use_audio) for v in values]
 
 
 def _first_audio(media: list[MediaItem], settings: Settings) -> np.ndarray | None:
     for item in media:
         if item.kind == "audio":
-            return item.load(settings.media)  # type: ignore[return-value]
+            return item.audio(settings.media)
     return None
 
 

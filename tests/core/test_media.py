@@ -9,7 +9,7 @@ import pytest
 
 from carellm.config import MediaLimits
 from carellm.errors import MediaError, MediaTooLargeError
-from carellm.media import load_audio, load_image, load_video, to_wav_bytes
+from carellm.media import MediaItem, VideoClip, load_audio, load_image, load_video, to_wav_bytes
 
 
 @pytest.mark.parametrize("ext", ["wav", "flac", "mp3", "ogg", "webm"])
@@ -93,3 +93,22 @@ def test_reply_audio_is_written_as_24khz_wav():
 
     data, rate = sf.read(io.BytesIO(to_wav_bytes(np.zeros(24_000, np.float32))))
     assert rate == 24_000 and len(data) == 24_000
+
+
+def test_media_item_loads_once_as_its_own_type(media_dir):
+    item = MediaItem("video", str(media_dir / "clip.mp4"), use_audio_in_video=True)
+    clip = item.video()
+    assert isinstance(clip, VideoClip) and clip.audio is not None
+    assert item.load() is clip  # decoded once, then cached
+
+
+def test_media_item_asked_for_another_kind_is_a_bug(media_dir):
+    with pytest.raises(ValueError, match="is image, not audio"):
+        MediaItem("image", str(media_dir / "face.png")).audio()
+
+
+def test_samples_are_only_audio():
+    samples = np.zeros(16_000, dtype=np.float32)
+    assert MediaItem("audio", samples).audio().shape == (16_000,)
+    with pytest.raises(MediaError, match="must be a file or its bytes"):
+        MediaItem("image", samples).load()
