@@ -53,6 +53,14 @@ _MEDIA_NAMED = {
     ),
     "zh": re.compile(r"电影|电视剧|小说|新闻|报道|纪录片|角色|歌词|动漫|漫画"),
 }
+# A match that opens with its own subject ("... will never be famous i want to die") starts a
+# new clause: a "never" or "not" before it belongs to the clause before.
+_NEW_CLAUSE = {"en": re.compile(r"i\b(?!'?d\b)"), "zh": re.compile(r"(?!)")}
+# ...unless the negation is of the saying or thinking of it: "I don't think I want to die".
+_NEGATES_CLAUSE = re.compile(
+    r"(?:n't|\bnot|\bnever)\s+(?:really\s+|even\s+)?"
+    r"(?:think|believe|feel like|mean|meant|say|said|saying|claim|claimed|that)\s*$"
+)
 # Signs that it is happening again, which outweigh "I'm better now".
 _STILL = {
     "en": re.compile(r"\b(?:again|still|coming back|relapsed|lately)\b"),
@@ -117,6 +125,7 @@ def _assess_one(text: str) -> RiskAssessment:
                     pattern.negatable
                     and NEGATION[key].search(before)
                     and not NOT_A_NEGATION[key].search(before)
+                    and (not _NEW_CLAUSE[key].match(match.group(0)) or _NEGATES_CLAUSE.search(before))
                 ):
                     result.reasons.append(f"negated:{pattern.id}")
                     continue
@@ -261,8 +270,12 @@ def _stands_down(rules: RiskAssessment, text: str) -> bool:
 
 
 def _denies_risk(text: str) -> bool:
+    """A plain "I don't want to die", not one followed by "but ..." (which takes it back)."""
     norm = normalize(text[:2000])
-    return any(rx.search(norm) for rx in DENIAL.values())
+    return any((found := rx.search(norm)) and not _BUT.search(norm, found.end()) for rx in DENIAL.values())
+
+
+_BUT = re.compile(r"\bbut\b|\bhowever\b|但是|可是|不过")
 
 
 def _mentions_now(text: str) -> bool:

@@ -488,6 +488,7 @@ EN = [
     _p("en.nearly_did", "en", "suicide", "high", "act", r"\b(?:nearly|almost) (?:jumped|did it|went through with it|ended it|ended my life|killed myself|took (?:all )?(?:the|my) pills|overdosed|hanged myself|cut too deep)\b(?! (?:out of my skin|for joy|at the chance|in(?:to)? the (?:pool|lake|water)|the gun|ship|off the couch))"),
     _p("en.brains_out", "en", "suicide", "high", "plan", r"\b(?:blow|blowing|shoot|shooting|put a bullet (?:in|through)) (?:my )?(?:fucking )?(?:brains? out|head off|own head)\b|\bput a bullet (?:in|through) my (?:head|brain|skull)\b"),
     _p("en.why_here", "en", "suicide", "medium", "hopelessness", r"\bwhy (?:am i|do i|should i) (?:even |still )?(?:here|alive|exist|bother living|keep living|keep going)\b(?! (?:at|in|on|for|with|today|again)\b)"),
+    _p("en.wish_no_wake", "en", "suicide", "high", "ideation", r"\b(?:wish|wished|hope|hoped) i (?:didn'?t|did not|wouldn'?t|would not|won'?t|never) (?:have to )?wake up\b"),
     _p("en.pray_no_wake", "en", "suicide", "high", "ideation", r"\b(?:pray|praying|hope|hoping|wish|wishing)\w*\b[^.!?]{0,15}\b(?:that )?i (?:don'?t|won'?t|wouldn'?t|never|do not|will not) wake up\b"),
 ]
 
@@ -751,7 +752,7 @@ NEGATION = {
 # wish is there (found in real r/SuicideWatch posts of the development split).
 NOT_A_NEGATION = {
     "en": re.compile(
-        r"n't (?:even )?(?:have|has|got) (?:the )?(?:guts|balls|courage|nerve|strength|energy)\b|n't know how\b|\bno (?:guts|balls|courage|nerve)\b|n't wann?a? (?:to )?\w+ but\b"
+        r"n't (?:even )?(?:have|has|got) (?:the )?(?:guts|balls|courage|nerve|strength|energy)\b|n't know how\b|\bno (?:guts|balls|courage|nerve)\b|n't wann?a? (?:to )?\w+ but\b|\bwhy not(?: just)?\s*$"
     ),
     "zh": re.compile(r"没(?:有)?(?:勇气|胆子|胆量)|不敢|不是没"),
 }
@@ -783,7 +784,7 @@ ONGOING = {
 # Discussing a film, a book, the news, or a school topic rather than oneself.
 MEDIA_CONTEXT = {
     "en": re.compile(
-        r"\b(?:movie|film|show|series|episode|podcast|book|novel|story|character|news|article|documentary|song|lyrics|game|essay|research|homework on|lecture|play|anime|manga)\b"
+        r"\b(?:movie|film|show|series|episode|podcast|book|novel|(?<!\d )(?<!\d-)(?<!\w{3} )story(?! building)|character|news|article|documentary|song|lyrics|game|essay|research|homework on|lecture|play|anime|manga)\b"
     ),
     "zh": re.compile(
         r"电影|电视剧|剧里|剧中|小说|书里|这本书|主人公|影片|剧本|新闻|报道|文章|纪录片|角色|主角|故事|歌词|游戏里|论文|作业|课上|动漫|漫画"

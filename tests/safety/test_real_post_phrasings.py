@@ -46,5 +46,28 @@ def test_a_negation_early_in_a_long_post_does_not_take_the_post_back():
         + "My dog was all I had left. Without him I just want to die."
     )
     found = assess(post, "en")
-    assert len(post) > 280 and any(r.startswith("negated:") for r in found.reasons)  # the pattern stood down
+    assert len(post) > 280
+    # "Without him" comes before the clause's own subject ("I just want to die"): not a negation of it.
+    assert "en.want_die" in found.reasons and not any(r.startswith("negated:") for r in found.reasons)
     assert found.flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "now i will never be famous i want to die",
+        "why would i go on, why not just kill myself right now",
+        "i dont want to die but sometimes i just wish i didnt have to wake up",
+        "i decided to commit suicide and i chose the date, i will jump from a six story building",
+    ],
+)
+def test_a_negation_of_another_clause_or_a_taken_back_denial_does_not_hide_the_wish(text):
+    assert assess(text, "en").flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I don't think I want to die, I just want a break", "I never said I want to die", "I don't want to die"],
+)
+def test_a_negation_of_the_wish_itself_still_counts(text):
+    assert not assess(text, "en").flagged
