@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 
@@ -30,6 +31,10 @@ from carellm.config import MediaLimits, Settings
 from carellm.errors import BackendError, CareLLMError, MediaError
 from carellm.media import MediaItem
 
+if TYPE_CHECKING:  # torch-heavy modules, imported when the fast path is first used
+    from carellm.backends.batching import DecodeScheduler
+    from carellm.backends.stream_speech import WindowGraphs
+
 log = logging.getLogger(__name__)
 
 # Text tokens per second of audio after the encoder's pooling, and the speech codes the talker
@@ -38,7 +43,18 @@ AUDIO_TOKENS_PER_SECOND = 25
 TALKER_CODES_PER_TOKEN = 25
 TALKER_CODES_PER_SECOND = 50  # token2wav turns 150 codes into 3.0 s of 24 kHz audio
 MEDIA_KWARGS = ("image_grid_thw", "video_grid_thw", "video_second_per_grid")
-TALKER_SAMPLING = dict(top_k=40, top_p=0.8, temperature=0.9, repetition_penalty=1.05)
+
+
+class TalkerSampling(TypedDict):
+    """The talker's sampling keywords, for `talker.generate` and the fast decoder's sampler alike."""
+
+    top_k: int
+    top_p: float
+    temperature: float
+    repetition_penalty: float
+
+
+TALKER_SAMPLING: TalkerSampling = {"top_k": 40, "top_p": 0.8, "temperature": 0.9, "repetition_penalty": 1.05}
 
 
 @dataclass
@@ -83,8 +99,8 @@ class OmniBackend:
         self._lock = threading.Lock()  # one model call at a time (a whole generation, or one batched step)
         self._speech_lock = threading.Lock()  # one utterance at a time (talker decoder, token2wav graphs)
         self._decoders: dict = {}  # fast_decode decoders ("thinker", "talker"), made on first use
-        self._batcher = None  # batching.DecodeScheduler over the fast thinker, made on first use
-        self._t2w_graphs = None  # stream_speech.WindowGraphs on CUDA, made on first streamed speech
+        self._batcher: DecodeScheduler | None = None  # over the fast thinker, made on first use
+        self._t2w_graphs: WindowGraphs | None = None  # on CUDA, made on first streamed speech
 
     # ----------------------------------------------------------------- loading
     @classmethod

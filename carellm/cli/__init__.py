@@ -90,7 +90,7 @@ def settings_error(exc: ValidationError) -> ConfigError | None:
     return ConfigError("; ".join(problems) + ".")
 
 
-def _subclasses(cls: type) -> list[type]:
+def _subclasses(cls: type[BaseSettings]) -> list[type[BaseSettings]]:
     return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 
 

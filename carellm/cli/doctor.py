@@ -85,8 +85,8 @@ def doctor() -> None:
         table.add_row("disk", f"{disk.free / 2**30:.0f} GiB free at {probe} (7B needs ~22 GiB, 3B ~11 GiB)")
     except OSError:
         table.add_row("disk", f"cannot read {probe}")
-    for model in dict.fromkeys((DEFAULT_MODEL, SMALL_MODEL, settings.model)):
-        table.add_row(f"weights {model}", "in local cache" if is_cached(model) else f"not found in {cache}")
+    for name in dict.fromkeys((DEFAULT_MODEL, SMALL_MODEL, settings.model)):
+        table.add_row(f"weights {name}", "in local cache" if is_cached(name) else f"not found in {cache}")
     for tool in ("ffmpeg", "espeak-ng"):
         where = shutil.which(tool)
         table.add_row(tool, where or "missing (apt-get install " + tool + ")")

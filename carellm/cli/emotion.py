@@ -5,17 +5,22 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from carellm.errors import InputError
 
+if TYPE_CHECKING:
+    from carellm.emotion.classifier import EmotionClassifier
+    from carellm.emotion.text import TextEmotion
+
 app = typer.Typer(help="Emotion analysis (offline, CPU; no model needed).", no_args_is_help=True)
 console = Console(highlight=False)
 
 
-def _classifier(model: Path | None):
+def _classifier(model: Path | None) -> EmotionClassifier | None:
     from carellm.config import load_settings
 
     path = model or load_settings().emotion_model  # --model, else CARELLM_EMOTION_MODEL
@@ -47,8 +52,7 @@ def analyze(
     if audio is not None:
         from carellm.emotion import analyze_voice
 
-        result = analyze_voice(audio).to_dict()
-        _show(result, as_json)
+        _show(analyze_voice(audio).to_dict(), as_json)
         return
     from carellm.emotion import analyze_text
 
@@ -73,13 +77,13 @@ def analyze(
         raise typer.Exit(1)
 
 
-def _text_result(emotion) -> dict:
+def _text_result(emotion: TextEmotion) -> dict[str, Any]:
     d = emotion.to_dict()
     keep = ["primary", "scores", "valence", "arousal", "keywords", "lang", "source"]
     return {k: d[k] for k in keep} | ({"goemotions": d["goemotions"]} if d["goemotions"] else {})
 
 
-def _show(result: dict, as_json: bool) -> None:
+def _show(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
