@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from carellm.counseling.counselor import Counselor
+from carellm.counseling.hooks import TurnRecorder
 from carellm.counseling.session import Reply, Session, TurnOptions, attachments
 from carellm.emotion.tracker import SessionEmotionTracker
 from carellm.errors import InputError, MediaError
@@ -86,7 +87,7 @@ class WebConversation:
         feedback: FeedbackSink,
         lang: str | None = None,
         locale: str | None = None,
-        recorder=None,
+        recorder: TurnRecorder | None = None,
     ) -> None:
         self.counselor = counselor
         self.lang = lang
