@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from carellm.safety.guard_families import FAMILIES, Family
 from carellm.safety.normalize import normalize
 from carellm.safety.patterns import DRUGS
 
@@ -59,6 +60,7 @@ _WARNING = re.compile(
     r"|不要|别|不能|不可以|不建议|千万|切勿|勿|擅自|医生|咨询|请教|商量"
 )
 _CLAUSE_END = re.compile(r"[.,;:!?。，；：！？\n]")
+_SENTENCE_END = re.compile(r"[.!?。！？\n]")
 
 RULES: dict[str, list[re.Pattern]] = {
     "method": [
@@ -170,6 +172,11 @@ def guard_reply(reply: str) -> ReplyVerdict:
         match = next(
             (m for pattern in patterns for norm in readings for m in _breaches(rule, pattern, norm)), None
         )
+        if match is None:
+            match = next(
+                (m for family in FAMILIES.get(rule, []) for norm in readings for m in _family_breaches(rule, family, norm)),
+                None,
+            )
         if match is not None:
             violations.append(rule)
             evidence.append(match.group(0))
@@ -184,6 +191,27 @@ def _breaches(rule: str, pattern: re.Pattern, norm: str) -> Iterator[re.Match]:
         if pattern in _DOSE_CHANGE and _WARNING.search(_CLAUSE_END.split(norm[: match.start()][-80:])[-1]):
             continue
         yield match
+
+
+def _family_breaches(rule: str, family: Family, norm: str) -> Iterator[re.Match]:
+    """Matches of a family that no denial, no `unless` (searched in the sentence around the match:
+    "..., so please don't") and no `negated_by` (in the sentence before it: "I don't think you
+    have ...") stands down."""
+    for match in family.pattern.finditer(norm):
+        if rule == "false_identity" and _DENIAL.search(norm[max(0, match.start() - 12) : match.end()]):
+            continue
+        if family.unless is not None and family.unless.search(_sentence_around(norm, match)):
+            continue
+        if family.negated_by is not None and family.negated_by.search(_SENTENCE_END.split(norm[: match.start()])[-1]):
+            continue
+        yield match
+
+
+def _sentence_around(norm: str, match: re.Match) -> str:
+    """The sentence(s) a match sits in, from the end mark before it to the one after it."""
+    before = _SENTENCE_END.split(norm[: match.start()])[-1]
+    after = _SENTENCE_END.split(norm[match.end() :], maxsplit=1)[0]
+    return before + match.group(0) + after
 
 
 def safe_fallback(lang: str) -> str:

@@ -1,0 +1,276 @@
+# ruff: noqa: E501  (patterns are data: one regex alternative per line keeps each reviewable)
+"""Reply-guard pattern families for what a model says when it slips, in English and Chinese.
+
+The first rules in `reply_guard.RULES` catch the blunt forms ("the lethal dose is", "you have
+depression", "take 50mg"). A model under a role-play or a long conversation says the same
+things indirectly, and those passed: a method framed as information ("X is usually considered
+quick and painless, which is why some choose it"), where means are ("that bridge has no
+railings"), self-harm done "more safely", a medicine with alcohol as a lethal combination, a
+diagnosis as a label ("this is typical depression", "你已经患上了焦虑症"), a named drug through
+the doctor ("ask your doctor for Xanax, it works fast") and a human counsellor's voice
+("作为一个人类咨询师"). Each family below was written from how such replies are phrased (and
+from safe-messaging guidance: never describe a method as quick, painless or effective, never
+say where means are), not from any labelled set; `tests/safety/test_reply_guard.py` lists, for
+each, replies it blocks and look-alikes it must let through.
+
+A family may carry `unless`: a pattern searched in the same sentence that stands the match
+down (a warning: "mixing Xanax and alcohol can be fatal, please don't").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from carellm.safety.patterns import DRUGS
+
+# Named medicines only: "antidepressants work for many people" is information, "Xanax works
+# fast" is a recommendation.
+_CLASSES = {"benzodiazepines?", "ssris?", "antidepressants?", "抗抑郁药", "安眠药"}
+NAMED_DRUGS = "|".join(d for d in DRUGS.split("|") if d not in _CLASSES)
+_PILLS = rf"(?:{DRUGS}|sleeping pills?|sleeping tablets?|pills|painkillers?|benzos|meds|medication|medicine)"
+_PILLS_ZH = rf"(?:{DRUGS}|药片|药物|止痛药|镇静药|处方药|药)"
+
+# Methods, as safe-messaging guidance lists them (no detail, only the name).
+_METHOD = (
+    r"(?:overdos(?:e|es|ing)(?! on)|hanging(?! out| around| on| up| in there)|jumping (?:off|from)|carbon monoxide"
+    r"|charcoal(?: burning)?|exhaust fumes|helium|nitrogen|gassing|drowning(?! in| out)|a gun|firearms?|shooting yourself"
+    r"|poisoning|pesticides?|cyanide|antifreeze|slitting|cutting (?:your |the )?wrists?|bleeding out|suffocation"
+    r"|(?:jumping )?in front of a train)"
+)
+_METHOD_ZH = (
+    r"(?:烧炭|上吊|自缢|跳楼|跳桥|跳河|跳江|跳海|跳轨|卧轨|割腕|服毒|喝农药|农药|百草枯|敌敌畏|吞药|过量服药|吃安眠药"
+    r"|一氧化碳|煤气|开煤气|溺水|投河|氦气|枪)"
+)
+_LETHAL = (
+    r"(?:quick|quicker|quickest|fast|faster|fastest|painless|peaceful|gentle|reliable|certain|surest"
+    r"|most effective|least painful|less painful|instant|instantaneous)"
+)
+_LETHAL_ZH = (
+    r"(?:很快|快速|迅速|最快|比较快|无痛|不痛|不疼|没有痛苦|没什么痛苦|不痛苦|安详|平静|舒服|有效|可靠|致命|必死|死得(?:快|透)"
+    r"|成功率(?:很|比较|最)?高)"
+)
+# A negation between the method and its adjective is the safe message ("hanging is not painless").
+_NO_NEGATION = r"(?:(?!\b(?:not|never|isn'?t|aren'?t|wasn'?t|no|rarely|hardly|far from)\b)[^.!?\n])"
+_NO_NEGATION_ZH = r"(?:(?!不会|并不|不是|并非|绝不|没有那么|一点也不|远不)[^。！？\n])"
+_CHOOSE = (
+    r"(?:which is why|that'?s why|so|and so) (?:some|many|a lot of|lots of|so many|most) (?:people )?"
+    r"(?:choose|chose|pick|use|prefer|go for|opt for|turn to)"
+)
+_CHOOSE_ZH = r"(?:所以|因此|因而|这也是为什么)[^。！？\n]{0,4}(?:有些|很多|不少|一些|许多|大多数)?人(?:会|都会)?(?:选择|用|采用)"
+
+# Places that hold means, and what would keep a person from them.
+_PLACE = (
+    r"(?:bridge|building|roof|rooftop|cliff|tower|overpass|parking (?:garage|structure|deck)|balcony|platform"
+    r"|station|place|spot|area|floor|top|ledge|viaduct|dam)"
+)
+_BARRIER = (
+    r"(?:barriers?|railings?|rails|guardrails?|fences?|fencing|safety nets?|nets|security|cameras|guards)"
+)
+_PLACE_ZH = r"(?:那个地方|那个位置|那里|那儿|那边|桥上|大桥|桥|楼顶|天台|顶楼|楼上|江边|河边|海边|悬崖|站台|高楼|高架|阳台)"
+_BARRIER_ZH = r"(?:护栏|栏杆|围栏|防护网|隔离网|防护栏|安全网|监控|摄像头|保安|人看守|人管|人巡逻)"
+
+# Conditions a reply may talk about but never pin on the person.
+_CONDITION = (
+    r"(?:(?:clinical |major |severe |mild |moderate )?depression|(?:major )?depressive disorder|(?:generalized |social )?anxiety disorder"
+    r"|panic disorder|bipolar(?: disorder)?|ptsd|post-?traumatic stress disorder|ocd|obsessive-compulsive disorder|adhd"
+    r"|schizophrenia|psychosis|borderline personality disorder|bpd|(?:an )?eating disorder|anorexia|bulimia"
+    r"|dysthymia|insomnia disorder|social phobia|agoraphobia|a personality disorder|postpartum depression)"
+)
+_CONDITION_ZH = (
+    r"(?:(?:重度|轻度|中度|严重的|轻微的)?(?:抑郁症|抑郁障碍|焦虑症|焦虑障碍|广泛性焦虑(?:障碍|症)?|惊恐障碍|社交焦虑(?:障碍|症)"
+    r"|双相(?:情感)?障碍|双相|躁郁症|精神分裂症?|强迫症|创伤后应激障碍|ptsd|边缘型人格障碍|人格障碍|进食障碍|厌食症|暴食症"
+    r"|多动症|注意缺陷多动障碍|失眠症|恐惧症|社交恐惧症|产后抑郁(?:症)?|抑郁发作))"
+)
+_PROFESSION = r"(?:therapist|psychotherapist|psychologist|psychiatrist|counsel+or|doctor|physician|social worker|clinician)"
+_PROFESSION_ZH = r"(?:心理咨询师|咨询师|心理治疗师|治疗师|心理医生|精神科医生|医生|社工)"
+# A warning tells the person not to (or to get help); "most people don't know" is not one.
+_WARNING = (
+    r"\b(?:please|avoid|never (?:mix|combine|take|drink)|don'?t (?:mix|combine|take|drink|do)|do not (?:mix|combine|take|drink|do)"
+    r"|talk to|call|emergency|poison control|pharmacist|doctor)\b|不要|别(?![人的处])|千万|切勿|危险|请咨询|药剂师|医生|急救"
+)
+_WARNING_RE = re.compile(_WARNING)
+# An urgent safety message names the danger to send the person to help: "an overdose can act
+# fast, please call 911 now". Narrower than a warning: "don't tell anyone" must not excuse a method.
+_URGENT_RE = re.compile(
+    r"\b(?:call|emergency|poison control|ambulance|911|988|999|112|000|hospital|a&e|get help)\b|急救|120|110|12356|热线|医院"
+)
+
+
+@dataclass(frozen=True)
+class Family:
+    """One phrasing of a rule: the pattern, and what in the same sentence stands it down."""
+
+    name: str
+    pattern: re.Pattern
+    unless: re.Pattern | None = None
+    negated_by: re.Pattern | None = None  # searched in the sentence before the match only
+
+
+def _family(
+    name: str, pattern: str, unless: re.Pattern | None = None, negated_by: re.Pattern | None = None
+) -> Family:
+    return Family(name, re.compile(pattern), unless, negated_by)
+
+
+# "I don't think you have developed an anxiety disorder", "我并不觉得你已经患上了抑郁症": the
+# label is denied or put as a question, which is what a careful reply does.
+_LABEL_DENIED = re.compile(
+    r"n't\b|\b(?:not|never|whether|if|unless)\b|不觉得|不认为|不代表|不一定|不意味着|不等于|不说明|是否|并不|未必|不能说明|不能确定|如果|假如|不是说"
+)
+
+
+FAMILIES: dict[str, list[Family]] = {
+    "method": [
+        # "Overdose is usually considered quick", "carbon monoxide is a peaceful way to go".
+        _family(
+            "method_framed_as_information",
+            rf"\b{_METHOD}\b{_NO_NEGATION}{{0,60}}\b{_LETHAL}\b"
+            rf"|\b{_LETHAL}\b{_NO_NEGATION}{{0,30}}\b(?:way|method|means|option)s? (?:to|of) (?:die|dying|end(?:ing)? (?:it|your life|things)|kill|suicide)\b",
+            _URGENT_RE,
+        ),
+        # "..., which is why some choose it": whatever "it" is, the reply sells a method.
+        _family(
+            "lethality_then_choice",
+            rf"\b(?:quick|painless|peaceful|gentle|reliable|certain|lethal|fatal|instant)\b[^.!?\n]{{0,40}}{_CHOOSE}",
+        ),
+        _family(
+            "method_framed_as_information_zh",
+            rf"{_METHOD_ZH}{_NO_NEGATION_ZH}{{0,20}}{_LETHAL_ZH}"
+            rf"|{_LETHAL_ZH}{_NO_NEGATION_ZH}{{0,6}}(?:的)?(?:死法|自杀方(?:法|式)|离开(?:的)?方式|结束(?:生命|自己)的方(?:法|式))"
+            rf"|(?:快|无痛|不痛|没有痛苦|安详|可靠|致命)[^。！？\n]{{0,12}}{_CHOOSE_ZH}",
+            _URGENT_RE,
+        ),
+        # Where means are: "that bridge has no railings", "the roof door is usually unlocked".
+        _family(
+            "where_means_are",
+            rf"\b{_PLACE}\b[^.!?\n]{{0,40}}\b(?:has|have|had|with|there(?:'s| is| are)) no (?:\w+ )?{_BARRIER}\b"
+            rf"|\bthere (?:are|is|'s) no (?:\w+ )?{_BARRIER} (?:there|on (?:it|the \w+)|at the top|up there|at that \w+)\b"
+            r"|\b(?:no|without|missing) (?:any )?(?:railings?|guardrails?|safety nets?|suicide nets?|suicide barriers?)\b"
+            r"|\b(?:roof|rooftop|roof door|door to the roof|roof access)\b[^.!?\n]{0,30}\b(?:unlocked|left open|always open|accessible)\b"
+            r"|\bhigh enough (?:to|that you) (?:die|kill|be fatal|be lethal|not survive|wouldn'?t survive)\b"
+            rf"|\b(?:you can|it'?s easy to|easy to|you could) (?:buy|get|find|order|pick up) (?:\w+ )?(?:charcoal|pesticides?|a gun|a rope|helium|cyanide|{_PILLS})\b"
+            r"[^.!?\n]{0,40}\b(?:without (?:a )?prescription|no prescription|online|over the counter|at any)\b",
+        ),
+        _family(
+            "where_means_are_zh",
+            rf"{_PLACE_ZH}[^。！？\n]{{0,15}}(?:没有|没装|没|不设|无)(?:任何|什么)?{_BARRIER_ZH}"
+            r"|(?:天台|楼顶|顶楼)(?:的门)?[^。！？\n]{0,6}(?:不锁|没锁|没上锁|一直开着|随便(?:就能)?上去|能上去|可以上去)"
+            r"|(?:够|足够)高[^。！？\n]{0,6}(?:死|致命|活不了|没救)"
+            rf"|(?:网上|药店|药房|农资店)[^。！？\n]{{0,10}}(?:就能|就可以|可以|能)?买到(?:{_PILLS_ZH}|农药|木炭|炭|百草枯|氦气)"
+            rf"|(?:不需要|不用|无需)处方[^。！？\n]{{0,10}}(?:就能|就可以|可以|能)?买到",
+        ),
+        # A medicine with alcohol as the way: "sleeping pills with alcohol is a lethal combination".
+        _family(
+            "lethal_combination",
+            rf"\b{_PILLS}\b[^.!?\n]{{0,30}}\b(?:with|and|plus|on top of|washed down with) (?:\w+ )?(?:alcohol|vodka|whiskey|wine|beer|drinking|booze)\b"
+            r"[^.!?\n]{0,50}\b(?:lethal|fatal|deadly|kill|die|stop (?:your )?breathing|won'?t wake up|never wake up|enough to|much stronger|work faster|knock you out)"
+            r"|\b(?:lethal|deadly|fatal) (?:combination|combo|mix|cocktail)\b",
+            _WARNING_RE,
+        ),
+        _family(
+            "lethal_combination_zh",
+            rf"{_PILLS_ZH}(?:配|加|和|跟|混|就着|混着|一起)(?:上)?(?:白酒|啤酒|红酒|烈酒|酒精|酒)(?:一起)?(?:吃|喝|服用|服)?"
+            r"(?:[^。！？\n]{0,20}(?:致命|会死|必死|最快|更快|效果(?:更|最)?(?:强|好)|呼吸(?:停止|抑制)|一睡不醒|醒不过来|没救)|(?=[，。,.！？\n]|$))",
+            _WARNING_RE,
+        ),
+    ],
+    "self_harm_instructions": [
+        # "cut more safely", "self-harm more effectively", "hurt yourself without leaving scars".
+        _family(
+            "self_harm_done_better",
+            r"\b(?:cut(?!\s+(?:down|back|off|out|ties|it out|yourself some slack))|cutting(?!\s+(?:down|back|off|out|ties))|self-?harm(?:ing)?"
+            r"|harm(?:ing)? yourself|hurt(?:ing)? yourself|burn(?:ing)? yourself|scratch(?:ing)? yourself)"
+            r"(?:\s+\w+){0,2}?\s+(?:more |a bit more |less )?(?:effectively|safely|safer|properly|deeper|cleanly|discreetly"
+            r"|without (?:leaving )?(?:any )?(?:scars?|marks?|anyone (?:noticing|knowing|seeing)|getting caught))\b"
+            r"|\b(?:safer|safest|better|more effective|cleaner|less visible|hidden|discreet|subtle) (?:ways?|places?|spots?|methods?|areas?) to (?:cut|self-?harm|hurt yourself|burn yourself)\b"
+            r"|\b(?:cut|cutting|self-?harm(?:ing)?|hurt(?:ing)? yourself)\b[^.!?\n]{0,40}\bdo(?:ing)? it (?:more |a bit more )?(?:safely|safer|effectively|properly|deeper)\b"
+            r"|\b(?:use|using|with) (?:a )?(?:clean|sterile|sterili[sz]ed|new|sharp|sharper|fresh) (?:blade|razor(?: blade)?|knife|needle)s?\b"
+            r"|\b(?:cuts|scars|marks|wounds|burns)\b[^.!?\n]{0,20}\bso (?:that )?(?:no one|nobody|they|people|others|your (?:parents|family|friends))(?: will)? (?:won'?t|can'?t|doesn'?t|don'?t|never|will not)\b"
+            r"|\b(?:thighs?|upper arms?|legs?|stomach|hips?)\b[^.!?\n]{0,20}\bwhere (?:no one|nobody|people|others) (?:can(?:'t|not)?|won'?t|will(?:n'?t| not)?|would(?:n'?t)?) (?:see|notice|find)\b",
+        ),
+        _family(
+            "self_harm_done_better_zh",
+            r"(?:(?<![分收切宰])割|(?<![计规策比筹刻])划|自残|自伤|伤害自己|割腕|烫自己)(?:得|的时候)?(?:更|比较|会更)?(?:有效|安全|深|干净|隐蔽|不留疤)"
+            r"|(?:更|比较|最)(?:安全|有效|隐蔽|不容易被发现)(?:地|的)(?:自残|自伤|割|划|伤害自己)"
+            r"|(?:不会|不容易|不)(?:留疤|留下疤痕|被(?:人|别人|家人|父母)?发现)(?:地|的)?(?:自残|自伤|割|划|方法|部位|方式)"
+            r"|(?:割|划)(?:在|到)(?:别人|人|家人|父母)?(?:看不到|看不见|不容易看到|发现不了)的(?:地方|位置|部位)"
+            r"|用(?:干净|消过毒|消毒过|锋利|新)的(?:刀片|刀|剃须刀|针)"
+            r"|(?:(?:藏|遮)(?:好|住)?(?:伤口|疤痕|伤疤)|(?:伤口|疤痕|伤疤)(?:藏|遮)(?:好|住|起来))[^。！？\n]{0,8}(?:不会|不让|就不会|别人)",
+        ),
+    ],
+    "diagnosis": [
+        # "This is typical depression", "what you describe is a classic case of PTSD".
+        _family(
+            "diagnosis_as_label",
+            r"\b(?:this|that|it|these|those|what you(?:'re| are)? (?:describ\w*|going through|feeling)|your symptoms?|your situation|you)"
+            r"(?:'s| is| are| sounds? like| looks? like| seems? like| fits?| match(?:es)?)\s+(?:definitely |clearly |obviously |certainly |just )?"
+            r"(?:an? )?(?:typical|classic|textbook|clear|obvious|definite|full-blown)(?: (?:case|sign|signs|symptoms?|form|example|presentation))?(?: of)?"
+            rf"\s+(?:an? )?{_CONDITION}\b"
+            rf"|(?:^|[.!?;:,\u2014-]\s*|\b(?:so|and|but|honestly|clearly)\s+)(?:this|that|it)(?:'s| is) (?:definitely |clearly |obviously |certainly )?{_CONDITION}\b(?!-|,? (?:or|is|can|and|isn'?t|doesn'?t|talking|speaking|lying))",
+            negated_by=_LABEL_DENIED,
+        ),
+        # "You have already developed an anxiety disorder", "you meet the criteria for bipolar".
+        _family(
+            "diagnosis_developed",
+            rf"\byou(?:'ve| have)? (?:already |probably |clearly |definitely |now )?(?:developed|got|gotten|come down with) (?:a |an )?(?:\w+ )?{_CONDITION}\b"
+            rf"|\byou (?:meet|fit|satisfy) (?:the )?(?:criteria|diagnosis|diagnostic criteria) (?:for|of) (?:an? )?{_CONDITION}\b"
+            r"|\byou(?:'re| are) (?:clearly |definitely |obviously |certainly )(?:depressed|bipolar|anorexic|bulimic|psychotic|traumati[sz]ed)\b"
+            r"|\byou (?:clearly|definitely|certainly|obviously) (?:suffer|are suffering) from\b",
+            negated_by=_LABEL_DENIED,
+        ),
+        _family(
+            "diagnosis_as_label_zh",
+            rf"(?:这|你这|你这种情况|你的(?:情况|症状|表现|状态))(?:就|已经|应该|明显|很明显|确实|肯定)?(?:是|属于|符合)(?:一种|一个)?(?:很)?(?:典型的|明显的|标准的|很典型的)?{_CONDITION_ZH}(?!的(?:常见|一些|某些|可能)|吗|？)"
+            rf"|(?<!不是)(?<!不一定是)(?<!并非)(?<!是否是)(?<!未必是)(?:典型的|明显的|标准的){_CONDITION_ZH}(?:表现|症状|特征)?"
+            rf"|你(?:已经|应该|明显|很可能|肯定)?(?:患上|得上|得了|发展成|发展为|出现了|有了)了?(?:一种|一定程度的)?{_CONDITION_ZH}"
+            rf"|你(?:已经)?(?:符合|达到)(?:了)?{_CONDITION_ZH}的(?:诊断)?(?:标准|诊断)",
+            negated_by=_LABEL_DENIED,
+        ),
+    ],
+    "medication": [
+        # "Ask your doctor for Xanax, it works fast": a named drug chosen for the person.
+        _family(
+            "named_drug_through_doctor",
+            r"\b(?:ask|tell|get) (?:your |a |the )?(?:doctor|gp|psychiatrist|physician|prescriber)s? (?:for|to prescribe(?: you)?|to give you|to put you on|to try|to start you on)"
+            rf" (?:some |a |an )?(?:{NAMED_DRUGS})\b"
+            rf"|\b(?:get|request) (?:a )?(?:prescription|script) for (?:some )?(?:{NAMED_DRUGS})\b",
+        ),
+        _family(
+            "named_drug_praised",
+            rf"\b(?:{NAMED_DRUGS})\b[^.!?\n]{{0,25}}\b(?:works?|acts?|kicks? in|helps?|calms?) (?:really |very |pretty |quite |so )?(?:fast|quickly|right away|wonders|well|great)\b"
+            rf"|\b(?:{NAMED_DRUGS})\b(?: is| are|'s) (?:really |very |pretty |quite |a )?(?:effective|good|great|best|the best|helpful|perfect|ideal)(?: choice| option| fit)?(?: for (?:you|anxiety|sleep|panic|depression|insomnia))?\b"
+            rf"|\b(?:you could|you might|maybe|perhaps|i'?d) (?:try|suggest|recommend|consider|look into) (?:some |a |an )?(?:{NAMED_DRUGS})\b"
+            rf"|\b(?:{NAMED_DRUGS})\b (?:could|might|would|should|will) (?:really )?help (?:you|with)\b",
+        ),
+        _family(
+            "named_drug_zh",
+            rf"(?:让|请|找|跟|和)(?:你的)?医生(?:给你|帮你|为你)?开(?:点|一点|一些|些)?(?:{NAMED_DRUGS}|安眠药)"
+            rf"|(?:{NAMED_DRUGS}|安眠药)[^。！？\n]{{0,6}}(?:见效|起效|生效)(?:很|比较|非常|特别)?快"
+            rf"|(?:{NAMED_DRUGS})[^。！？\n]{{0,6}}(?:效果|疗效)(?:很|挺|非常|特别|比较)?(?:好|不错|明显)"
+            rf"|(?:{NAMED_DRUGS})(?:对|治)(?:失眠|焦虑|抑郁|惊恐|睡眠)(?:很|挺|非常|特别)?(?:有效|管用|有用|好)"
+            rf"|(?:建议|推荐|不妨|可以)(?:你)?(?:试试|试一下|用|服用|吃|考虑)(?:一下)?(?:{NAMED_DRUGS}|安眠药)"
+            rf"|开(?:点|一点|一些|些)(?:{NAMED_DRUGS}|安眠药)(?:吃|来吃|试试)?",
+        ),
+    ],
+    "false_identity": [
+        # "As a real human counselor, I", "speaking as your therapist", "in my years as a therapist".
+        _family(
+            "professional_voice",
+            rf"\bas (?:an? |your )(?:(?:licensed|certified|trained|real|actual|human|live|flesh-and-blood|experienced|professional) ){{0,3}}(?:{_PROFESSION}|human being|human|person)(?: myself)?,? (?:i|i'm|i've|i'd|i'll|my|we)\b"
+            rf"|\bspeaking as (?:an? |your )(?:\w+ ){{0,2}}?(?:{_PROFESSION}|human|person)\b"
+            rf"|\bin my (?:\w+ ){{0,2}}?(?:years|experience|practice|work|career|training) as (?:an? )?(?:\w+ )?{_PROFESSION}\b"
+            rf"|\bi(?:'ve| have) (?:been (?:working as )?(?:an? )?(?:\w+ )?{_PROFESSION}|worked as (?:an? )?(?:\w+ )?{_PROFESSION})\b"
+            r"|\bmy (?:other )?(?:clients|patients|caseload)\b"
+            rf"|\bi(?:'m| am) (?:a |an |your )(?:real |actual |live )?human (?:\w+ )?{_PROFESSION}\b",
+        ),
+        _family(
+            "professional_voice_zh",
+            rf"作为(?:一名|一个|一位|你的)?(?:人类|真人|真正的|持证的?|专业的?|资深的?|有经验的)(?:的)?{_PROFESSION_ZH}"
+            rf"|我(?:是|作为)(?:一名|一个|一位|个|你的)?(?:人类|真人|真正的|持证的?|专业的?|资深的?)?(?:的)?{_PROFESSION_ZH}"
+            r"|在我(?:多年|这些年|十几年|几年|这么多年)?(?:的)?(?:咨询|从业|执业|临床|治疗)(?:经验|生涯|经历|实践)?(?:中|里)"
+            r"|我的(?:来访者|患者|病人|咨询者|个案)"
+            r"|我(?:从事|做)(?:心理)?(?:咨询|治疗)(?:工作)?(?:已经)?(?:有)?[\d一二三四五六七八九十几多]+年",
+        ),
+    ],
+}
