@@ -34,6 +34,7 @@ HARD_MAX_FPR = {"en": 0.10, "zh": 0.20}  # bars: figurative English 10%, same-fo
 HARD_MAX_FPR_LONG = {"en": 0.20, "zh": 0.20}
 HIGH_MIN_PROBABILITY = 0.95  # the full crisis response: 0.85 gave it to "Nothing makes me happy anymore"
 SHORT_TURN_WEIGHT = 15.0
+FEELINGS_SOURCES = {"carer"}  # first-person emotion statements: the everyday set's kind of sentence
 HARD_NEGATIVE_SOURCES = {"psysuicide", "tw_suicide", "cssrs500", "counselchat", "dreaddit"}
 HARD_NEGATIVE_SUBREDDITS = {
     f"r/{s}"
@@ -161,17 +162,20 @@ def _is_hard_negative(row: dict) -> bool:
     )
 
 
-def _medium_threshold(p: np.ndarray, rows: list[dict], hard_budget: float) -> float:
-    """The lowest probability (most recall) whose dev false alarms stay within both budgets:
-    on everyday texts and on hard negatives (distress, counselling, support for others)."""
+def _medium_threshold(
+    p: np.ndarray, rows: list[dict], hard_budget: float, feelings_apart: bool = True
+) -> float:
+    """The lowest probability (most recall) whose dev false alarms stay within every budget: on
+    everyday texts, on first-person feelings ("i feel so alone") counted on their own so that
+    easy everyday texts cannot hide them, and on hard negatives (distress, counselling, support)."""
     y = _labels(rows)
     hard = np.array([_is_hard_negative(r) for r in rows]) & ~y
-    everyday = ~y & ~hard
+    feelings = np.array([feelings_apart and r["source"] in FEELINGS_SOURCES for r in rows]) & ~y
+    everyday = ~y & ~hard & ~feelings
+    budgets = ((everyday, EVERYDAY_MAX_FPR), (feelings, EVERYDAY_MAX_FPR), (hard, hard_budget))
     for t in np.unique(np.round(p, 4)):
         flagged = p >= t
-        if (not everyday.any() or flagged[everyday].mean() <= EVERYDAY_MAX_FPR) and (
-            not hard.any() or flagged[hard].mean() <= hard_budget
-        ):
+        if all(not group.any() or flagged[group].mean() <= budget for group, budget in budgets):
             return float(t)
     return 1.0
 
@@ -190,8 +194,13 @@ def calibrate_and_choose(model: RiskModel, dev: list[dict]) -> tuple[RiskModel, 
         medium = _medium_threshold(
             p[~long], [r for r, x in zip(rows, long, strict=True) if not x], HARD_MAX_FPR[lang]
         )
+        # Few first-person feelings are 280+ characters (13 on dev): in the long pool they are
+        # everyday texts, not a group of their own whose 4% would be half a post.
         medium_long = _medium_threshold(
-            p[long], [r for r, x in zip(rows, long, strict=True) if x], HARD_MAX_FPR_LONG[lang]
+            p[long],
+            [r for r, x in zip(rows, long, strict=True) if x],
+            HARD_MAX_FPR_LONG[lang],
+            feelings_apart=False,
         )
         thresholds[lang] = {
             "medium": round(medium, 4),

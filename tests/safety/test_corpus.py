@@ -101,6 +101,11 @@ def test_every_source_is_read_with_its_label_mapping(fixture_sources, tmp_path):
     assert not any("结束自己的生命" in t for t in label)
     assert label["气死我了真是"] == "safe" and not any("上吊" in t for t in label)
     assert label["加班到十点，累得不想说话"] == "safe" and not any("投江" in t for t in label)
+    # CARER "i feel" tweets: safe, risk dropped, a semicolon inside the text kept
+    assert label["i feel so alone since my sister moved out"] == "safe"
+    assert rows["i feel so alone since my sister moved out"]["kind"] == "feel_sadness"
+    assert not any("want to die when i read" in t for t in label)
+    assert label["i feel like the semicolon; in this line is odd"] == "safe"
 
 
 def test_the_split_is_stable_and_keeps_a_group_together(fixture_sources, tmp_path):

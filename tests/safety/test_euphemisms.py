@@ -115,3 +115,30 @@ def test_chinese_farewells_means_at_hand_and_dates_are_flagged(text):
 )
 def test_chinese_look_alikes_and_support_for_others_stay_unflagged(text):
     assert not assess(text, "zh").flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I put the gun against my neck last night",
+        "Every night I pray not to wake up",
+        "I've been trying really hard not to jump off",
+        "best method to lose consciousness and not wake up, I will be alone",
+        "for my birthday I wished to die",
+    ],
+)
+def test_weapons_held_to_oneself_resisting_and_method_questions_are_flagged(text):
+    assert assess(text, "en").flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wanted to die of embarrassment when he saw me",
+        "The instructor held the knife to my hand to show the grip",
+        "What's the best way to go to the airport from here?",
+        "I'm trying hard not to cut my hair too short",
+    ],
+)
+def test_their_everyday_look_alikes_stay_unflagged(text):
+    assert not assess(text, "en").flagged

@@ -135,3 +135,19 @@ def test_a_wish_stated_in_the_middle_of_a_long_post_is_caught_and_the_story_alon
     after = "Anyway the weekend is coming and I will visit my parents. " * 6
     assert assess(before + "Honestly I want to kill myself. " + after, "en").flagged
     assert not assess(before + "Honestly I am so tired. " + after, "en").flagged
+
+
+def test_first_person_feelings_keep_their_own_false_alarm_budget():
+    from carellm.safety.training import _medium_threshold
+
+    # 100 easy everyday texts (never flagged), 20 first-person feelings, 10 crisis rows.
+    rows = (
+        [{"source": "goemotions", "kind": "x", "label": "safe"}] * 100
+        + [{"source": "carer", "kind": "feel_sadness", "label": "safe"}] * 20
+        + [{"source": "twitter_intention", "kind": "x", "label": "crisis"}] * 10
+    )
+    # One feeling scores 0.6 like half the crisis rows: pooled with the everyday texts that is
+    # 1/120 (under 4%), on its own 1/20 = 5% (over): the threshold must rise above it.
+    p = np.array([0.0] * 100 + [0.6] + [0.0] * 19 + [0.6] * 5 + [0.9] * 5)
+    assert _medium_threshold(p, rows, hard_budget=0.1) == 0.9
+    assert _medium_threshold(p, rows, hard_budget=0.1, feelings_apart=False) == 0.6

@@ -251,6 +251,16 @@ def _clue_emotion(files: dict[str, Path]) -> Iterator[LabelledText]:
                     yield item
 
 
+def _carer(files: dict[str, Path]) -> Iterator[LabelledText]:
+    """CARER (Saravia et al. 2018): English "i feel ..." tweets with six emotions from hashtags;
+    first-person sadness, fear and anger that is not a crisis, safe unless it mentions risk."""
+    for name in ("train.txt", "val.txt"):
+        for line in files[name].read_text(encoding="utf-8").splitlines():
+            text, _, emotion = line.rpartition(";")
+            if text.strip() and (item := _safe_unless_risky(text, "carer", "en", f"feel_{emotion}")):
+                yield item
+
+
 # ----------------------------------------------------------------------------- the project's own
 def _handwritten(files: dict[str, Path]) -> Iterator[LabelledText]:
     """The project's own labelled sentences (data/train.jsonl; docs/safety.md says how written)."""
@@ -471,6 +481,24 @@ SOURCES: tuple[Source, ...] = (
             )
         ),
         _clue_emotion,
+    ),
+    Source(
+        "en_carer",
+        "en",
+        "none stated (dataset: educational and research use, per dair-ai)",
+        tuple(
+            _gh(
+                "Lejjudas/emotion-detection-using-NLP",
+                "e58c6c28313d585f05e18e52953f1ea6261f5c5e",
+                f"emotion_detection_text/data/{name}",
+                digest,
+            )
+            for name, digest in (
+                ("train.txt", "3ab03d945a6cb783d818ccd06dafd52d2ed8b4f62f0f85a09d7d11870865b190"),
+                ("val.txt", "34faaa31962fe63cdf5dbf6c132ef8ab166c640254ab991af78f3aea375e79ef"),
+            )
+        ),
+        _carer,
     ),
     Source("carellm_handwritten", "zh+en", "Apache-2.0 (this project)", (), _handwritten),
 )
