@@ -1,4 +1,5 @@
-"""Where sentences end, for the history's one-line gists and for speaking a reply's opening early."""
+"""Where sentences end: for the history's one-line gists, for speaking a reply's opening early, and
+for the reply guard, which checks each sentence before any of it is shown."""
 
 from __future__ import annotations
 
@@ -30,3 +31,16 @@ def settled_opening(text: str, min_chars: int = OPENING_MIN_CHARS) -> str | None
         if len(opening) >= min_chars:
             return opening
     return None
+
+
+def settled_end(text: str, start: int = 0) -> int:
+    """Where the last sentence of streaming `text` that can no longer change ends, with the
+    whitespace after it; `start` when no sentence has settled past `start` yet."""
+    end = start
+    for mark in _SETTLED_END.finditer(text, start):
+        end = mark.end()
+    if end == start:
+        return start
+    while end < len(text) and text[end].isspace():
+        end += 1
+    return end

@@ -2,8 +2,9 @@
 
 A turn runs in named stages (see hooks.py for the seams): prepare (text, media, language,
 options) -> gate (a transcript of any speech, the crisis layer on the user's turn, the prompt) ->
-generate (the model, streamed; a settled first sentence may be spoken early) -> guard (the reply
-guard on the whole reply) -> speak (speech of the approved text) -> commit (emotion, history,
+generate (the model, streamed; each sentence is shown only once the reply guard has passed the reply
+up to its end, and a settled first sentence may be spoken early) -> guard (the reply guard on the
+whole reply) -> speak (speech of the approved text) -> commit (emotion, history,
 record). Only commit changes the session, so a failed or abandoned turn (bad media, model error,
 a client that disconnects mid-stream) leaves it exactly as it was.
 """
@@ -36,7 +37,7 @@ from carellm.counseling.events import (
 )
 from carellm.counseling.history import Exchange, History, spoken_turn
 from carellm.counseling.hooks import EmotionObserver, GateDecision, SafetyGate, TurnRecord, TurnRecorder
-from carellm.counseling.sentences import settled_opening
+from carellm.counseling.sentences import settled_end, settled_opening
 from carellm.counseling.transcript import TranscriptTurn, transcript_rows
 from carellm.errors import CareLLMError, ConfigError, InputError
 from carellm.language import Lang, detect_lang
@@ -80,6 +81,11 @@ class _Turn:
     model_text: str = ""
     final: str = ""
     opening: str = ""  # the reply's approved first sentence, already spoken
+    piece_ends: list[int] = field(default_factory=list)  # where each streamed piece of model_text ends
+    approved: int = 0  # model_text[:approved] has passed the reply guard
+    shown: int = 0  # model_text[:shown] has been yielded as text
+    refused: int = 0  # where the reply up to a sentence that broke a rule ends (0: none did)
+    refusal: GateDecision | None = None  # what the guard said of it
     engine_audio: list[np.ndarray] = field(default_factory=list)  # engines that speak while they write
     spoken: list[np.ndarray] = field(default_factory=list)
 
@@ -207,30 +213,64 @@ class Session:
             yield TextEvent(turn.final)
             return
         early = turn.speak and turn.speak_early and self.backend.speaks_separately
-        for chunk in self.backend.stream(turn.messages, turn.generation):
-            if chunk.kind == "text":
-                piece = visible(chunk.text)
-                turn.model_text += piece
-                yield TextEvent(piece)
-                if early and (candidate := settled_opening(turn.model_text)) is not None:
-                    early = False  # one early piece: the rest is spoken once all of it is checked
-                    if self._speakable_early(candidate, turn.lang):
-                        turn.opening = candidate
-                        for wave in self._speech(turn, candidate):
-                            turn.spoken.append(wave)
-                            yield AudioEvent(wave)
-            elif chunk.kind == "audio" and chunk.audio is not None:
-                turn.engine_audio.append(chunk.audio)
+        stream = self.backend.stream(turn.messages, turn.generation)
+        try:
+            for chunk in stream:
+                if chunk.kind == "text":
+                    turn.model_text += visible(chunk.text)
+                    turn.piece_ends.append(len(turn.model_text))
+                    yield from self._guard_sentences(turn)
+                    if turn.refused:
+                        break  # the reply will be replaced: the rest need not be written
+                    if early and (candidate := settled_opening(turn.model_text)) is not None:
+                        early = False  # one early piece: the rest is spoken once all of it is checked
+                        if len(candidate) <= turn.approved:
+                            turn.opening = candidate
+                            for wave in self._speech(turn, candidate):
+                                turn.spoken.append(wave)
+                                yield AudioEvent(wave)
+                elif chunk.kind == "audio" and chunk.audio is not None:
+                    turn.engine_audio.append(chunk.audio)
+        finally:
+            if isinstance(stream, Generator):
+                stream.close()  # frees the engine when the reply was refused mid-way
+
+    def _guard_sentences(self, turn: _Turn) -> Iterator[TurnEvent]:
+        """Each sentence as it settles: the reply up to its end is checked before any of it is
+        shown (or spoken), so a rule broken in the second sentence never reaches the person."""
+        end = settled_end(turn.model_text, turn.approved)
+        if end <= turn.approved or turn.refused:
+            return
+        decision = self.gate.check_reply(turn.model_text[:end], turn.lang, self.id, final=False)
+        if decision.replace_with is not None:
+            turn.refused, turn.refusal = end, decision  # checked again, and recorded, in _guard
+            return
+        turn.approved = end
+        yield from self._show(turn, end)
+
+    def _show(self, turn: _Turn, end: int) -> Iterator[TurnEvent]:
+        """The approved text up to `end`, in the pieces the model wrote it in."""
+        for piece_end in turn.piece_ends:
+            if turn.shown < piece_end and turn.shown < end:
+                stop = min(piece_end, end)
+                yield TextEvent(turn.model_text[turn.shown : stop])
+                turn.shown = stop
 
     def _guard(self, turn: _Turn) -> Iterator[TurnEvent]:
-        """The reply guard on the whole reply: replace it, and add what the gates want appended."""
+        """The reply guard on the whole reply: show the rest or replace it, and add what the gates
+        want appended."""
         if turn.crisis:
             return
-        turn.reply_gate = self.gate.check_reply(turn.model_text, turn.lang, self.id)
+        checked = turn.model_text[: turn.refused] if turn.refused else turn.model_text
+        turn.reply_gate = self.gate.check_reply(checked, turn.lang, self.id)
+        if turn.refusal is not None and turn.reply_gate.replace_with is None:
+            turn.reply_gate = turn.refusal  # what was refused mid-way is never shown
         turn.final = turn.model_text.strip()
         if turn.reply_gate.replace_with is not None:
             turn.final = turn.reply_gate.replace_with
             yield ReplaceEvent(turn.final)
+        else:
+            yield from self._show(turn, len(turn.model_text))
         for extra in (turn.user_gate.append, turn.reply_gate.append):
             if extra:
                 turn.final += "\n\n" + extra
@@ -372,10 +412,6 @@ class Session:
             log.warning("speech not transcribed, the safety layer reads the typed text only: %s", exc.message)
             return None
         return visible(heard or "").strip() or None
-
-    def _speakable_early(self, opening: str, lang: Lang) -> bool:
-        """The reply guard on the first sentence alone; if it objects, nothing is said until the end."""
-        return self.gate.check_reply(opening, lang, self.id, final=False).replace_with is None
 
     def _speech(self, turn: _Turn, text: str) -> Iterator[np.ndarray]:
         """Audio of `text`, which the safety layer has approved, as the backend makes it."""

@@ -60,8 +60,8 @@ class SafetyLayer:
         verdict = guard_reply(reply)
         if verdict.ok:
             return GateDecision()
-        if final:  # an opening checked early is checked again, and recorded, with the whole reply
-            self._record("medium", [], "reply", lang, reply, verdict.violations, session_id)
+        if final:  # sentences checked as they come are checked again, and recorded, with the whole reply
+            self._record("medium", verdict.violations, "reply", lang, reply, verdict.violations, session_id)
         return GateDecision(
             replace_with=safe_fallback(lang),
             level="none",

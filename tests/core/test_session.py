@@ -270,7 +270,7 @@ def test_without_early_speech_nothing_is_said_until_the_whole_reply_is_approved(
     gate = KeywordGate()
     chunks = list(_session(backend, gate).stream("hello", speak=True, speak_early=False))
     assert backend.log == [*(("text", piece) for piece in pieces), ("speak", said)]
-    assert gate.calls == ["user", "reply"]  # no opening checked on its own
+    assert gate.calls == ["user", "opening", "reply"]  # a settled sentence is checked before it is shown
     assert chunks[-1].reply.text == said and chunks[-1].reply.audio is not None
 
 
