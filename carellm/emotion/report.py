@@ -1,4 +1,9 @@
-"""The session report: plot, plain-language summary, suggestions; crisis resources first when flagged."""
+"""The session report: plot, plain-language summary, suggestions, and what the chat's risk policy says.
+
+The report answers risk exactly as the chat does (`carellm.safety.policy.respond_to_risk` on the
+session's highest level): high or imminent opens with the crisis resources; medium adds the
+chat's gentle check-in with two lines after the summary; none or low adds nothing.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,16 @@ import html
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from carellm.counseling.hooks import is_flagged
+from carellm.counseling.hooks import RISK_LEVELS, is_flagged
 from carellm.emotion.labels import NAMES_ZH
 from carellm.emotion.suggestions import choose
 from carellm.emotion.tracker import SessionEmotionTracker
 from carellm.errors import InputError
+
+if TYPE_CHECKING:
+    from carellm.safety.policy import PolicyAction
 
 TEXT: dict[str, dict[str, Any]] = {
     "en": {
@@ -26,6 +34,7 @@ TEXT: dict[str, dict[str, Any]] = {
                   "steady": "Your mood stayed fairly steady over the session.",
                   "too few turns": "There were too few turns to see a trend.", "no turns yet": ""},
         "suggestions": "Suggestions", "why": "Why", "source": "Source", "crisis": "Please reach out now",
+        "check_in": "Someone to talk to",
         "timeline": "Valence (mood) and arousal (activation) per turn",
     },
     "zh": {
@@ -38,6 +47,7 @@ TEXT: dict[str, dict[str, Any]] = {
                   "steady": "在这次对话中，你的情绪比较平稳。",
                   "too few turns": "对话轮次太少，看不出趋势。", "no turns yet": ""},
         "suggestions": "建议", "why": "原因", "source": "来源", "crisis": "请现在就联系他们",
+        "check_in": "可以倾诉的人",
         "timeline": "每一轮的情绪效价（心情）与唤醒度（紧张程度）",
     },
 }  # fmt: skip
@@ -125,6 +135,20 @@ def plot_png(tracker: SessionEmotionTracker, lang: str) -> bytes:
     return buf.getvalue()
 
 
+def highest_level(tracker: SessionEmotionTracker) -> str:
+    """The session's highest risk level (levels the safety layer does not know count as none)."""
+    ranks = [RISK_LEVELS.index(t.safety_level) for t in tracker.timeline if t.safety_level in RISK_LEVELS]
+    return RISK_LEVELS[max(ranks, default=0)]
+
+
+def risk_action(tracker: SessionEmotionTracker, lang: str, locale: str | None = None) -> PolicyAction:
+    """What the chat's policy does at the session's highest level: the report follows it, no second policy."""
+    from carellm.safety.assess import RiskAssessment
+    from carellm.safety.policy import respond_to_risk
+
+    return respond_to_risk(RiskAssessment(level=highest_level(tracker), lang=lang), lang, locale)
+
+
 def build_report(
     tracker: SessionEmotionTracker, lang: str, texts: list[str], locale: str | None = None
 ) -> dict:
@@ -137,14 +161,11 @@ def build_report(
     ]
     if traj["trend"] in t["trend"] and t["trend"][traj["trend"]]:
         summary.append(t["trend"][traj["trend"]])
-    crisis = None
-    if traj.get("flagged_turns"):
-        from carellm.safety import crisis_response
-
-        crisis = crisis_response(lang, locale)
+    action = risk_action(tracker, lang, locale)
     return {
         "lang": lang,
-        "crisis": crisis,
+        "crisis": action.replace_with,
+        "check_in": action.append,
         "summary": " ".join(summary),
         "note": t["note"],
         "trajectory": traj,
@@ -163,12 +184,17 @@ def render_html(report: dict, png: bytes) -> str:
     parts = [f"<!doctype html><html lang='{report['lang']}'><head><meta charset='utf-8'>",
              "<meta name='viewport' content='width=device-width, initial-scale=1'>",
              f"<title>{e(t['title'])}</title><style>body{{font-family:sans-serif;max-width:760px;margin:auto;padding:1em}}",
-             ".crisis{border:3px solid #c00;background:#fee;padding:1em;white-space:pre-line}</style></head><body>"]  # fmt: skip
+             ".crisis{border:3px solid #c00;background:#fee;padding:1em;white-space:pre-line}",
+             ".check-in{border-left:4px solid #68a;padding:0 1em;white-space:pre-line}</style></head><body>"]  # fmt: skip
     if report["crisis"]:
         parts.append(
             f"<section class='crisis' id='crisis'><h2>{e(t['crisis'])}</h2>{e(report['crisis'])}</section>"
         )
     parts.append(f"<h1>{e(t['title'])}</h1><p>{e(report['summary'])}</p><p><em>{e(report['note'])}</em></p>")
+    if report.get("check_in"):
+        parts.append(
+            f"<section class='check-in' id='check-in'><h2>{e(t['check_in'])}</h2>{e(report['check_in'])}</section>"
+        )
     parts.append(
         f"<h2>{e(t['timeline'])}</h2><img alt='timeline' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
     )
@@ -192,6 +218,10 @@ def render_markdown(report: dict, png_name: str) -> str:
         "",
         f"*{report['note']}*",
         "",
+    ]
+    if report.get("check_in"):
+        lines += [f"## {t['check_in']}", "", report["check_in"], ""]
+    lines += [
         f"![timeline]({png_name})",
         "",
     ]

@@ -83,6 +83,39 @@ def test_a_flagged_session_leads_with_crisis_resources(tmp_path):
     assert page.index("id='crisis'") < page.index("<h1>")
 
 
+def test_a_medium_turn_gets_the_chats_gentle_check_in_not_the_crisis_script(tmp_path):
+    from carellm.safety import check_in, crisis_response
+
+    transcript = _transcript(
+        tmp_path / "t.jsonl", [("Work was long", "none"), ("I have been feeling low", "medium")]
+    )
+    assert run("report", "--file", str(transcript), "--out", str(tmp_path / "r.json")).returncode == 0
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["crisis"] is None and report["check_in"] == check_in("en")
+    assert report["trajectory"]["flagged_turns"] == [1]
+    assert run("report", "--file", str(transcript), "--out", str(tmp_path / "r.html")).returncode == 0
+    page = (tmp_path / "r.html").read_text()
+    assert "id='crisis'" not in page and crisis_response("en").splitlines()[0] not in page
+    assert page.index("<h1>") < page.index("id='check-in'")  # after the summary, not opening the report
+
+
+def test_the_report_follows_the_chats_policy_at_every_level():
+    from carellm.emotion.report import build_report
+    from carellm.safety.assess import RiskAssessment
+    from carellm.safety.policy import respond_to_risk
+
+    for levels in (["none"], ["low", "none"], ["medium", "low"], ["medium", "high"], ["imminent", "medium"]):
+        tracker = SessionEmotionTracker()
+        for level in levels:
+            tracker.observe("I have been feeling low", "en", None, safety_level=level)
+        report = build_report(tracker, "en", [])
+        highest = max(levels, key=["none", "low", "medium", "high", "imminent"].index)
+        action = respond_to_risk(RiskAssessment(level=highest), "en")
+        assert (report["crisis"], report["check_in"]) == (action.replace_with, action.append), levels
+        assert (report["crisis"] is not None) == (highest in {"high", "imminent"})
+        assert (report["check_in"] is not None) == (highest == "medium")
+
+
 def test_analyze_cli_json_fields(voices):
     text = json.loads(run("analyze", "--json", "--text", "我好孤独，没人理解我").stdout)
     assert {"primary", "scores", "valence", "arousal", "keywords"} <= set(text) and text[
