@@ -488,7 +488,7 @@ EN = [
     _p("en.nearly_did", "en", "suicide", "high", "act", r"\b(?:nearly|almost) (?:jumped|did it|went through with it|ended it|ended my life|killed myself|took (?:all )?(?:the|my) pills|overdosed|hanged myself|cut too deep)\b(?! (?:out of my skin|for joy|at the chance|in(?:to)? the (?:pool|lake|water)|the gun|ship|off the couch))"),
     _p("en.brains_out", "en", "suicide", "high", "plan", r"\b(?:blow|blowing|shoot|shooting|put a bullet (?:in|through)) (?:my )?(?:fucking )?(?:brains? out|head off|own head)\b|\bput a bullet (?:in|through) my (?:head|brain|skull)\b"),
     _p("en.why_here", "en", "suicide", "medium", "hopelessness", r"\bwhy (?:am i|do i|should i) (?:even |still )?(?:here|alive|exist|bother living|keep living|keep going)\b(?! (?:at|in|on|for|with|today|again)\b)"),
-    _p("en.weapon_on_me", "en", "suicide", "imminent", "act", r"\b(?:put|putting|held|holding|hold|press\w*|pointed|pointing)\s+(?:the |a |my |his |her |\w+'?s )?(?:gun|pistol|knife|blade|razor)\s+(?:to|against|on|at)\s+my\s+(?:head|neck|throat|wrists?|temple|chest|mouth)\b"),
+    _p("en.weapon_on_me", "en", "suicide", "imminent", "act", r"\b(?:put|putting|held|holding|hold|press\w*|pointed|pointing)\s+(?:the |a |my |his |her |\w+'?s )?(?:gun|pistol|knife|blade|razor)\s+(?:to|against|on|at)\s+my\s+(?:head|neck|throat|wrists?|temple|chest|mouth)\b|\b(?:gun|pistol|trigger|knife|blade|razor)\b[^.!?]{0,80}\b(?:put|putting|held|holding|press\w*) it (?:to|against|on) my (?:head|neck|throat|temple|wrists?)\b"),
     _p("en.resisting", "en", "suicide", "high", "ideation", r"\btry(?:ing|ed)? (?:really |so |very )?(?:hard )?not to (?:just )?(?:like )?(?:jump(?! (?:the gun|in|into|to conclusions))|kill myself|end it|end my life|cut myself|cut again|hurt myself|overdose|take (?:all )?(?:the|my) pills)\b"),
     _p("en.best_method", "en", "suicide", "high", "means", r"\b(?:best|easiest|quickest|fastest|surest|most reliable|least painful) (?:way|method|means) (?:to|of) (?:constrict|lose consciousness|stop (?:my )?breathing|die|end it|overdose|hang myself|suffocate|bleed out)\b"),
     _p("en.wish_no_wake", "en", "suicide", "high", "ideation", r"\b(?:wish|wished|hope|hoped) i (?:didn'?t|did not|wouldn'?t|would not|won'?t|never) (?:have to )?wake up\b|\b(?:pray|prayed|praying|hope|hoping|wish|wishing) (?:not|never) to wake up\b"),
@@ -756,7 +756,7 @@ NEGATION = {
 # wish is there (found in real r/SuicideWatch posts of the development split).
 NOT_A_NEGATION = {
     "en": re.compile(
-        r"n't (?:even )?(?:have|has|got) (?:the )?(?:guts|balls|courage|nerve|strength|energy)\b|n't know how\b|\bno (?:guts|balls|courage|nerve)\b|n't wann?a? (?:to )?\w+ but\b|\bwhy not(?: just)?\s*$"
+        r"n't (?:even )?(?:have|has|got) (?:the )?(?:guts|balls|courage|nerve|strength|energy)\b|n't know how\b|\bno (?:guts|balls|courage|nerve)\b|n't wann?a? (?:to )?\w+ but\b|\bwhy not(?: just)?\s*$|\bnot (?:being|feeling) $"
     ),
     "zh": re.compile(r"没(?:有)?(?:勇气|胆子|胆量)|不敢|不是没"),
 }

@@ -71,3 +71,18 @@ def test_a_negation_of_another_clause_or_a_taken_back_denial_does_not_hide_the_w
 )
 def test_a_negation_of_the_wish_itself_still_counts(text):
     assert not assess(text, "en").flagged
+
+
+def test_a_gun_held_to_oneself_is_flagged_even_when_called_it():
+    text = (
+        "I found my dad's gun but I'm too scared to pull the trigger, "
+        "I think about my family when I put it against my neck"
+    )
+    assert assess(text, "en").flagged
+    assert not assess("The ice pack was cold so I put it against my neck", "en").flagged
+
+
+def test_wishing_not_to_be_so_suicidal_says_one_is():
+    wish = "honestly I would just accept not being so suicidal all the time as a birthday gift"
+    assert assess(wish, "en").flagged
+    assert not assess("I'm not feeling suicidal, just tired", "en").flagged
