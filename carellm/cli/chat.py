@@ -17,6 +17,8 @@ from carellm.errors import CareLLMError, InputError
 from carellm.media import OUTPUT_SAMPLE_RATE, MediaItem, MediaKind, to_wav_bytes
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from carellm.store.store import Store
 
 console = Console(highlight=False)
@@ -150,9 +152,18 @@ class ChatREPL:
             self.pending, self.video_audio = pending, video_audio  # keep attachments for a retry
             raise
         if reply.audio is not None:
-            path = self.audio_dir / f"{self.session.id[:8]}-{reply.turn_index + 1:03d}.wav"
-            write_wav(path, reply.audio)
-            console.print(f"[dim]spoken reply: {path}[/]")
+            console.print(f"[dim]spoken reply: {self.keep_spoken_reply(reply.turn_index, reply.audio)}[/]")
+
+    def keep_spoken_reply(self, turn_index: int, audio: np.ndarray) -> Path:
+        """The reply's WAV, named by the whole session id and recorded with a stored session, so
+        `carellm sessions delete` removes it and no other session's audio is ever overwritten."""
+        from carellm.store.media_files import MediaFiles, session_file_name
+
+        wav = to_wav_bytes(audio, OUTPUT_SAMPLE_RATE)
+        if self.store is not None:
+            return self.store.keep_file(self.session.id, turn_index, "reply_audio", wav, ".wav")
+        name = session_file_name(self.session.id, turn_index, ".wav")
+        return MediaFiles(self.audio_dir, None).write(name, wav, "the spoken reply")
 
 
 def show_disclaimer(text: str) -> None:

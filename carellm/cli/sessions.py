@@ -74,13 +74,16 @@ def delete(
     session_id: str = typer.Argument(..., help="Session id."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
-    """Delete a session, its feedback and its media files for good."""
+    """Delete a session, its feedback, its attachments' copies and its spoken replies for good."""
     store = _store()
     store.require(session_id)
     if not yes and not _confirm(f"Delete session {session_id} and its files for good?"):
         raise InputError(f"Session {session_id} was not deleted.", "Add --yes to delete it without asking.")
     files = store.delete(session_id)
-    console.print(f"Deleted session {session_id} ({files} media files removed).")
+    noun = "file" if files == 1 else "files"
+    console.print(
+        f"Deleted session {session_id} ({files} {noun} removed: copies of attachments and spoken replies)."
+    )
 
 
 @app.command("purge")

@@ -51,7 +51,9 @@ def open_store(settings: Settings, store_settings: StoreSettings | None = None) 
         err = db_error(f"open the session database {make_url(url).render_as_string(hide_password=True)}", exc)
         raise err from None
     try:
-        store = Store(engine, MediaFiles(settings.data_dir / "media", cipher), cipher)
+        # Spoken replies stay playable WAVs (not sealed) under <data_dir>/audio, kept with their session.
+        media = MediaFiles(settings.data_dir / "media", cipher)
+        store = Store(engine, media, cipher, outputs=MediaFiles(settings.data_dir / "audio", None))
         if store_settings.retention_days is not None:
             store.purge(store_settings.retention_days * DAY_S)
     except Exception:

@@ -1,4 +1,5 @@
-"""Copies of the media a user attached, under the data dir with random names (never the user's file name).
+"""Files kept under the data dir: copies of the media a user attached (random names, never the
+user's file name) and files a session made (named by `session_file_name`).
 
 A copy is written and fsynced before the turn's row commits, so a committed turn never points
 at a missing file; deletion is verified, because "delete" must mean the bytes are gone.
@@ -33,6 +34,11 @@ class MediaFiles:
         stored = secrets.token_hex(16) + suffix
         if self.cipher:
             data = self.cipher.seal_bytes(data, f"media:{stored}")
+        self.write(stored, data, "an attachment")
+        return stored
+
+    def write(self, stored: str, data: bytes, what: str = "a file") -> Path:
+        """Write `data` as the new file `stored` under the root, fsynced; never over another file."""
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(self.path(stored), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -41,13 +47,15 @@ class MediaFiles:
                 fh.flush()
                 os.fsync(fh.fileno())
             _fsync_dir(self.root)
+        except FileExistsError:
+            raise StoreError(f"Could not store {what}: {self.path(stored)} exists.", "Try again.") from None
         except OSError as exc:
             self.remove([stored], verify=False)
             raise StoreError(
-                f"Could not store an attachment: {exc.strerror}.",
+                f"Could not store {what}: {exc.strerror}.",
                 f"Check free space and permissions of {self.root}.",
             ) from None
-        return stored
+        return self.path(stored)
 
     def read(self, stored: str, sealed: bool) -> bytes:
         data = self.path(stored).read_bytes()
@@ -80,6 +88,13 @@ class MediaFiles:
         if removed and self.root.is_dir():
             _fsync_dir(self.root)
         return removed
+
+
+def session_file_name(session_id: str, turn_index: int, suffix: str) -> str:
+    """A file name for something a session made: its whole id (ids that share a prefix never
+    collide), the turn (counted from 1) and a random part (a session resumed in two places, or a
+    turn spoken twice, never overwrites a file)."""
+    return f"{session_id}-{turn_index + 1:03d}-{secrets.token_hex(4)}{suffix}"
 
 
 def kind_of(name: str, earlier: list[MediaKind]) -> MediaKind:

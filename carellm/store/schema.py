@@ -114,6 +114,19 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+# ---- version 5: files a session made itself (the chat REPL's spoken replies), deleted with it.
+# No foreign key: a file may be kept before its turn's row (a store that missed the turn).
+files = Table(
+    "files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", String(64), nullable=False, index=True),
+    Column("turn_index", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),  # "reply_audio"
+    Column("stored", String(120), nullable=False),  # file name under <data_dir>/audio
+    Column("at", Float, nullable=False),
+)
+
 Step = Callable[[Connection], None]
 
 
@@ -167,5 +180,6 @@ MIGRATIONS: dict[int, Step] = {
     2: _create(_without(risk_events, "session_id"), feedback, meta),
     3: _add_column(risk_events, "session_id"),
     4: _steps(*(_add_column(turns, name) for name in SPEECH_COLUMNS)),
+    5: _create(files),
 }
 LATEST = max(MIGRATIONS)

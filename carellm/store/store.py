@@ -13,6 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, func, select, update
@@ -25,7 +26,7 @@ from carellm.safety.events import RiskEvent
 from carellm.store import schema as t
 from carellm.store.crypto import KEY_HINT, Cipher
 from carellm.store.errors import EncryptionKeyError, StoreError
-from carellm.store.media_files import MediaFiles, kind_of
+from carellm.store.media_files import MediaFiles, kind_of, session_file_name
 from carellm.store.records import Feedback, SessionInfo, StoredMedia, StoredTurn
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,12 @@ KEY_CHECK = "carellm-key-check"
 
 
 class Store:
-    def __init__(self, engine: Engine, files: MediaFiles, cipher: Cipher | None) -> None:
+    def __init__(
+        self, engine: Engine, files: MediaFiles, cipher: Cipher | None, outputs: MediaFiles | None = None
+    ) -> None:
+        """files: copies of attached media; outputs: files sessions make (default: audio/ beside files)."""
         self.engine, self.files, self.cipher = engine, files, cipher
+        self.outputs = outputs or MediaFiles(files.root.parent / "audio", None)
         self._check_key()
 
     # ------------------------------------------------------------------ writing
@@ -107,6 +112,35 @@ class Store:
                 }
             )
         return row, media_rows
+
+    def keep_file(self, session_id: str, turn_index: int, kind: str, data: bytes, suffix: str) -> Path:
+        """Write a file the session made (the REPL's spoken reply) and record it with the session,
+        so `delete` removes it too. Returns its path; the name never collides with another's."""
+        check_session_id(session_id)
+        stored = session_file_name(session_id, turn_index, suffix)
+        path = self.outputs.write(stored, data, "the spoken reply" if kind == "reply_audio" else "a file")
+        row = {"session_id": session_id, "turn_index": turn_index, "kind": kind, "stored": stored,
+               "at": time.time()}  # fmt: skip
+        try:
+            self._write("record a session file", lambda conn: conn.execute(t.files.insert().values(**row)))
+        except StoreError:
+            self.outputs.remove([stored], verify=False)  # an unrecorded file would outlive its session
+            raise
+        return path
+
+    def kept_files(self, session_id: str) -> list[Path]:
+        """The files the session made (`keep_file`), oldest first."""
+        stored = self._read(
+            "list the session's files",
+            lambda conn: (
+                conn.execute(
+                    select(t.files.c.stored).where(t.files.c.session_id == session_id).order_by(t.files.c.id)
+                )
+                .scalars()
+                .all()
+            ),
+        )
+        return [self.outputs.path(name) for name in stored]
 
     def record_risk_event(self, event: RiskEvent) -> None:
         """Text only if the user asked to keep it; the session id lets `delete` remove the event too."""
@@ -279,12 +313,10 @@ class Store:
 
     # ------------------------------------------------------------------ deleting
     def delete(self, session_id: str) -> int:
-        """Delete a session with its turns, feedback, risk events and media files (verified gone).
+        """Delete a session with its turns, feedback, risk events, media copies and the files it
+        made (all verified gone). Returns the number of files removed."""
 
-        Returns the number of media files removed.
-        """
-
-        def remove(conn: Connection) -> list[str]:
+        def remove(conn: Connection) -> tuple[list[str], list[str]]:
             if conn.execute(select(t.sessions.c.id).where(t.sessions.c.id == session_id)).first() is None:
                 raise InputError(f"No stored session {session_id}.", "See `carellm sessions list`.")
             stored = (
@@ -296,14 +328,17 @@ class Store:
                 .scalars()
                 .all()
             )
+            made = conn.execute(select(t.files.c.stored).where(t.files.c.session_id == session_id))
+            outputs = list(made.scalars().all())
             conn.execute(delete(t.sessions).where(t.sessions.c.id == session_id))  # cascades
             conn.execute(delete(t.risk_events).where(t.risk_events.c.session_id == session_id))
-            return list(stored)
+            conn.execute(delete(t.files).where(t.files.c.session_id == session_id))
+            return list(stored), outputs
 
-        stored = self._write("delete the session", remove)
-        removed = self.files.remove(stored)
+        stored, outputs = self._write("delete the session", remove)
+        removed = self.files.remove(stored) + self.outputs.remove(outputs)
         self._flush_deleted()
-        log.info("deleted session %s (%d media files)", session_id, removed)
+        log.info("deleted session %s (%d files)", session_id, removed)
         return removed
 
     def purge(self, older_than_s: float) -> list[str]:

@@ -69,7 +69,7 @@ def test_export_md_and_html_are_readable(cli_store, env, tmp_path):
 def test_delete_removes_the_session_and_its_media_files(cli_store, env):
     copies = [m.path for m in cli_store.turns("alpha")[0].media]
     out = carellm("sessions", "delete", "alpha", "--yes", env=env)
-    assert out.returncode == 0 and "1 media files removed" in out.stdout
+    assert out.returncode == 0 and "(1 file removed" in out.stdout
     assert not any(p.exists() for p in copies)
     assert [s.id for s in cli_store.sessions()] == ["ancient"]
 

@@ -73,10 +73,24 @@ def test_a_version_3_database_gets_the_speech_columns_on_its_turns(db_url, open_
     engine.dispose()
     store = open_db()
     with store.engine.connect() as conn:
-        assert current_version(conn) == schema.LATEST == 4
+        assert current_version(conn) == schema.LATEST
         assert {"speech_transcript", "speech_read"} <= {c["name"] for c in inspect(conn).get_columns("turns")}
     (old,) = store.turns("v3")
     assert old.user_text == "typed in v3" and old.speech_transcript is None and old.speech_read is None
+
+
+def test_a_version_4_database_gets_the_table_of_files_sessions_make(db_url, open_db):
+    engine = make_engine(db_url)
+    assert migrate(engine, target=4) == 4
+    with engine.connect() as conn:
+        assert "files" not in inspect(conn).get_table_names()
+    engine.dispose()
+    store = open_db()
+    with store.engine.connect() as conn:
+        assert current_version(conn) == schema.LATEST == 5
+        assert "ix_files_session_id" in {i["name"] for i in inspect(conn).get_indexes("files")}
+    path = store.keep_file("v4", 0, "reply_audio", b"RIFF", ".wav")
+    assert store.kept_files("v4") == [path] and path.read_bytes() == b"RIFF"
 
 
 def test_migrating_twice_changes_nothing(db_url):
