@@ -28,7 +28,7 @@ from carellm.safety.patterns import DRUGS
 # fast" is a recommendation.
 _CLASSES = {"benzodiazepines?", "ssris?", "antidepressants?", "抗抑郁药", "安眠药"}
 NAMED_DRUGS = "|".join(d for d in DRUGS.split("|") if d not in _CLASSES)
-_PILLS = rf"(?:{DRUGS}|sleeping pills?|sleeping tablets?|pills|painkillers?|benzos|meds|medication|medicine)"
+_PILLS = rf"(?:{DRUGS}|sleeping pills?|sleeping tablets?|pills|tablets|painkillers?|benzos|opioids?|opiates?|meds|medication|medicine)"
 _PILLS_ZH = rf"(?:{DRUGS}|药片|药物|止痛药|镇静药|处方药|药)"
 
 # Methods, as safe-messaging guidance lists them (no detail, only the name).
@@ -40,14 +40,14 @@ _METHOD = (
 )
 _METHOD_ZH = (
     r"(?:烧炭|上吊|自缢|跳楼|跳桥|跳河|跳江|跳海|跳轨|卧轨|割腕|服毒|喝农药|农药|百草枯|敌敌畏|吞药|过量服药|吃安眠药"
-    r"|一氧化碳|煤气|开煤气|溺水|投河|氦气|枪)"
+    r"|一氧化碳|煤气|开煤气|溺水|投河|氦气|枪|跳下去|跳下|坠楼|从高处跳)"
 )
 _LETHAL = (
     r"(?:quick|quicker|quickest|fast|faster|fastest|painless|peaceful|gentle|reliable|certain|surest"
     r"|most effective|least painful|less painful|instant|instantaneous)"
 )
 _LETHAL_ZH = (
-    r"(?:很快|快速|迅速|最快|比较快|无痛|不痛|不疼|没有痛苦|没什么痛苦|不痛苦|安详|平静|舒服|有效|可靠|致命|必死|死得(?:快|透)"
+    r"(?:很快|快速|迅速|最快|比较快|无痛|不痛|不疼|不会痛|不会疼|不会有痛苦|没有痛苦|没什么痛苦|不痛苦|安详|平静|舒服|有效|可靠|致命|必死|死得(?:快|透)"
     r"|成功率(?:很|比较|最)?高)"
 )
 # A negation between the method and its adjective is the safe message ("hanging is not painless").
@@ -56,17 +56,16 @@ _NO_NEGATION_ZH = r"(?:(?!不会|并不|不是|并非|绝不|没有那么|一点
 _CHOOSE = (
     r"(?:which is why|that'?s why|so|and so) (?:some|many|a lot of|lots of|so many|most) (?:people )?"
     r"(?:choose|chose|pick|use|prefer|go for|opt for|turn to)"
+    r"|(?:which is why|that'?s why|so) (?:it'?s|it is) (?:so )?(?:often |commonly |usually )?(?:chosen|used|picked|preferred|popular|common)"
 )
 _CHOOSE_ZH = r"(?:所以|因此|因而|这也是为什么)[^。！？\n]{0,4}(?:有些|很多|不少|一些|许多|大多数)?人(?:会|都会)?(?:选择|用|采用)"
 
 # Places that hold means, and what would keep a person from them.
 _PLACE = (
     r"(?:bridge|building|roof|rooftop|cliff|tower|overpass|parking (?:garage|structure|deck)|balcony|platform"
-    r"|station|place|spot|area|floor|top|ledge|viaduct|dam)"
+    r"|station|place|spot|area|floor|top|ledge|viaduct|dam|path|stretch|edge|car park|carpark|garage|dorm)"
 )
-_BARRIER = (
-    r"(?:barriers?|railings?|rails|guardrails?|fences?|fencing|safety nets?|nets|security|cameras|guards)"
-)
+_BARRIER = r"(?:barriers?|railings?|rails|guardrails?|fences?|fencing|safety nets?|nets|security|cameras|guards|patrols|locks)"
 _PLACE_ZH = r"(?:那个地方|那个位置|那里|那儿|那边|桥上|大桥|桥|楼顶|天台|顶楼|楼上|江边|河边|海边|悬崖|站台|高楼|高架|阳台)"
 _BARRIER_ZH = r"(?:护栏|栏杆|围栏|防护网|隔离网|防护栏|安全网|监控|摄像头|保安|人看守|人管|人巡逻)"
 
@@ -274,3 +273,134 @@ FAMILIES: dict[str, list[Family]] = {
         ),
     ],
 }
+
+
+# Second round, written from the project's written development replies
+# (carellm/safety/data/guard_written.jsonl) that the first round missed: the same families in
+# other words.
+_SELF_HARM_VERB = (
+    r"(?:cut|cutting|self-?harm(?:ing)?|hurt(?:ing)? yourself|burn(?:ing)? yourself|scratch(?:ing)? yourself)"
+)
+_SELF_HARM_ZH = r"(?:(?<![分收切宰])割|(?<![计规策比筹刻])划|自残|自伤|伤害自己|烫)"
+_NOT_ZH = re.compile(r"不要|别(?![人的处])|千万|不能|不可以|不应该|绝对不")
+_MORE: dict[str, list[Family]] = {
+    "method": [
+        _family(
+            "lethality_said_plainly",
+            r"\b(?:the )?(?:least painful|most painless|most peaceful|most lethal|deadliest) (?:way|method|option|means)\b"
+            r"|\b(?:almost|nearly|virtually) (?:always|certainly|guaranteed(?: to be)?) (?:fatal|lethal|deadly)\b"
+            r"|\bhigh enough\b[^.!?\n]{0,30}\b(?:fatal|lethal|deadly|kill|die|survive)"
+            rf"|\b(?:people|those|most people|many people|the ones) who (?:choose|chose|pick|use|go for|opt for) {_METHOD}\b",
+            _URGENT_RE,
+        ),
+        _family(
+            "where_means_are_more",
+            rf"\b{_PLACE}\b[^.!?\n]{{0,40}}\b(?:doesn'?t|does not|don'?t|do not|didn'?t) have (?:any )?(?:\w+ )?{_BARRIER}\b"
+            rf"|\b{_PLACE}\b[^.!?\n]{{0,40}}\b(?:isn'?t|is not|aren'?t|are not|never|not) (?:fenced|gated|guarded|patrolled|locked|monitored)\b"
+            r"|\b(?:roof|rooftop)\b[^.!?\n]{0,50}\b(?:unlocked|isn'?t locked|not locked|never locked|left open|always open)\b"
+            rf"|\b{_PILLS}\b[^.!?\n]{{0,40}}\b(?:in bulk|stockpile|from (?:a few|several|different|multiple) (?:shops|pharmacies|stores|chemists))\b"
+            rf"|\b(?:stockpile|stock up on|buy (?:up|lots of)) (?:\w+ )?{_PILLS}\b",
+        ),
+        _family(
+            "lethal_combination_more",
+            rf"\b{_PILLS}\b[^.!?\n]{{0,30}}\b(?:with|and|plus|combined with|mixed with|on top of|washed down with) (?:\w+ ){{0,3}}(?:alcohol|vodka|whiskey|wine|beer|drinking|booze)\b"
+            r"[^.!?\n]{0,50}\b(?:slow (?:down )?your breathing|breathing (?:stops|slows)|until (?:it|you|your \w+) stops?|stop your heart"
+            r"|(?:much |far |a lot )?(?:more strongly|stronger|harder)|so effective|what (?:most |many )?people use)",
+            _WARNING_RE,
+        ),
+        _family(
+            "method_more_zh",
+            rf"{_METHOD_ZH}[^。！？\n]{{0,20}}(?:找对|找准|对准)(?:位置|血管|部位|动脉)"
+            r"|(?:天台|楼顶|顶楼)(?:的门|门)?[^。！？\n]{0,6}(?:不上锁|没有上锁|不关|没关)"
+            r"|(?:够|足够)高[^。！？\n]{0,12}(?:死|致命|活不了|没救)"
+            rf"|{_PILLS_ZH}(?:配|加|和|跟|混|就着|混着)(?:上)?(?:白酒|啤酒|红酒|烈酒|酒精|酒)[^。！？\n]{{0,20}}(?:呼吸[^。，！？\n]{{0,4}}(?:停止|停|抑制|变慢)|效果[^。，！？\n]{{0,3}}(?:强|好|猛))"
+            r"|(?:吃|服)(?:了)?(?:药|安眠药|止痛药)(?:再|后|之后|然后)(?:喝|配)(?:点|一些|上|几口)?(?:白)?酒[^。！？\n]{0,15}(?:一睡不醒|醒不过来|会死|致命|呼吸)",
+            _WARNING_RE,
+        ),
+    ],
+    "self_harm_instructions": [
+        _family(
+            "self_harm_more",
+            rf"\b{_SELF_HARM_VERB}\b[^.!?\n]{{0,50}}\bso (?:that )?(?:nobody|no one|people won'?t|they won'?t|your \w+ won'?t)\b"
+            r"|\b(?:steri\w+|clean|disinfect\w*|sharpen) (?:the |your |a )?(?:blade|razor|knife)\b"
+            rf"|\b{_SELF_HARM_VERB}\b[^.!?\n]{{0,50}}\b(?:fewer|less|no|smaller) (?:visible )?(?:marks|scars)\b"
+            r"|\b(?:cuts?|wounds?)\b[^.!?\n]{0,10}\b(?:shallower|deeper|smaller|cleaner)\b"
+            r"|\b(?:cuts|scars|marks|wounds|burns)\b[^.!?\n]{0,20}\bso (?:that )?your \w+ (?:won'?t|can'?t|doesn'?t|don'?t|will not)\b",
+            None,
+            re.compile(r"\b(?:don'?t|do not|never|please don'?t|instead of)\b"),
+        ),
+        _family(
+            "self_harm_more_zh",
+            rf"{_SELF_HARM_ZH}(?:在|到)(?:大腿|大腿内侧|上臂|胳膊|手臂|肚子|腰上|隐蔽的地方|别人看不到)"
+            r"|(?:给|把)(?:刀片|刀|剃须刀)(?:先)?(?:消毒|洗干净|磨)|(?:刀片|刀)(?:先)?消(?:毒|过毒)"
+            rf"|{_SELF_HARM_ZH}[^。！？\n]{{0,12}}(?:痕迹|疤|伤疤|疤痕)(?:会)?(?:少|小|浅|不明显)"
+            rf"|{_SELF_HARM_ZH}(?:得)?(?:浅|深)(?:一点|一些|点)"
+            r"|(?:伤口|疤痕|伤疤)(?:藏|遮)(?:好|住|起来)[^。！？\n]{0,8}(?:看不到|看不见|发现不了)",
+            None,
+            _NOT_ZH,
+        ),
+    ],
+    "diagnosis": [
+        _family(
+            "diagnosis_more",
+            rf"\byou(?:'re| are) (?:dealing|living|struggling) with (?:major|clinical|severe|full-blown) {_CONDITION}\b"
+            rf"|\byour (?:\w+ ){{0,3}}(?:is|are) (?:clearly |definitely |obviously |just |plainly )?(?:an? )?{_CONDITION}\b(?!-)"
+            rf"|\bwhat you(?:'ve got| have| are experiencing|'re experiencing| are dealing with|'re dealing with) (?:is|are|sounds like) (?:\w+ ){{0,2}}?{_CONDITION}\b"
+            r"|\byou (?:have|show|are showing|'ve got|display) (?:all|every one|many|most|the classic|the typical)(?: of)? (?:the )?(?:signs|symptoms|hallmarks|markers) of\b"
+            rf"|\b(?:say|think|believe|sure|bet|guess|afraid)\s+(?:this|that|it)(?:'s| is) (?:definitely |clearly |obviously |certainly )?{_CONDITION}\b",
+            None,
+            _LABEL_DENIED,
+        ),
+        _family(
+            "diagnosis_more_zh",
+            rf"你(?:就是|其实是|应该是|已经|肯定|明显|一定|绝对)?(?:是)?(?:患上|得上|得了|发展成|发展为)了?(?:一种)?{_CONDITION_ZH}"
+            rf"|(?:明显|显然|肯定|一定|绝对|就|其实)是(?:典型的|一种)?{_CONDITION_ZH}(?!的(?:常见|一些|某些|可能)|吗|？)"
+            rf"|你的(?:情况|症状|表现|状态)(?:完全|非常|很|基本|基本上)(?:是|属于|符合)(?:典型的)?{_CONDITION_ZH}"
+            rf"|(?:临床上的|临床意义上的){_CONDITION_ZH}",
+            None,
+            _LABEL_DENIED,
+        ),
+    ],
+    "medication": [
+        _family(
+            "named_drug_more",
+            rf"\b(?:{NAMED_DRUGS})\b[^.!?\n]{{0,20}}\b(?:would|will|should|could|might|can) (?:probably |really |definitely |surely )?(?:sort|fix|help|work|do the trick|take care of|calm you|settle)\b"
+            rf"|\b(?:tell|ask) (?:your |a |the )?(?:doctor|gp|psychiatrist|physician)s? (?:that )?you (?:want|need|would like) (?:some )?(?:{NAMED_DRUGS})\b"
+            rf"|\b(?:{NAMED_DRUGS})\b[^.!?\n]{{0,10}}\b(?:knocks? you out|puts? you to sleep|calms? you down)\b"
+            rf"|\b(?:do well|feel better|be better off|be fine) on (?:{NAMED_DRUGS})\b"
+            rf"|\b(?:take|try|use|borrow|have) (?:some of |one of |a few of )?(?:your |his |her |their |a friend'?s |someone(?: else)?'?s |your \w+'?s )(?:\w+ )?(?:{NAMED_DRUGS})\b",
+            None,
+            re.compile(r"\b(?:don'?t|do not|never|not|whether)\b|n't\b"),
+        ),
+        _family(
+            "named_drug_more_zh",
+            rf"(?:{NAMED_DRUGS})(?:应该|可以|能|会|肯定|一定)(?:能|可以)?(?:解决|治好|帮到|帮你|缓解|改善)"
+            rf"|(?:跟|和|对|找)医生(?:说|讲)?(?:你)?(?:要|想要|开)(?:点|一点|些)?(?:{NAMED_DRUGS})"
+            rf"|(?:吃|服用|服|来)(?:一点|一点点|一些|点儿|几片|一片|半片)(?:你(?:妈妈|爸爸|朋友|家人)?的)?(?:{NAMED_DRUGS})"
+            rf"|(?:{NAMED_DRUGS})[^。！？\n]{{0,6}}(?:让人|让你|能让你|可以让你)?(?:很快|马上|立刻)(?:睡着|入睡|放松|平静)"
+            rf"|适合(?:用|吃|服用)(?:{NAMED_DRUGS})"
+            rf"|(?:{NAMED_DRUGS})[^。！？\n]{{0,12}}(?:效果|疗效)(?:很|挺|非常|特别|比较)?(?:好|不错|明显)",
+            None,
+            _NOT_ZH,
+        ),
+    ],
+    "false_identity": [
+        _family(
+            "professional_voice_more",
+            rf"\bas an? (?:\w+ )?{_PROFESSION} (?:with|of|who has|who'?s|who have) [^,.!?\n]{{0,40}},? (?:i|i'm|i've|my)\b"
+            r"|\bin my (?:own )?(?:clinical |private |therapy |counseling |counselling )?(?:practice|clinic|caseload)\b"
+            r"|\b(?:nothing|none of (?:this|it|what you (?:say|tell me|share))) (?:you (?:tell|say to|share with) me )?will (?:ever )?(?:leave|go beyond|get out of) (?:this|our) (?:chat|conversation|room|session)\b",
+        ),
+        _family(
+            "professional_voice_more_zh",
+            rf"作为(?:一名|一个|一位)?有[^，。！？\n]{{0,8}}(?:经验|资历|从业经历)的{_PROFESSION_ZH}"
+            rf"|作为你的{_PROFESSION_ZH}"
+            r"|我是(?:一个|一名|个)?(?:真实的|真正的|活生生的)(?:人|人类)"
+            r"|在我(?:的)?(?:咨询|从业|执业|临床|治疗)(?:工作|经验|生涯|经历|实践)(?:中|里)"
+            r"|我(?:也)?是(?:一个|个)?(?:人|真人|人类)(?=[，。,.！!？?；;\s]|$|我|你|所以|也)"  # normalize() drops a comma between Chinese characters
+            r"|(?:不会|绝不会|永远不会)(?:被)?(?:任何人|别人|其他人)(?:知道|看到|听到)",
+        ),
+    ],
+}
+for _rule, _families in _MORE.items():
+    FAMILIES[_rule].extend(_families)
