@@ -150,6 +150,35 @@ def train_cmd(
     console.print(f"Saved the model; report in {report}.", markup=False)
 
 
+@app.command("train-guard")
+def train_guard_cmd(
+    data: Path = typer.Option(
+        ..., "--data", help="The folder holding the guard_* source folders (each with its SOURCE.json)."
+    ),
+    report: Path = typer.Option(
+        Path("guard_model_report.json"), "--report", help="Where the JSON report goes."
+    ),
+) -> None:
+    """Train, threshold and save the reply guard's learned model (carellm/safety/data/guard_model.*)."""
+    try:
+        import scipy  # noqa: F401
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise InputError(
+            "Training needs scikit-learn and scipy.", "pip install 'carellm[emotion]' (they come with it)."
+        ) from exc
+    from carellm.safety.guard_corpus import SOURCES
+    from carellm.safety.guard_training import train
+
+    for name in SOURCES:
+        if not (data / name / "SOURCE.json").is_file():
+            raise InputError(
+                f"No {name}/SOURCE.json in {data}.", "Point --data at the folder of guard_* sources."
+            )
+    train(data, report, log=lambda line: console.print(line, markup=False))
+    console.print(f"Saved the guard model; report in {report}.", markup=False)
+
+
 @app.command("guard")
 def guard_cmd(
     text: str | None = typer.Argument(None, help="A model reply, or - to read standard input."),
@@ -166,10 +195,12 @@ def guard_cmd(
     chosen = _lang(lang)
     if file is not None:
         _no_text_beside(text, "REPLY")
-        _each_row(file, lambda record: _verdict(guard_reply(record["text"])), as_json)
+        _each_row(
+            file, lambda record: _verdict(guard_reply(record["text"], record.get("lang") or chosen)), as_json
+        )
         return
     text = _given_text(text, "reply", 'carellm safety guard "a model reply"', "the reply to check")
-    verdict = guard_reply(text)
+    verdict = guard_reply(text, chosen)
     row, _ = _verdict(verdict)
     if as_json:
         print(json.dumps(row, ensure_ascii=False))

@@ -75,7 +75,7 @@ def evaluate_guard(path: Path | str) -> EvalReport:
     rate = false blocks), per language and per `category` (the rule a blocked reply should break)."""
 
     def judge(record: dict) -> tuple[bool, str, str | None, dict]:
-        verdict = guard_reply(record["text"])
+        verdict = guard_reply(record["text"], record.get("lang"))
         found = {"level": "allowed" if verdict.ok else "blocked", "violations": verdict.violations}
         return (
             not verdict.ok,

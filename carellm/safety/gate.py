@@ -57,7 +57,7 @@ class SafetyLayer:
     ) -> GateDecision:
         if final and not reply.strip():  # nothing readable came back: never answer with silence
             return GateDecision(replace_with=empty_reply(lang), reason="reply-empty")
-        verdict = guard_reply(reply)
+        verdict = guard_reply(reply, lang)
         if verdict.ok:
             return GateDecision()
         if final:  # sentences checked as they come are checked again, and recorded, with the whole reply

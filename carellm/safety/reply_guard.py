@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from carellm.language import detect_lang
 from carellm.safety.guard_families import FAMILIES, Family
 from carellm.safety.normalize import normalize
 from carellm.safety.patterns import DRUGS
@@ -138,6 +139,7 @@ RULES: dict[str, list[re.Pattern]] = {
         ),
     ],
 }
+LEARNED = "learned_model"  # the violation the learned model reports (it has no category of its own)
 # A denial is fine: "I'm not a doctor", "I am not a human".
 _DENIAL = re.compile(
     r"\b(?:not|n't|never)\s+(?:a |an )?(?:real )?(?:human|person|doctor|therapist)|不是(?:真人|医生|人类|心理医生)"
@@ -159,8 +161,29 @@ class ReplyVerdict:
     evidence: list[str]
 
 
-def guard_reply(reply: str) -> ReplyVerdict:
-    """Whether a model reply may be shown (and spoken) as it is.
+def guard_reply(reply: str, lang: str | None = None, learned: bool = True) -> ReplyVerdict:
+    """Whether a model reply may be shown (and spoken) as it is: the patterns, then (`learned`)
+    the learned model, which can only add a block ("learned_model", evidence its probability).
+
+    `lang` (zh/en) picks the model's calibration; detected from the reply when None.
+    """
+    verdict = pattern_verdict(reply)
+    if not learned or not verdict.ok or not reply.strip():
+        return verdict
+    from carellm.safety.guard_model import block_probability, blocks, load_guard_model
+
+    model = load_guard_model()
+    if model is None:
+        return verdict
+    lang = lang if lang in ("zh", "en") else detect_lang(reply)
+    probability = block_probability(model, reply, lang)
+    if blocks(model, probability, lang):
+        return ReplyVerdict(False, [LEARNED], [f"p={probability:.2f}"])
+    return verdict
+
+
+def pattern_verdict(reply: str) -> ReplyVerdict:
+    """The patterns alone: the high-precision layer, and what the learned model's data is filtered with.
 
     Every rule reads the reply twice: with leetspeak undone ("k1ll") and with every digit as
     written ("zoloft50", "5htp"); a rule is broken if either reading breaks it.
