@@ -80,14 +80,15 @@ def wire_events(
 
 
 def launch(app: gr.Blocks, web: WebSettings, **kwargs: Any) -> Any:
-    """Start the page with the project's CSS and the configured address and login."""
-    from carellm.web.views import CSS
+    """Start the page with the project's theme and CSS and the configured address and login."""
+    from carellm.web.style import CSS, theme
 
     options: dict[str, Any] = {
         "server_name": web.host,
         "server_port": web.port,
         "auth": web.credentials(),
         "css": CSS,
+        "theme": theme(),
         "footer_links": [],
         "show_error": False,
         "quiet": True,
