@@ -104,12 +104,19 @@ class Family:
     pattern: re.Pattern
     unless: re.Pattern | None = None
     negated_by: re.Pattern | None = None  # searched in the sentence before the match only
+    needs: re.Pattern | None = None  # a cheap test the reply must pass first (one search a reply)
 
 
 def _family(
     name: str, pattern: str, unless: re.Pattern | None = None, negated_by: re.Pattern | None = None
 ) -> Family:
-    return Family(name, re.compile(pattern), unless, negated_by)
+    needs = _NAMES_A_DRUG if name.startswith("named_drug") else None
+    return Family(name, re.compile(pattern), unless, negated_by, needs)
+
+
+# The named-drug families scan a long alternation of medicine names at every position; most
+# replies name none, so one search for any name first saves ~1 ms a reply (5 families, 2 readings).
+_NAMES_A_DRUG = re.compile(rf"(?:{NAMED_DRUGS}|安眠药)")
 
 
 # "I don't think you have developed an anxiety disorder", "我并不觉得你已经患上了抑郁症": the

@@ -191,13 +191,20 @@ def pattern_verdict(reply: str) -> ReplyVerdict:
     readings = list(dict.fromkeys((normalize(reply), normalize(reply, leet=False))))
     violations: list[str] = []
     evidence: list[str] = []
+    tested: dict[tuple[re.Pattern, str], bool] = {}
     for rule, patterns in RULES.items():
         match = next(
             (m for pattern in patterns for norm in readings for m in _breaches(rule, pattern, norm)), None
         )
         if match is None:
             match = next(
-                (m for family in FAMILIES.get(rule, []) for norm in readings for m in _family_breaches(rule, family, norm)),
+                (
+                    m
+                    for family in FAMILIES.get(rule, [])
+                    for norm in readings
+                    if family.needs is None or _passes(family.needs, norm, tested)
+                    for m in _family_breaches(rule, family, norm)
+                ),
                 None,
             )
         if match is not None:
@@ -216,6 +223,14 @@ def _breaches(rule: str, pattern: re.Pattern, norm: str) -> Iterator[re.Match]:
         yield match
 
 
+def _passes(needs: re.Pattern, norm: str, tested: dict[tuple[re.Pattern, str], bool]) -> bool:
+    """`needs` searched once per reading of a reply, however many families share it."""
+    key = (needs, norm)
+    if key not in tested:
+        tested[key] = needs.search(norm) is not None
+    return tested[key]
+
+
 def _family_breaches(rule: str, family: Family, norm: str) -> Iterator[re.Match]:
     """Matches of a family that no denial, no `unless` (searched in the sentence around the match:
     "..., so please don't") and no `negated_by` (in the sentence before it: "I don't think you
@@ -225,7 +240,9 @@ def _family_breaches(rule: str, family: Family, norm: str) -> Iterator[re.Match]
             continue
         if family.unless is not None and family.unless.search(_sentence_around(norm, match)):
             continue
-        if family.negated_by is not None and family.negated_by.search(_SENTENCE_END.split(norm[: match.start()])[-1]):
+        if family.negated_by is not None and family.negated_by.search(
+            _SENTENCE_END.split(norm[: match.start()])[-1]
+        ):
             continue
         yield match
 
