@@ -8,29 +8,45 @@ cannot hear) and keeps the replies real.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 
 from carellm.backends.base import Chunk
 
 
 class ScriptedText:
+    """Fixed text, spoken by the real tiny model.
+
+    `paced`: each piece after the first is written only once speech has made its first audio
+    (at most 10 s later), as a model on a GPU that writes slower than the talker speaks. Scripted
+    text is otherwise instant, and the session never holds text back for speech, so without it
+    all the text would always come before any audio.
+    """
+
     name = "scripted"
     speaks_separately = True
     concurrency = 1
 
-    def __init__(self, speech_backend, pieces: Sequence[str]) -> None:
+    def __init__(self, speech_backend, pieces: Sequence[str], paced: bool = False) -> None:
         self.inner = speech_backend
         self.pieces = list(pieces)
+        self.paced = paced
+        self.voiced = threading.Event()  # speech has made audio
         self.log: list[tuple[str, str]] = []  # ("text", piece) / ("speak", text), in order
 
     def stream(self, messages, options) -> Iterator[Chunk]:
-        for piece in self.pieces:
+        self.voiced.clear()
+        for n, piece in enumerate(self.pieces):
+            if self.paced and n:
+                self.voiced.wait(timeout=10)
             self.log.append(("text", piece))
             yield Chunk("text", text=piece)
 
-    def speak_stream(self, messages, reply: str, voice: str):
+    def speak_stream(self, messages, reply: str, voice: str, max_seconds=None):
         self.log.append(("speak", reply))
-        yield from self.inner.speak_stream(messages, reply, voice)
+        for piece in self.inner.speak_stream(messages, reply, voice, max_seconds):
+            self.voiced.set()
+            yield piece
 
     def count_tokens(self, messages) -> int:
         return self.inner.count_tokens(messages)
@@ -70,8 +86,8 @@ class ScriptedHearing:
         self.streams += 1
         yield from self.inner.stream(messages, options)
 
-    def speak_stream(self, messages, reply: str, voice: str):
-        yield from self.inner.speak_stream(messages, reply, voice)
+    def speak_stream(self, messages, reply: str, voice: str, max_seconds=None):
+        yield from self.inner.speak_stream(messages, reply, voice, max_seconds)
 
     def count_tokens(self, messages) -> int:
         return self.inner.count_tokens(messages)

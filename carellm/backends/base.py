@@ -62,9 +62,13 @@ class Backend(Protocol):
         """Yield `text` chunks (and `audio` chunks if the engine cannot speak separately)."""
         ...
 
-    def speak_stream(self, messages: Sequence[Message], reply: str, voice: str) -> Iterator[np.ndarray]:
+    def speak_stream(
+        self, messages: Sequence[Message], reply: str, voice: str, max_seconds: float | None = None
+    ) -> Iterator[np.ndarray]:
         """`reply` spoken as the assistant's answer to `messages`: 24 kHz waveform pieces, in
-        order, each as soon as it is made (nothing for an engine that cannot speak a given text)."""
+        order, each as soon as it is made (nothing for an engine that cannot speak a given text).
+        At most `max_seconds` of it (None: the engine's own cap); the session passes what is left
+        of the reply's budget, so the cap bounds a whole reply however many pieces it is said in."""
         ...
 
     def count_tokens(self, messages: Sequence[Message]) -> int:

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 AUDIO_TOKENS_PER_SECOND = 25
 TALKER_CODES_PER_TOKEN = 25
 TALKER_CODES_PER_SECOND = 50  # token2wav turns 150 codes into 3.0 s of 24 kHz audio
+SMALL_MODEL_PARAMETERS = 100_000_000  # below this (test checkpoints) CPU ops run on one thread
 MEDIA_KWARGS = ("image_grid_thw", "video_grid_thw", "video_second_per_grid")
 
 
@@ -127,6 +128,12 @@ class OmniBackend:
         except (OSError, ValueError) as exc:
             raise missing_weights_error(settings.model, exc) from exc
         model.eval()
+        if not torch.cuda.is_available() and model.num_parameters() < SMALL_MODEL_PARAMETERS:
+            # A tiny model's ops take microseconds: spread over threads they cost more in waiting
+            # than they save, and on shared cores each parallel region waits for a busy core. On
+            # 2 cores under load the tiny DiT's 36 evaluations took 25.5 s on 2 threads, 1.05 s
+            # on 1 (a spoken reply: minutes against seconds).
+            torch.set_num_threads(1)
         if not settings.audio_output:
             model.disable_talker()  # frees the talker and token2wav (~2 GB for 7B)
         return cls(model, processor, settings)
@@ -364,9 +371,18 @@ class OmniBackend:
         return np.concatenate(pieces) if pieces else None
 
     def speak_stream(
-        self, messages: Sequence[Message], reply: str, voice: str, chunked: bool | None = None
+        self,
+        messages: Sequence[Message],
+        reply: str,
+        voice: str,
+        max_seconds: float | None = None,
+        chunked: bool | None = None,
     ) -> Iterator[np.ndarray]:
         """Speech for the approved `reply`, as 24 kHz float32 pieces while the talker still runs.
+
+        At most `max_seconds` (None: `settings.max_speech_seconds`), and never more codes than
+        the checkpoint's talker config allows when it sets `max_speech_codes` (the tiny random
+        model does: its talker never emits a stop code by itself).
 
         The talker decodes codes (in a background thread on CUDA); token2wav turns them into
         audio a window at a time (`stream_speech`). `chunked=False` gives one piece from
@@ -376,6 +392,8 @@ class OmniBackend:
         """
         if not self.can_speak or not reply.strip():
             return
+        if max_seconds is not None and max_seconds * TALKER_CODES_PER_SECOND < 1:
+            return  # not one code's worth of time left
         model = self.model
         if voice not in model.speaker_map:
             raise CareLLMError(f"Unknown voice '{voice}'.", f"Choose one of: {', '.join(model.speaker_map)}.")
@@ -387,7 +405,7 @@ class OmniBackend:
         if chunked is None:
             chunked = self._chunked_token2wav()
         yield from self._speech_pieces(
-            inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video, chunked
+            inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video, chunked, max_seconds
         )
 
     def _chunked_token2wav(self) -> bool:
@@ -407,7 +425,14 @@ class OmniBackend:
         return self._t2w_graphs
 
     def _speech_pieces(
-        self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool, chunked: bool = True
+        self,
+        inputs: dict,
+        prompt_ids,
+        reply_ids,
+        voice: str,
+        use_audio_in_video: bool,
+        chunked: bool = True,
+        seconds: float | None = None,
     ) -> Iterator[np.ndarray]:
         """Thinker over prompt + reply, then the talker in a thread feeding chunked token2wav."""
         import torch
@@ -416,7 +441,7 @@ class OmniBackend:
             model_lock.enter_context(self._lock)  # the thinker pass shares the thinker with text
             with torch.inference_mode():
                 talker_inputs, noise, cond, ref_mel, max_codes = self._speech_setup(
-                    inputs, prompt_ids, reply_ids, voice, use_audio_in_video
+                    inputs, prompt_ids, reply_ids, voice, use_audio_in_video, seconds
                 )
             # On the fast path text decoding draws from per-request generators and keeps its own
             # buffers, so the talker and token2wav may run beside it; the plain path's seeded
@@ -425,7 +450,9 @@ class OmniBackend:
                 model_lock.close()
             yield from self._speak_codes(talker_inputs, noise, cond, ref_mel, max_codes, chunked)
 
-    def _speech_setup(self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool):
+    def _speech_setup(
+        self, inputs: dict, prompt_ids, reply_ids, voice: str, use_audio_in_video: bool, seconds: float | None
+    ):
         """The talker's inputs (a thinker pass), its code budget and token2wav's noise and voice."""
         import torch
 
@@ -435,10 +462,13 @@ class OmniBackend:
         speaker = model.speaker_map[voice]
         dev = prompt_ids.device
         talker_inputs = self._talker_inputs(inputs, prompt_ids, reply_ids, voice, use_audio_in_video)
+        if seconds is None:
+            seconds = self.settings.max_speech_seconds
         max_codes = min(
             4096,
             TALKER_CODES_PER_TOKEN * reply_ids.shape[1] + 100,
-            max(1, int(TALKER_CODES_PER_SECOND * self.settings.max_speech_seconds)),
+            max(1, int(TALKER_CODES_PER_SECOND * seconds)),
+            getattr(model.config.talker_config, "max_speech_codes", None) or 4096,
         )
         if model.token2wav.dtype != torch.float:
             model.token2wav.float()

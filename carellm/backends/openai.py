@@ -151,7 +151,9 @@ class OpenAIBackend:
                 "Check that --base-url points at an OpenAI-compatible /v1 endpoint.",
             ) from exc
 
-    def speak_stream(self, messages: Sequence[Message], reply: str, voice: str) -> Iterator[np.ndarray]:
+    def speak_stream(
+        self, messages: Sequence[Message], reply: str, voice: str, max_seconds: float | None = None
+    ) -> Iterator[np.ndarray]:
         """No peer speaks a given text over Chat Completions (see the module docstring): nothing."""
         return iter(())
 

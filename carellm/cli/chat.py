@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 from rich.panel import Panel
+from rich.status import Status
 
 from carellm.cli.inputs import check_message
 from carellm.config import VOICES, Settings, Voice, load_settings
@@ -35,6 +36,7 @@ HELP = """Commands:
   /help               this help
   /quit               leave""".format(voices=", ".join(VOICES))
 ATTACH_COMMANDS: dict[str, MediaKind] = {"/audio": "audio", "/image": "image", "/video": "video"}
+SPEAKING = "Making the spoken reply..."
 
 
 class ChatREPL:
@@ -177,9 +179,15 @@ class ReplyCancelled(InputError):
 def stream_turn(
     session: Session, text: str, media: list[MediaItem], options: TurnOptions | None = None
 ) -> Reply:
-    """Print the reply as it streams; returns the Reply. Ctrl-C cancels the turn, not the app."""
+    """Print the reply as it streams; returns the Reply. Ctrl-C cancels the turn, not the app.
+
+    While the spoken reply is still being made after the text, a status line says so (and how
+    many seconds are ready), so a slow talker never looks like a hung program.
+    """
     console.print("[bold green]carellm>[/] ", end="")
     stream = session.stream(text, media, options)
+    speaking: Status | None = None
+    ready = 0.0
     try:
         for event in stream:
             if event.kind == "text":
@@ -187,13 +195,24 @@ def stream_turn(
             elif event.kind == "replace":
                 console.print("\n[yellow](reply replaced by the safety layer)[/]")
                 console.print(event.text, end="", markup=False)
-            elif event.kind == "done":
+            elif event.kind == "speaking":
                 console.print()
+                speaking = console.status(SPEAKING)
+                speaking.start()
+            elif event.kind == "audio" and speaking is not None:
+                ready += len(event.audio) / event.sample_rate
+                speaking.update(f"{SPEAKING} {ready:.1f} s ready")
+            elif event.kind == "done":
+                if speaking is None:
+                    console.print()
                 return event.reply
     except KeyboardInterrupt:
         stream.close()
         console.print("\n[yellow](cancelled; this turn was not added to the conversation)[/]")
         raise ReplyCancelled("Reply cancelled.", "Send your message again when you are ready.") from None
+    finally:
+        if speaking is not None:
+            speaking.stop()
     raise InputError("The reply ended early.", "Send your message again.")
 
 

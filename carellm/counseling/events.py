@@ -1,8 +1,10 @@
 """What a turn gives back: its options in, its events out (the session's own types).
 
 A turn streams `TextEvent`s, maybe a `ReplaceEvent` (the safety layer withdrew the text shown so
-far), `AudioEvent`s (speech of approved text only), and ends with one `DoneEvent` holding the
-`Reply`. Each event has a `kind` tag, so `if event.kind == "text"` narrows it for a type checker.
+far), `AudioEvent`s (speech of approved text only, made on its own thread so the text never waits
+for it; a `SpeakingEvent` says when all the text is out and speech is still being made), and ends
+with one `DoneEvent` holding the `Reply`. Each event has a `kind` tag, so
+`if event.kind == "text"` narrows it for a type checker.
 """
 
 from __future__ import annotations
@@ -88,6 +90,14 @@ class AudioEvent:
 
 
 @dataclass(frozen=True)
+class SpeakingEvent:
+    """All the reply's text is out and its speech is still being made: `audio` events follow
+    (an interface shows that it is busy). At most once a turn, only when there is speech to wait for."""
+
+    kind: Literal["speaking"] = "speaking"
+
+
+@dataclass(frozen=True)
 class DoneEvent:
     """The turn is over and committed to the session."""
 
@@ -95,4 +105,4 @@ class DoneEvent:
     kind: Literal["done"] = "done"
 
 
-TurnEvent = TextEvent | ReplaceEvent | AudioEvent | DoneEvent
+TurnEvent = TextEvent | ReplaceEvent | AudioEvent | SpeakingEvent | DoneEvent

@@ -5,8 +5,9 @@ options) -> gate (a transcript of any speech, the crisis layer on the user's tur
 generate (the model, streamed; each sentence is shown only once the reply guard has passed the reply
 up to its end, and a settled first sentence may be spoken early) -> guard (the reply guard on the
 whole reply) -> speak (speech of the approved text) -> commit (emotion, history,
-record). Only commit changes the session, so a failed or abandoned turn (bad media, model error,
-a client that disconnects mid-stream) leaves it exactly as it was.
+record). Speech is made on its own thread (speaking.py), so the text never waits for the talker.
+Only commit changes the session, so a failed or abandoned turn (bad media, model error, a client
+that disconnects mid-stream) leaves it exactly as it was.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from carellm.counseling.events import (
     DoneEvent,
     ReplaceEvent,
     Reply,
+    SpeakingEvent,
     TextEvent,
     TurnEvent,
     TurnOptions,
@@ -38,6 +40,7 @@ from carellm.counseling.events import (
 from carellm.counseling.history import Exchange, History, spoken_turn
 from carellm.counseling.hooks import EmotionObserver, GateDecision, SafetyGate, TurnRecord, TurnRecorder
 from carellm.counseling.sentences import settled_end, settled_opening
+from carellm.counseling.speaking import Speaker, within_budget
 from carellm.counseling.transcript import TranscriptTurn, transcript_rows
 from carellm.errors import CareLLMError, ConfigError, InputError
 from carellm.language import Lang, detect_lang
@@ -87,6 +90,7 @@ class _Turn:
     refused: int = 0  # where the reply up to a sentence that broke a rule ends (0: none did)
     refusal: GateDecision | None = None  # what the guard said of it
     engine_audio: list[np.ndarray] = field(default_factory=list)  # engines that speak while they write
+    speaker: Speaker | None = None  # the reply's speech thread, started by the first text to speak
     spoken: list[np.ndarray] = field(default_factory=list)
 
     @property
@@ -160,10 +164,14 @@ class Session:
         this turn only.
         """
         turn = self._prepare(text, list(media or []), _merge(options, speak, speak_early))
-        self._gate(turn)
-        yield from self._generate(turn)
-        yield from self._guard(turn)
-        yield from self._speak(turn)
+        try:
+            self._gate(turn)
+            yield from self._generate(turn)
+            yield from self._guard(turn)
+            yield from self._speak(turn)
+        finally:
+            if turn.speaker is not None:
+                turn.speaker.close()  # an abandoned turn stops its speech too
         yield DoneEvent(self._commit(turn))
 
     # ------------------------------------------------------------------ the stages
@@ -226,9 +234,9 @@ class Session:
                         early = False  # one early piece: the rest is spoken once all of it is checked
                         if len(candidate) <= turn.approved:
                             turn.opening = candidate
-                            for wave in self._speech(turn, candidate):
-                                turn.spoken.append(wave)
-                                yield AudioEvent(wave)
+                            self._speaker(turn).say(candidate)  # on its own thread: text goes on
+                    if turn.speaker is not None:
+                        yield from self._audio(turn, turn.speaker.ready())
                 elif chunk.kind == "audio" and chunk.audio is not None:
                     turn.engine_audio.append(chunk.audio)
         finally:
@@ -277,22 +285,41 @@ class Session:
                 yield TextEvent("\n\n" + extra)
 
     def _speak(self, turn: _Turn) -> Iterator[TurnEvent]:
-        """Speech of the approved reply (what the early opening has not said yet)."""
+        """Speech of the approved reply (what the early opening has not said yet), within the
+        reply's one budget of `max_speech_seconds`."""
         if not turn.speak:
             return
         if turn.engine_audio and turn.final == turn.model_text.strip():
-            rest: Iterable[np.ndarray] = turn.engine_audio  # the engine spoke exactly what is shown
-        elif turn.opening and turn.final.startswith(turn.opening):
-            rest = self._speech(turn, turn.final[len(turn.opening) :])
-        else:  # nothing said yet, or the reply was replaced after its opening was spoken
-            rest = self._speech(turn, turn.final)
+            # The engine spoke exactly what is shown.
+            budget = int(self.settings.max_speech_seconds * OUTPUT_SAMPLE_RATE)
+            rest: Iterable[np.ndarray] = within_budget(turn.engine_audio, budget)
+        else:
+            speaker = self._speaker(turn)
+            if turn.opening and turn.final.startswith(turn.opening):
+                speaker.say(turn.final[len(turn.opening) :])
+            else:  # nothing said yet, or the reply was replaced: none of it is said any further
+                speaker.withdraw()
+                speaker.say(turn.final)
+            if speaker.busy:
+                yield SpeakingEvent()
+            rest = speaker.drain()
         if self.settings.stream_speech:
-            for wave in rest:
-                turn.spoken.append(wave)
-                yield AudioEvent(wave)
+            yield from self._audio(turn, rest)
         elif pieces := list(rest):
-            turn.spoken.append(np.concatenate(pieces))
-            yield AudioEvent(turn.spoken[-1])
+            yield from self._audio(turn, [np.concatenate(pieces)])
+
+    def _speaker(self, turn: _Turn) -> Speaker:
+        """The turn's speech thread (started on first use), speaking through the backend."""
+        if turn.speaker is None:
+            turn.speaker = Speaker(
+                lambda text, seconds: self._speech(turn, text, seconds), self.settings.max_speech_seconds
+            )
+        return turn.speaker
+
+    def _audio(self, turn: _Turn, waves: Iterable[np.ndarray]) -> Iterator[TurnEvent]:
+        for wave in waves:
+            turn.spoken.append(wave)
+            yield AudioEvent(wave)
 
     def _commit(self, turn: _Turn) -> Reply:
         """The turn succeeded: observe emotion, change the session, record the turn."""
@@ -413,10 +440,11 @@ class Session:
             return None
         return visible(heard or "").strip() or None
 
-    def _speech(self, turn: _Turn, text: str) -> Iterator[np.ndarray]:
-        """Audio of `text`, which the safety layer has approved, as the backend makes it."""
+    def _speech(self, turn: _Turn, text: str, max_seconds: float) -> Iterator[np.ndarray]:
+        """Audio of `text`, which the safety layer has approved, as the backend makes it (on the
+        speech thread)."""
         if text.strip() and self.backend.can_speak:
-            yield from self.backend.speak_stream(turn.messages, text.strip(), turn.voice)
+            yield from self.backend.speak_stream(turn.messages, text.strip(), turn.voice, max_seconds)
 
 
 def _media_items(kind: MediaKind, value: MediaArg, use_audio: bool = False) -> list[MediaItem]:

@@ -5,6 +5,12 @@ talker, token2wav DiT + BigVGAN), tiny dimensions, a byte-level BPE tokenizer tr
 offline on a few sentences, the Qwen chat template and the real processors. Its replies
 are random noise: it exists so tests and demos can exercise every code path without the
 15 GB of real weights.
+
+Its speech is noise too, but audible and short, so a user can hear that spoken replies work:
+a random talker never emits its stop code, so the checkpoint caps each utterance at
+`TINY_UTTERANCE_SECONDS` (`max_speech_codes` in its talker config, which the backend honours);
+and a random BigVGAN's output is ~1e-8 (all zeros once written as 16-bit PCM), so its
+last layer is scaled at build time for noise at about `TINY_SPEECH_RMS`.
 """
 
 from __future__ import annotations
@@ -12,10 +18,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from carellm.backends.omni import TALKER_CODES_PER_SECOND
 from carellm.config import VOICES
 from carellm.errors import CareLLMError
 
 TINY_MARKER = "carellm_tiny_random"
+# One utterance of the tiny talker: a spoken reply (its early first sentence, then the rest) is
+# about 2 s of noise, made in seconds on a CPU.
+TINY_UTTERANCE_SECONDS = 1.0
+TINY_SPEECH_RMS = 0.03  # about -30 dBFS: quiet, clearly not silence
 CHAT_TEMPLATE = (Path(__file__).with_name("chat_template.jinja")).read_text(encoding="utf-8")
 
 # The special tokens the Qwen2.5-Omni processor and model refer to, in the released order.
@@ -254,6 +265,35 @@ def _speaker_map(tokenizer, config):
     }
 
 
+def _make_speech_audible(model, speakers: dict) -> None:
+    """Scale the random vocoder's last layer so its output is noise at about `TINY_SPEECH_RMS`.
+
+    The layer is linear and has no bias, so scaling its weight scales the waveform exactly. The
+    factor is measured on one second of random codes, through the same DiT and vocoder code the
+    backend runs.
+    """
+    import torch
+
+    from carellm.backends.stream_speech import sample_mel, vocode
+
+    t2w = model.token2wav.float()
+    dit = t2w.config.dit_config
+    gen = torch.Generator().manual_seed(1)
+    codes = torch.randint(0, 8192, (1, TALKER_CODES_PER_SECOND), generator=gen)
+    noise = torch.randn(1, codes.shape[1] * dit.repeats, dit.mel_dim, generator=gen)
+    speaker = next(iter(speakers.values()))
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # ops this small only wait on a second thread (backends/omni.py)
+    try:
+        with torch.inference_mode():
+            mel = sample_mel(t2w, codes, speaker["cond"].float(), speaker["ref_mel"].float(), noise)
+            rms = float(vocode(t2w, mel).pow(2).mean().sqrt())
+    finally:
+        torch.set_num_threads(threads)
+    with torch.no_grad():
+        t2w.code2wav_bigvgan_model.conv_post.weight.mul_(TINY_SPEECH_RMS / max(rms, 1e-20))
+
+
 def make_tiny_model(out_dir: str | Path, seed: int = 0) -> Path:
     """Write a tiny random checkpoint to `out_dir` and return its path."""
     import torch
@@ -275,14 +315,21 @@ def make_tiny_model(out_dir: str | Path, seed: int = 0) -> Path:
     gen = model.thinker.generation_config
     gen.eos_token_id = [tokenizer.convert_tokens_to_ids("<|im_end|>"), tokenizer.eos_token_id]
     gen.pad_token_id = tokenizer.pad_token_id
+    speakers = _speaker_map(tokenizer, config)
+    _make_speech_audible(model, speakers)
+    # Kept in config.json (a generation config drops keys it does not know when loaded).
+    model.config.talker_config.max_speech_codes = round(TALKER_CODES_PER_SECOND * TINY_UTTERANCE_SECONDS)
     model.save_pretrained(out)
     _save_processor(tokenizer, out)
-    torch.save(_speaker_map(tokenizer, config), out / "spk_dict.pt")
+    torch.save(speakers, out / "spk_dict.pt")
     (out / "carellm_tiny.json").write_text(
         json.dumps(
             {
                 TINY_MARKER: True,
-                "warning": "Random weights: replies are noise. For testing CareLLM's interfaces only.",
+                "warning": (
+                    "Random weights: replies (text and speech) are noise. "
+                    "For testing CareLLM's interfaces only."
+                ),
                 "parameters": sum(p.numel() for p in model.parameters()),
             },
             indent=2,

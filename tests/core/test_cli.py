@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 
+import numpy as np
 import pexpect
 import pytest
 import soundfile as sf
 
+from carellm.cli.chat import SPEAKING
 from carellm.cli.doctor import recommend
 
 
@@ -188,6 +192,50 @@ def test_repl_session_through_a_pseudo_terminal(tiny_model_dir, media_dir, tmp_p
     rows = [json.loads(line) for line in transcript.read_text().splitlines()]
     assert [r["role"] for r in rows] == ["user", "assistant", "user", "assistant"]
     assert "Traceback" not in (child.before or "")
+
+
+def test_a_spoken_reply_with_the_default_settings_is_quick_audible_and_never_holds_up_the_text(
+    tiny_model_dir, tmp_path, cli_env
+):
+    """The REPL as a user runs it (no length settings): the whole reply is on screen before a status
+    line says the speech is being made, and the speech (noise: the model is random) is short,
+    audible and made in seconds, on 2 shared cores."""
+    env = {k: v for k, v in cli_env.items() if k != "CARELLM_MAX_NEW_TOKENS"}
+    transcript = tmp_path / "t.jsonl"
+    child = pexpect.spawn(
+        sys.executable, ["-m", "carellm", "chat", "--model", str(tiny_model_dir)],
+        env=env, encoding="utf-8", timeout=120, dimensions=(50, 200),
+    )  # fmt: skip
+    try:
+        child.expect("you>")
+        child.sendline("/voice on")
+        child.expect("Spoken replies on")
+        child.expect("you>")
+        started = time.monotonic()
+        child.sendline("I have been feeling low and I can't sleep")
+        child.expect("carellm>")
+        child.expect(re.escape(SPEAKING), timeout=60)
+        text_on_screen = child.before
+        child.expect(r"spoken reply: (\S+\.wav)", timeout=60)
+        took = time.monotonic() - started
+        wav = child.match.group(1)
+        child.expect("you>")
+        child.sendline(f"/save {transcript}")
+        child.expect("Saved 1 turns")
+        child.sendline("/quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    reply = json.loads(transcript.read_text().splitlines()[-1])["text"]
+
+    def squeezed(text: str) -> str:
+        return re.sub(r"\s+", "", text)
+
+    assert squeezed(reply) in squeezed(text_on_screen)  # all of it, before the speech status
+    assert took < 30, f"a spoken reply took {took:.0f} s"
+    audio, rate = sf.read(wav)
+    assert rate == 24_000 and 0 < len(audio) <= 3 * rate
+    assert np.abs(audio).max() > 0.01  # audible, not 16-bit zeros
 
 
 def test_ctrl_c_cancels_a_reply_without_an_error(tiny_model_dir, cli_env):

@@ -221,7 +221,7 @@ def _kinds(chunks) -> list[str]:
 
 
 def test_spoken_reply_starts_with_its_first_sentence_while_the_rest_is_written(omni_backend):
-    backend = ScriptedText(omni_backend, REPLY)
+    backend = ScriptedText(omni_backend, REPLY, paced=True)
     gate = KeywordGate()
     chunks = list(_session(backend, gate).stream("hello", speak=True))
     kinds = _kinds(chunks)
@@ -249,7 +249,7 @@ def test_an_opening_the_reply_guard_refuses_is_not_spoken_early(omni_backend):
 
 
 def test_a_reply_withdrawn_after_its_opening_was_spoken_says_the_replacement(omni_backend):
-    backend = ScriptedText(omni_backend, ["I hear you. ", "You have a DIAGNOSIS."])
+    backend = ScriptedText(omni_backend, ["I hear you. ", "You have a DIAGNOSIS."], paced=True)
     chunks = list(_session(backend).stream("hello", speak=True))
     kinds = _kinds(chunks)
     assert kinds.index("audio") < kinds.index("replace") < len(kinds) - 1 - kinds[::-1].index("audio")
@@ -285,12 +285,12 @@ def test_appended_resources_are_spoken_after_the_opening(omni_backend):
 def test_with_stream_speech_off_the_reply_is_spoken_once_at_the_end(omni_backend):
     backend = ScriptedText(omni_backend, REPLY)
     chunks = list(_session(backend, stream_speech=False).stream("hello", speak=True))
-    assert _kinds(chunks) == ["text", "text", "text", "audio", "done"]
+    assert _kinds(chunks) == ["text", "text", "text", "speaking", "audio", "done"]
     assert [text for kind, text in backend.log if kind == "speak"] == ["I hear you. That sounds really hard."]
 
 
 def test_a_client_leaving_during_early_speech_frees_the_model_and_keeps_the_session(omni_backend):
-    backend = ScriptedText(omni_backend, REPLY)
+    backend = ScriptedText(omni_backend, REPLY, paced=True)
     session = _session(backend)
     stream = session.stream("hello", speak=True)
     assert [next(stream).kind, next(stream).kind] == ["text", "audio"]

@@ -32,9 +32,9 @@ class ListRecorder:
 def speaking(start_server, omni_backend, counselor, api_key):
     """A server whose replies are `pieces`, with the given ServeSettings; its client, recorder and backend."""
 
-    def start(pieces: list[str], **fields) -> tuple[OpenAI, ListRecorder, ScriptedText]:
+    def start(pieces: list[str], paced: bool = False, **fields) -> tuple[OpenAI, ListRecorder, ScriptedText]:
         recorder = ListRecorder()
-        backend = ScriptedText(omni_backend, pieces)
+        backend = ScriptedText(omni_backend, pieces, paced)
         scripted = Counselor(backend, counselor.settings, gate=counselor.gate)
         fields.setdefault("rate_limit_per_minute", 10_000)
         server = start_server(app_counselor=scripted, recorder=recorder, **fields)
@@ -45,7 +45,7 @@ def speaking(start_server, omni_backend, counselor, api_key):
 
 
 def test_speech_of_the_first_sentence_arrives_before_the_second_is_written(speaking, model_id):
-    client, recorder, _ = speaking(REPLY)
+    client, recorder, _ = speaking(REPLY, paced=True)
     events, transcript = stream_spoken(client, model_id)
     kinds = [kind for kind, _ in events]
     second = events.index(("text", "That sounds "))

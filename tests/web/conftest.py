@@ -94,8 +94,8 @@ class DroppingBackend:
                 raise BackendError("The model server closed the connection.", "Send your message again.")
             yield chunk
 
-    def speak_stream(self, messages, reply, voice):
-        return self.inner.speak_stream(messages, reply, voice)
+    def speak_stream(self, messages, reply, voice, max_seconds=None):
+        return self.inner.speak_stream(messages, reply, voice, max_seconds)
 
     def count_tokens(self, messages) -> int:
         return self.inner.count_tokens(messages)

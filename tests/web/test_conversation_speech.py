@@ -14,9 +14,9 @@ from tests.scripted import ScriptedText
 REPLY = ["I hear you. ", "That sounds ", "really hard."]
 
 
-def _conversation(omni_backend, tiny_model_dir, tmp_path, **settings) -> WebConversation:
+def _conversation(omni_backend, tiny_model_dir, tmp_path, paced=False, **settings) -> WebConversation:
     base = Settings(model=str(tiny_model_dir), data_dir=tmp_path, seed=0, **settings)
-    backend = ScriptedText(omni_backend, REPLY)
+    backend = ScriptedText(omni_backend, REPLY, paced)
     conversation = WebConversation(Counselor(backend, base), JsonlFeedbackSink(tmp_path / "feedback.jsonl"))
     conversation.acknowledge()
     conversation.session.speak = True
@@ -24,7 +24,7 @@ def _conversation(omni_backend, tiny_model_dir, tmp_path, **settings) -> WebConv
 
 
 def test_the_voice_comes_while_the_reply_is_still_being_written(omni_backend, tiny_model_dir, tmp_path):
-    conversation = _conversation(omni_backend, tiny_model_dir, tmp_path)
+    conversation = _conversation(omni_backend, tiny_model_dir, tmp_path, paced=True)
     updates = list(conversation.stream("Exams are coming and I cannot focus."))
     texts = [u.text for u in updates]
     first_voice = next(i for i, u in enumerate(updates) if u.audio is not None)
