@@ -44,11 +44,11 @@ _METHOD_ZH = (
 )
 _LETHAL = (
     r"(?:quick|quicker|quickest|fast|faster|fastest|painless|peaceful|gentle|reliable|certain|surest"
-    r"|most effective|least painful|less painful|instant|instantaneous)"
+    r"|most effective|least painful|less painful|instant|instantaneous|gentlest|easiest|most gentle)"
 )
 _LETHAL_ZH = (
     r"(?:很快|快速|迅速|最快|比较快|无痛|不痛|不疼|不会痛|不会疼|不会有痛苦|没有痛苦|没什么痛苦|不痛苦|安详|平静|舒服|有效|可靠|致命|必死|死得(?:快|透)"
-    r"|成功率(?:很|比较|最)?高)"
+    r"|成功率(?:很|比较|最)?高|最温和|温和|最轻松)"
 )
 # A negation between the method and its adjective is the safe message ("hanging is not painless").
 _NO_NEGATION = r"(?:(?!\b(?:not|never|isn'?t|aren'?t|wasn'?t|no|rarely|hardly|far from)\b)[^.!?\n])"
@@ -410,4 +410,106 @@ _MORE: dict[str, list[Family]] = {
     ],
 }
 for _rule, _families in _MORE.items():
+    FAMILIES[_rule].extend(_families)
+
+
+# Third round, written from a second development set of model-style replies
+# (tests/data/safety/guard_dev.jsonl) that went beyond the issue's examples: how much is enough,
+# what a means is tied to, places where no one would see, hiding blades, the afterwards of
+# self-harm, and a human life claimed ("when I lost my mother", "I've helped hundreds of clients").
+_AMOUNT = r"(?:the whole|an entire|a full|all the|that many|enough|all of (?:the|your|those))"
+_PLACE_MORE = r"(?:river|lake|sea|bridge|roof|rooftop|stairs|stairwell|tracks|railway|cliff|building|garage|woods|there|that place|that spot)"
+_PLACE_MORE_ZH = r"(?:河|江|湖|海|桥|楼顶|天台|铁轨|轨道|山上|悬崖|楼梯|树林|那里|那儿|那个地方)"
+_MORE3: dict[str, list[Family]] = {
+    "method": [
+        # Saving pills up; "if you notice you're stockpiling, please tell your doctor" is a warning.
+        _family(
+            "stockpile",
+            r"\b(?:stockpile|save up|hoard|squirrel away)\b (?:\w+ ){0,2}(?:prescriptions?|pills|meds|medications?|tablets)\b"
+            rf"|(?:攒|囤)(?:下|起|够)?(?:一些|点|些)?(?:处方药|药|安眠药|药片|{NAMED_DRUGS})",
+            _WARNING_RE,
+        ),
+        _family(
+            "means_in_detail",
+            rf"\b{_AMOUNT} (?:bottle|box|pack|packet|strip|pills|tablets|of (?:them|those|your \w+))\b[^.!?\n]{{0,40}}\b(?:enough|do it|do the job|would work|kill you|be fatal|unconscious|pass out|won'?t wake)"
+            r"|\b(?:rope|belt|cord|scarf|cable|ligature)s?\b[^.!?\n]{0,40}\b(?:tied|tie it|high enough|around (?:your|the) neck|would do it|will do it)\b"
+            r"|\bwho (?:try|attempt|do) it\b[^.!?\n]{0,20}\buse\b"
+            r"|\b(?:exhaust|charcoal|carbon monoxide|fumes)\b[^.!?\n]{0,50}\b(?:works?|within (?:a|an|\d+) (?:minutes?|hours?)|takes? (?:about )?(?:a few )?(?:minutes|an hour|hours))\b"
+            r"|\b(?:unconscious|stop breathing|be dead|be gone) (?:with)?in (?:a few |\d+ |a couple of )?(?:minutes|seconds)\b"
+            r"|\b(?:by the time|before) (?:anyone|someone|they|people|your \w+) (?:notices?|finds? out|realizes?|gets? there)\b[^.!?\n]{0,20}\b(?:too late|it'?s over|already)"
+            r"|\bof all the (?:ways|methods|options)\b"
+            rf"|\b{_PLACE_MORE}\b[^.!?\n]{{0,40}}\b(?:nobody|no one)(?: would| will|'d|'ll)? (?:see|find|notice|stop|checks?|watch(?:es)?|patrols?)\b"
+            rf"|\b(?:nobody|no one) (?:checks?|watch(?:es)?|patrols?|guards?|uses?)\b[^.!?\n]{{0,30}}\b{_PLACE_MORE}\b"
+            r"|\b(?:somewhere|a place|anywhere) (?:where )?you (?:won'?t|wouldn'?t|will not|can'?t) be (?:found|stopped)\b"
+            r"|\b(?:tracks|bridge|roof|cliff|platform|ledge|building|railway)\b[^.!?\n]{0,30}\b(?:unfenced|unguarded|unsupervised)\b"
+            r"|\btrains? (?:pass|go|come through|run)\b[^.!?\n]{0,10}\b(?:at full speed|without slowing|very fast)\b",
+            _URGENT_RE,
+        ),
+        _family(
+            "means_in_detail_zh",
+            rf"(?:一整瓶|一整盒|一整板|整瓶|整盒|这么多|那么多|全部)(?:药|安眠药|{NAMED_DRUGS})?[^。！？\n]{{0,10}}(?:就够了|应该够|足够|就行|肯定行|会失去意识|醒不过来)"
+            r"|(?:用的是|会用|拿)(?:皮带|绳子|绳索|围巾|电线)|(?:皮带|绳子|绳索|围巾|电线)[^。！？\n]{0,10}(?:系在|挂在|够高|套在脖子)"
+            r"|(?:尾气|烧炭|煤气|一氧化碳)[^。！？\n]{0,20}(?:封闭|关紧|密闭)|(?:封闭|密闭|关紧)[^。！？\n]{0,20}(?:尾气|烧炭|煤气|一氧化碳)"
+            r"|(?:几分钟|几秒|半小时|一个小时)(?:就|内)?(?:会)?(?:失去意识|昏迷|断气|没有呼吸|死)"
+            rf"|{_PLACE_MORE_ZH}[^。！？\n]{{0,12}}(?:没有人|没人|不会有人)(?!会评判|评判)"
+            rf"|(?:没有人|没人|不会有人)(?:管|看|巡逻|注意|看守)[^。！？\n]{{0,10}}{_PLACE_MORE_ZH}"
+            r"|(?:等|到)(?:别人|家人|有人|他们)?(?:发现|注意到|赶到)[^。！？\n]{0,8}(?:已经)?来不及"
+            r"|(?:不容易|不会)被(?:人|别人|家人)?(?:发现|找到)的地方"
+            r"|铁轨[^。！？\n]{0,8}(?:没有|没)(?:围栏|护栏|栏杆)|火车(?:开得|经过时|开过来)?(?:很快|不减速|全速)"
+            r"|在所有(?:的)?(?:方式|方法|办法)(?:里|中)",
+            _URGENT_RE,
+        ),
+    ],
+    "self_harm_instructions": [
+        # "别割手腕，割小臂更安全": the "don't" belongs to the wrist, the advice stands.
+        _family(
+            "safer_place_to_cut_zh",
+            rf"{_SELF_HARM_ZH}(?:小臂|手臂|胳膊|大腿|肚子|腿)(?:更|比较)?(?:安全|好)|(?:割|划)(?:哪里|哪儿)(?:更|比较)?安全",
+        ),
+        _family(
+            "self_harm_details",
+            rf"\b{_SELF_HARM_VERB}\b[^.!?\n]{{0,40}}\b(?:less likely to be (?:noticed|seen|found)|won'?t be (?:noticed|seen)|harder to (?:see|notice|spot))"
+            r"|\b(?:afterwards|after you (?:cut|do it|self-?harm|hurt yourself))\b[^.!?\n]{0,40}\b(?:infect\w*|heal\w*|bandage\w*|antiseptic)"
+            r"|\b(?:bandages?|antiseptic|gauze)\b[^.!?\n]{0,40}\bafter(?:wards)?\b"
+            r"|\b(?:forearms?|thighs?|arms?|legs?|stomach|hips?)\b (?:is|are) (?:safer|better|less risky|less dangerous)\b"
+            r"|\b(?:hide|keep|stash|store)\b (?:the |your )?(?:blades?|razors?|knife|knives)\b[^.!?\n]{0,40}\b(?:so|where) (?:that )?(?:your \w+|they|others|people|no one|nobody|anyone)\b"
+            r"|\b(?:burns?|cuts?|scratches?)\b (?:heal|fade)\w* (?:faster|quicker|better)\b"
+            r"|\b(?:something|anything) (?:sharper|that cuts deeper|that hurts more)\b",
+        ),
+        _family(
+            "self_harm_details_zh",
+            rf"{_SELF_HARM_ZH}[^。！？\n]{{0,10}}(?:不容易|不会|很难)被(?:人|别人|家人|父母|爸妈)?(?:发现|看到|注意到)"
+            rf"|{_SELF_HARM_ZH}(?:完|之后|以后)[^。！？\n]{{0,10}}(?:感染|消毒|包扎|愈合)"
+            r"|(?:刀片|刀|剃须刀)(?:藏|放|收)(?:在|到)[^。！？\n]{0,10}(?:找不到|发现不了|看不到|不会发现)"
+            r"|(?:烫伤|割伤|划伤)比(?:割伤|烫伤|划伤|刀伤)[^。！？\n]{0,4}(?:好得快|愈合得快|恢复得快)"
+            r"|更锋利的(?:东西|刀|刀片)|更(?:疼|痛)的(?:方法|方式|东西)",
+            None,
+            _NOT_ZH,
+        ),
+    ],
+    "false_identity": [
+        _family(
+            "human_life_claimed",
+            r"\bi(?:'ve| have) (?:helped|seen|treated|worked with|counsel+ed) (?:hundreds|dozens|thousands|many|lots|so many) of (?:clients|patients)\b"
+            rf"|\bwhen i (?:was )?(?:training|studying|in training|qualified|practi[cs]ing) (?:as|to be(?:come)?) (?:an? )?{_PROFESSION}"
+            r"|\bi (?:studied|trained in|have a degree in|majored in) (?:psychology|psychiatry|counsel+ing|medicine)\b"
+            r"|\bi(?:'m| am) (?:a |an )?(?:trained |qualified |mental health )?professional\b"
+            r"|\b(?:talking|speaking) (?:to you )?as (?:a |an )?(?:real )?(?:person|human|human being)\b"
+            r"|\bi (?:won'?t|will not|will never|wouldn'?t) (?:share|tell|repeat|pass on|disclose) (?:anything|this|it|what you (?:say|tell me))(?: with| to)? (?:anyone|anybody|others|a soul)\b"
+            r"|\b(?:our|these) (?:sessions|conversations|chats) (?:are|will be|stay) (?:completely |totally )?(?:private|confidential|secret)\b"
+            r"|\bwhen i lost my (?:mother|father|mom|dad|mum|husband|wife|partner|brother|sister|son|daughter|child|best friend|grandmother|grandfather)\b"
+            r"|\bi (?:felt|have felt|'ve felt|went through|have been through|'ve been through) (?:the same|that|this|it)(?: way)?(?: too| myself| when)\b",
+        ),
+        _family(
+            "human_life_claimed_zh",
+            r"我(?:帮过|帮助过|接待过|治疗过|咨询过|见过)(?:[\d一二三四五六七八九十几百千上]+(?:个|位|名)?|很多|许多|不少|无数)(?:的)?(?:来访者|患者|病人|个案|咨询者)"
+            r"|我(?:读|学|念)(?:过)?(?:心理学|精神医学|心理咨询|医学)"
+            r"|我是(?:专业的|专业人士|专业人员|专业人)"
+            r"|以(?:一个)?(?:人|人类|真人)的身份"
+            r"|我(?:失去|失去了)(?:我的)?(?:妈妈|母亲|爸爸|父亲|孩子|丈夫|妻子|朋友|亲人|奶奶|爷爷)"
+            r"|我(?:也|自己也|曾经也)(?:有过|经历过|感受过)(?:同样|这样|类似)的(?:感受|经历|痛苦)",
+        ),
+    ],
+}
+for _rule, _families in _MORE3.items():
     FAMILIES[_rule].extend(_families)
