@@ -22,6 +22,10 @@ Voice = Literal["Chelsie", "Ethan"]  # Qwen2.5-Omni's speakers
 VOICES: tuple[Voice, ...] = get_args(Voice)
 LangSetting = Literal["auto", Lang]  # "auto": detected from the first message
 LANG_SETTINGS: tuple[LangSetting, ...] = get_args(LangSetting)
+# Whether the fast decode step is torch.compile'd (backends/compile_cache.py): "auto" only where
+# a compiled step for this model, dtype, torch and GPU is already cached on disk; "on" compiles
+# (a minute or two per step shape the first time, filling the cache); "off" never.
+CompileMode = Literal["auto", "on", "off"]
 
 
 class MediaLimits(BaseSettings):
@@ -61,6 +65,7 @@ class Settings(BaseSettings):
     # FP8 (e4m3) copies of the thinker's weights for decode steps: faster on H100-class GPUs, at
     # a small cost in logits (docs/perf.md measures it); prefill stays in the model's dtype.
     fast_fp8: bool = False
+    compile: CompileMode = "auto"
     audio_output: bool = True
     # Spoken replies go out in pieces as they are made, starting with the reply's first approved
     # sentence while the rest is still being written; False: one waveform after the whole reply.
@@ -80,6 +85,8 @@ class Settings(BaseSettings):
     # The transcript's length cap: 256 tokens read about 75 s of English conversation (~3.3 tokens/s).
     transcribe_max_tokens: int = Field(256, ge=16, le=2048)
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("carellm")))
+    # What can be rebuilt (compiled decode steps under compile/): safe to delete, never user data.
+    cache_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_cache_dir("carellm")))
     log_message_text: bool = False
     # A text-emotion classifier trained with `carellm emotion train` (None: lexicons only).
     emotion_model: Path | None = None

@@ -16,15 +16,22 @@ rotation is plain RoPE at that offset.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
+from carellm.backends.compile_cache import StepCache
+
 log = logging.getLogger(__name__)
 
 CACHE_BUCKET = 512  # static caches (and graphs) are made for lengths rounded up to this
+# Inductor's options for the step: what "max-autotune-no-cudagraphs" sets (the graph is ours,
+# captured below). The coordinate-descent tuning of Triton block sizes is the whole gain: without
+# it the compiled step took 6.63 ms, as long as the uncompiled one (docs/perf.md, run 7).
+COMPILE_OPTIONS: dict[str, bool] = {"max_autotune": True, "coordinate_descent_tuning": True}
 
 
 FP8 = torch.float8_e4m3fn
@@ -163,13 +170,56 @@ class StaticDecoder:
                     layer.post_attention_layernorm.weight,
                 )
             )
-        self._step_fn: Callable = self._step_impl
-        if compile:
-            self._step_fn = torch.compile(self._step_impl, mode="max-autotune-no-cudagraphs", fullgraph=True)
+        self.step_cache: StepCache | None = None
+        self._compiled_step: Callable[[int], None] | None = None
         self.batch = 0
         self.max_len = 0
         self._graphs: dict[int, torch.cuda.CUDAGraph] = {}
         self.sampler: GraphSampler | None = None
+        if compile:  # compiled for every shape, nothing kept on disk (benchmarks, tests)
+            self.use_compile(StepCache("on"))
+
+    # ------------------------------------------------------------------ compilation
+    def shape_fields(self) -> dict[str, str | int | bool]:
+        """What about this decoder a compiled step depends on (part of its cache key)."""
+        return {
+            "part": type(self).__name__,
+            "hidden": self.embed.shape[1],
+            "layers": len(self.layers),
+            "heads": self.heads,
+            "kv_heads": self.kv_heads,
+            "head_dim": self.head_dim,
+            "ffn": self.layers[0].down.weight.shape[1] if self.layers else 0,
+            "vocab": self.vocab,
+            "dtype": str(self.dtype),
+            "fp8": self.lm_head.w8 is not None,
+            "compile_options": ",".join(f"{k}={v}" for k, v in sorted(COMPILE_OPTIONS.items())),
+        }
+
+    def use_compile(self, cache: StepCache) -> None:
+        """Compile the step shapes `cache` wants (from its directory when they are there)."""
+        self.step_cache = cache
+        self._compiled_step = None
+        self._graphs = {}
+        if not cache.compiles:
+            return
+        cache.activate()
+        # One compiled graph per (rows, cache length) shape, never a dynamic one: max-autotune
+        # picks kernels per shape, and a dynamic graph would neither fuse as well nor cache by shape.
+        torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 64)
+        step = torch.compile(self._step_impl, options=dict(COMPILE_OPTIONS), fullgraph=True, dynamic=False)
+        self._compiled_step = step
+
+    def _variant(self, n: int) -> str:
+        """The step shape a compiled graph is made for: buffer rows, cache length, rows stepped."""
+        return f"b{self.batch}-len{self.max_len}-n{n}"
+
+    def _step_for(self, n: int) -> tuple[Callable[[int], None], str | None]:
+        """The step function for `n` rows, and the variant to record once it has run compiled."""
+        variant = self._variant(n)
+        if self._compiled_step is not None and self.step_cache is not None and self.step_cache.wants(variant):
+            return self._compiled_step, variant
+        return self._step_impl, None
 
     # ------------------------------------------------------------------ buffers
     def _allocate(self, batch: int, max_len: int, keep: bool = False) -> None:
@@ -254,9 +304,9 @@ class StaticDecoder:
         pos.add_(active)
         index.add_(active)
 
-    def _body(self, n: int) -> None:
+    def _body(self, n: int, step: Callable[[int], None]) -> None:
         """What one replay does: the step, then (with a sampler) the choice of the next ids."""
-        self._step_fn(n)
+        step(n)
         if self.sampler is not None:
             self.sampler.choose(self.logits[:n], self.ids[:n])
 
@@ -269,26 +319,48 @@ class StaticDecoder:
         """Record the step for `n` rows once; warm-up runs on a side stream as CUDA graphs require."""
         state = self._state()
         saved = [t.clone() for t in state]
+        step, variant = self._step_for(n)
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(side):
-            for _ in range(3):
-                self._body(n)
+            try:  # the first run of a compiled step compiles it (or loads it from the cache)
+                self._warm_up(n, step, variant)
+            except Exception as exc:  # a compiler failure costs speed, never the reply
+                if variant is None:
+                    raise
+                log.warning("compiled decode step failed (%s); using the uncompiled one", exc)
+                for dst, src in zip(state, saved, strict=True):
+                    dst.copy_(src)
+                step, variant = self._step_impl, None
+                self._warm_up(n, step, variant)
         torch.cuda.current_stream().wait_stream(side)
         graph = torch.cuda.CUDAGraph()
         with torch.cuda.graph(graph):
-            self._body(n)
+            self._body(n, step)
         for dst, src in zip(state, saved, strict=True):
             dst.copy_(src)
         self._graphs[n] = graph
+        if variant is not None and self.step_cache is not None:
+            self.step_cache.record(variant)
         return graph
+
+    def _warm_up(self, n: int, step: Callable[[int], None], variant: str | None) -> None:
+        start = time.perf_counter()
+        for _ in range(3):
+            self._body(n, step)
+        if variant is not None:
+            torch.cuda.synchronize()
+            log.info("decode step %s compiled in %.1f s", variant, time.perf_counter() - start)
 
     def _run(self, n: int) -> None:
         if self.use_graph:
             graph = self._graphs.get(n) or self._capture(n)
             graph.replay()
         else:
-            self._body(n)
+            step, variant = self._step_for(n)
+            self._body(n, step)
+            if variant is not None and self.step_cache is not None:
+                self.step_cache.record(variant)
 
     def _load(self, cache, attention: torch.Tensor, deltas: torch.Tensor | None, max_new_tokens: int) -> None:
         """Copy a prefilled DynamicCache into the static one and set the next positions."""

@@ -297,6 +297,7 @@ class OmniBackend:
 
         None (plain `generate`) when fast is off, which `Settings.fast=None` means on CPU.
         """
+        from carellm.backends.compile_cache import open_step_cache
         from carellm.backends.fast_decode import TalkerDecoder, ThinkerDecoder
 
         if not self._fast_wanted():
@@ -304,7 +305,10 @@ class OmniBackend:
         if part not in self._decoders:
             try:
                 if part == "thinker":
-                    self._decoders[part] = ThinkerDecoder(self.model.thinker, fp8=self.settings.fast_fp8)
+                    settings = self.settings
+                    thinker = ThinkerDecoder(self.model.thinker, fp8=settings.fast_fp8)
+                    thinker.use_compile(open_step_cache(thinker, settings.compile, settings.cache_dir))
+                    self._decoders[part] = thinker
                 else:
                     self._decoders[part] = TalkerDecoder(self.model.talker)
                     self._decoders[part].use_sampler(talker_sampler(self.model.talker))

@@ -274,6 +274,11 @@ def chat(
     fast: bool | None = typer.Option(
         None, "--fast/--no-fast", help="CUDA-graph decode (default on GPU); --no-fast uses plain generate."
     ),
+    compile: str | None = typer.Option(
+        None,
+        "--compile",
+        help="Compiled decode step: auto (only when cached on disk), on (compiles, ~2 min at first), off.",
+    ),
     session_id: str | None = typer.Option(
         None,
         "--session",
@@ -295,6 +300,7 @@ def chat(
         base_url=base_url,
         api_key=api_key,
         fast=fast,
+        compile=compile,
     )
     if message is not None:  # a bad message or file fails now, not after the model has loaded
         check_message(message, audio or [], image or [], video or [], video_audio, settings.media)

@@ -97,6 +97,8 @@ def test_doctor_explains_what_to_do_without_a_gpu(cli_env):
     [(["chat", "--lang", "fr"], {}, "--lang 'fr'"),
      (["chat", "--voice", "Bob"], {}, "--voice 'Bob'"),
      (["chat", "--max-new-tokens", "0"], {}, "--max-new-tokens 0"),
+     (["chat", "--compile", "always"], {}, "--compile 'always'"),
+     (["chat"], {"CARELLM_COMPILE": "yes"}, "CARELLM_COMPILE='yes'"),
      (["chat"], {"CARELLM_MAX_NEW_TOKENS": "abc"}, "CARELLM_MAX_NEW_TOKENS='abc'"),
      (["chat"], {"CARELLM_MEDIA_MAX_FILE_MB": "big"}, "CARELLM_MEDIA_MAX_FILE_MB='big'"),
      (["doctor"], {"CARELLM_AUDIO_OUTPUT": "maybe"}, "CARELLM_AUDIO_OUTPUT='maybe'"),
