@@ -38,19 +38,29 @@ class GenerationOptions:
     voice: Voice = "Chelsie"
 
 
-ChunkKind = Literal["text", "audio"]
+# A request header asking a `carellm serve` to give a new session's disclaimer in the response's
+# `carellm` field only, not in the reply's text (the remote backend sends it: its own session shows
+# the disclaimer). Any other server ignores it.
+DISCLAIMER_HEADER = "X-CareLLM-Disclaimer"
+
+ChunkKind = Literal["text", "audio", "end"]
+# Why generation ended, as OpenAI names it: "stop" (the model finished by itself), "length"
+# (max_new_tokens cut the reply off).
+FinishReason = Literal["stop", "length"]
 
 
 @dataclass
 class Chunk:
-    """One piece of what an engine generates: new `text` to append, or an `audio` waveform
-    piece at `sample_rate`. (A session's own events, with the safety layer's replace and the
-    final reply, are `carellm.counseling.events`.)"""
+    """One piece of what an engine generates: new `text` to append, an `audio` waveform piece at
+    `sample_rate`, or, last, an `end` chunk with the `finish_reason` when the engine knows it (a
+    stream without one ended by itself). (A session's own events, with the safety layer's
+    replace and the final reply, are `carellm.counseling.events`.)"""
 
     kind: ChunkKind
     text: str = ""
     audio: np.ndarray | None = None
     sample_rate: int = OUTPUT_SAMPLE_RATE
+    finish_reason: FinishReason | None = None
 
 
 @runtime_checkable
@@ -59,7 +69,8 @@ class Backend(Protocol):
     speaks_separately: bool
 
     def stream(self, messages: Sequence[Message], options: GenerationOptions) -> Iterator[Chunk]:
-        """Yield `text` chunks (and `audio` chunks if the engine cannot speak separately)."""
+        """Yield `text` chunks (and `audio` chunks if the engine cannot speak separately), then an
+        `end` chunk saying "length" when `options.max_new_tokens` cut the reply off."""
         ...
 
     def speak_stream(

@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from carellm.backends.base import Chunk, GenerationOptions, Message
+from carellm.backends.base import DISCLAIMER_HEADER, Chunk, GenerationOptions, Message
 from carellm.backends.openai_wire import (
     AUDIO_PEERS,
     Peer,
@@ -61,6 +61,9 @@ class OpenAIBackend:
         import httpx
 
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        # An upstream `carellm serve` then leaves its disclaimer out of the reply text (this session
+        # shows its own); other servers ignore the header.
+        headers[DISCLAIMER_HEADER] = "field-only"
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.peer: Peer = peer

@@ -24,7 +24,7 @@ from typing import Literal
 
 import numpy as np
 
-from carellm.backends.base import Chunk, GenerationOptions, Message
+from carellm.backends.base import Chunk, FinishReason, GenerationOptions, Message
 from carellm.config import MediaLimits
 from carellm.errors import BackendError
 from carellm.media import INPUT_SAMPLE_RATE, OUTPUT_SAMPLE_RATE, MediaItem, to_wav_bytes
@@ -142,6 +142,10 @@ def decode_audio(pieces: list[str]) -> np.ndarray | None:
     return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
 
 
+def _cut(choice: dict) -> FinishReason | None:
+    return "length" if choice.get("finish_reason") == "length" else None
+
+
 class StreamReader:
     """Turns parsed SSE objects into chunks: text as it comes, the audio once, at the end."""
 
@@ -149,11 +153,13 @@ class StreamReader:
         self.audio: list[str] = []
         self.transcript: list[str] = []
         self.saw_content = False
+        self.finish_reason: FinishReason | None = None
 
     def feed(self, obj: dict) -> Iterator[Chunk]:
         if "error" in obj:
             raise upstream_error(200, obj)
         for choice in obj.get("choices") or []:
+            self.finish_reason = self.finish_reason or _cut(choice)
             delta = choice.get("delta") or {}
             if delta.get("content"):
                 self.saw_content = True
@@ -168,12 +174,16 @@ class StreamReader:
         waveform = decode_audio(self.audio)
         if waveform is not None and waveform.size:
             yield Chunk("audio", audio=waveform)
+        if self.finish_reason:
+            yield Chunk("end", finish_reason=self.finish_reason)
 
 
 def completion_chunks(obj: dict) -> Iterator[Chunk]:
     """A non-streamed response; vllm-omni puts text and audio in separate choices."""
     pieces: list[str] = []
+    cut: FinishReason | None = None
     for choice in obj.get("choices") or []:
+        cut = cut or _cut(choice)
         message = choice.get("message") or {}
         if message.get("content"):
             yield Chunk("text", text=message["content"])
@@ -183,6 +193,8 @@ def completion_chunks(obj: dict) -> Iterator[Chunk]:
     waveform = decode_audio(pieces)
     if waveform is not None and waveform.size:
         yield Chunk("audio", audio=waveform)
+    if cut:
+        yield Chunk("end", finish_reason=cut)
 
 
 def upstream_error(status: int, payload: object) -> BackendError:

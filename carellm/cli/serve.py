@@ -101,15 +101,30 @@ def run_server(settings: Settings, serve_settings: ServeSettings) -> None:
 
     from carellm.cli.counselor import load_counselor
     from carellm.serve.app import create_app
+    from carellm.serve.settings import stable_model_name
 
     # Every served turn and risk event goes to the session store (CARELLM_DB_URL; SQLite by default).
+    show_request_log()
     counselor, _ = load_counselor(settings, console)
-    app = create_app(counselor, serve_settings)
+    app = create_app(counselor, serve_settings)  # warns here when the model is the tiny random one
     auth = "API keys required" if serve_settings.all_api_keys() else "no API keys"
+    name = serve_settings.served_model_name or stable_model_name(settings.model)
     console.print(
-        f"CareLLM serving '{serve_settings.served_model_name or settings.model}' on "
+        f"CareLLM serving '{name}' on "
         f"http://{serve_settings.host}:{serve_settings.port}/v1 ({auth}). Ctrl+C to stop."
     )
     uvicorn.run(
         app, host=serve_settings.host, port=serve_settings.port, log_level="warning", access_log=False
     )
+
+
+def show_request_log() -> None:
+    """The server's own lines on stderr: its start-up warnings and one line per request."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    log = logging.getLogger("carellm.serve")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False

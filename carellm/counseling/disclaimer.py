@@ -20,3 +20,12 @@ def disclaimer(lang: str) -> str:
     if lang in DISCLAIMER:
         return DISCLAIMER[lang]
     return f"{DISCLAIMER['en']}\n{DISCLAIMER['zh']}"
+
+
+def strip_disclaimer(text: str) -> str:
+    """`text` without the disclaimer it ends with (a reply a client sends back as history, from a
+    server that added the disclaimer to the reply's text)."""
+    for lang in ("", "en", "zh"):  # both languages first: they end with the Chinese one
+        if text.endswith(shown := disclaimer(lang)):
+            return text[: -len(shown)].rstrip()
+    return text

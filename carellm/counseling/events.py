@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 
+from carellm.backends.base import FinishReason
 from carellm.config import Voice
 from carellm.counseling.hooks import GateDecision, TurnEmotion
 from carellm.language import Lang
@@ -57,6 +58,9 @@ class Reply:
     # speech, False when it did and could not be read (the crisis layer saw the typed text only).
     speech_transcript: str | None = None
     speech_read: bool | None = None
+    # "length": max_new_tokens cut the model's reply off, and that reply is what the user got
+    # (not replaced by the safety layer); otherwise "stop".
+    finish_reason: FinishReason = "stop"
 
     @property
     def crisis(self) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from carellm.backends.base import Backend, GenerationOptions, Message
+from carellm.backends.base import Backend, FinishReason, GenerationOptions, Message
 from carellm.backends.transcription import speech_items
 from carellm.config import LANG_SETTINGS, Settings, Voice
 from carellm.counseling.disclaimer import disclaimer
@@ -91,6 +91,7 @@ class _Turn:
     refusal: GateDecision | None = None  # what the guard said of it
     engine_audio: list[np.ndarray] = field(default_factory=list)  # engines that speak while they write
     speaker: Speaker | None = None  # the reply's speech thread, started by the first text to speak
+    finish_reason: FinishReason = "stop"  # "length": the engine stopped at max_new_tokens
     spoken: list[np.ndarray] = field(default_factory=list)
 
     @property
@@ -239,6 +240,8 @@ class Session:
                         yield from self._audio(turn, turn.speaker.ready())
                 elif chunk.kind == "audio" and chunk.audio is not None:
                     turn.engine_audio.append(chunk.audio)
+                elif chunk.kind == "end" and chunk.finish_reason is not None:
+                    turn.finish_reason = chunk.finish_reason
         finally:
             if isinstance(stream, Generator):
                 stream.close()  # frees the engine when the reply was refused mid-way
@@ -335,6 +338,8 @@ class Session:
         self.history.exchanges.append(Exchange(turn.user, turn.final, turn.user_gate.level, turn.heard or ""))
         index = self.turns
         self.turns += 1
+        # The reply was cut at max_new_tokens, and it is the model's (not a crisis or guard text).
+        cut = turn.finish_reason == "length" and not turn.crisis and turn.reply_gate.replace_with is None
         reply = Reply(
             text=turn.final,
             audio=waveform,
@@ -347,6 +352,7 @@ class Session:
             disclaimer=self.disclaimer if turn.first else None,
             speech_transcript=turn.heard,
             speech_read=turn.speech_read,
+            finish_reason="length" if cut else "stop",
         )
         if self.recorder:
             self.recorder.record(

@@ -15,8 +15,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from carellm.backends.base import DISCLAIMER_HEADER
 from carellm.counseling.counselor import Counselor, EmotionFactory
 from carellm.counseling.hooks import TurnRecorder
+from carellm.dev.tiny_model import is_tiny_model
 from carellm.serve.errors import ApiError, install_error_handlers
 from carellm.serve.metrics import Metrics
 from carellm.serve.protocol import (
@@ -28,7 +30,7 @@ from carellm.serve.protocol import (
     ModelList,
 )
 from carellm.serve.security import BodyLimitMiddleware, KeyChecker, RateLimiter
-from carellm.serve.settings import ServeSettings
+from carellm.serve.settings import ServeSettings, stable_model_name
 from carellm.serve.turns import ChatService
 from carellm.version import __version__
 
@@ -52,7 +54,13 @@ def create_app(
     emotion_factory: a new EmotionObserver per session, None for none ("counselor": its choice).
     """
     settings = settings or ServeSettings()
-    model_name = settings.served_model_name or counselor.settings.model
+    model_name = settings.served_model_name or stable_model_name(counselor.settings.model)
+    if is_tiny_model(counselor.settings.model):
+        log.warning(
+            "Serving the tiny RANDOM test model (%s): its replies are noise. "
+            "Give --model Qwen/Qwen2.5-Omni-7B (or -3B) for real replies.",
+            counselor.settings.model,
+        )
     metrics = Metrics()
     service = ChatService(counselor, settings, model_name, metrics, recorder, emotion_factory)
     keys = KeyChecker(settings.all_api_keys())
@@ -80,10 +88,12 @@ def create_app(
     async def count_requests(request: Request, call_next):
         began = time.perf_counter()
         response = await call_next(request)
+        seconds = time.perf_counter() - began
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")
         metrics.inc("carellm_requests_total", route=path, status=str(response.status_code))
-        metrics.observe_latency(path, time.perf_counter() - began)
+        metrics.observe_latency(path, seconds)
+        log_request(request, response.status_code, seconds)
         return response
 
     def caller_of(request: Request) -> str:
@@ -119,7 +129,7 @@ def create_app(
     @app.get("/v1/models/{model_id:path}", response_model=ModelCard, responses=ERRORS)
     async def model(model_id: str, request: Request) -> ModelCard:
         caller_of(request)
-        if model_id not in {model_name, "carellm"}:
+        if model_id not in service.model_ids:
             raise ApiError(
                 404, f"The model '{model_id}' does not exist.", "See GET /v1/models.", "model_not_found"
             )
@@ -132,8 +142,11 @@ def create_app(
     )
     async def chat_completions(body: ChatCompletionRequest, request: Request):
         caller = caller_of(request)
+        if body.carellm is not None and body.carellm.session_id is not None:
+            request.state.session_id = body.carellm.session_id  # for the request's log line
         service.check(body)
-        turn = await run_in_threadpool(service.prepare, body, caller)
+        in_content = request.headers.get(DISCLAIMER_HEADER, "").lower() != "field-only"
+        turn = await run_in_threadpool(service.prepare, body, caller, in_content)
         if not body.stream:
             return await service.complete(turn)
         runner, first, deadline = await service.first_event(turn)
@@ -144,3 +157,13 @@ def create_app(
         )
 
     return app
+
+
+def log_request(request: Request, status: int, seconds: float) -> None:
+    """One line per request: method, route, status, latency, session id. Never message text: the
+    route's declared path is logged, not the URL, and the session id only as the client chose it.
+    For a stream the latency is the time to its first chunk."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None) or "unmatched"
+    session_id = getattr(request.state, "session_id", None) or "-"
+    log.info("%s %s %d %.0f ms session=%s", request.method, path, status, seconds * 1000, session_id)

@@ -116,6 +116,12 @@ class CareLLMRequest(_Lenient):
     )
     lang: Literal["auto", "zh", "en"] | None = None
     reset: bool = Field(False, description="Start the server-side session afresh before this turn.")
+    disclaimer: Literal["content", "field-only"] = Field(
+        "content",
+        description="Where a new session's research-use disclaimer goes: 'content' (default) opens the "
+        "first reply's text with it, so any client shows it; 'field-only' leaves the text to the "
+        "model's reply and gives the disclaimer in the response's carellm.disclaimer alone.",
+    )
 
 
 class ChatCompletionRequest(_Lenient):

@@ -30,7 +30,8 @@ class ServeSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
-    # The id clients pass as `model`; defaults to the loaded model's name. "carellm" always works.
+    # The id clients pass as `model`; defaults to `carellm-<model name>` (stable_model_name).
+    # "carellm" and the --model value as given always work too.
     served_model_name: str | None = None
     api_keys: CommaList = Field(default_factory=list)
     api_key_file: Path | None = None
@@ -66,3 +67,15 @@ class ServeSettings(BaseSettings):
                 ) from exc
             keys += [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("#")]
         return keys
+
+
+def stable_model_name(model: str) -> str:
+    """The id the server gives its model: `carellm-<name>` from a hub id or a folder
+    ("Qwen/Qwen2.5-Omni-7B" and "/data/Qwen2.5-Omni-7B/" both give "carellm-Qwen2.5-Omni-7B"),
+    "carellm-tiny" for the tiny random test model, whatever folder it was made in."""
+    from carellm.dev.tiny_model import is_tiny_model
+
+    if is_tiny_model(model):
+        return "carellm-tiny"
+    name = Path(model.rstrip("/")).name or model
+    return name if name.startswith("carellm") else f"carellm-{name}"

@@ -1,11 +1,12 @@
 """One chat completion = one counseling turn, run in a worker thread behind the queue.
 
-Every request goes through a `Session` (the counselor's safety gate, emotion observer and
-recorder): a server-side one when the request names `carellm.session_id`, otherwise a
-throwaway one rebuilt from the request's messages. The session's generator runs in a
-thread; its chunks cross to the event loop through an asyncio queue, so the server keeps
-answering /health and other clients while a model generates. A client that goes away
-stops the turn (the session is left unchanged, as for any abandoned turn).
+Every request goes through a `Session` (the counselor's safety gate and emotion observer): a
+server-side one when the request names `carellm.session_id` (its turns recorded by the
+recorder), otherwise a throwaway one rebuilt from the request's messages, whose turns are not
+stored (the client holds that conversation; the safety layer's risk events are still kept).
+The session's generator runs in a thread; its chunks cross to the event loop through an asyncio
+queue, so the server keeps answering /health and other clients while a model generates. A client
+that goes away stops the turn (the session is left unchanged, as for any abandoned turn).
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, nullcontext, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from fastapi.encoders import jsonable_encoder
 
 from carellm.backends.base import Message
 from carellm.counseling.counselor import Counselor, EmotionFactory
+from carellm.counseling.disclaimer import strip_disclaimer
 from carellm.counseling.events import Reply, TurnEvent, TurnOptions
-from carellm.counseling.hooks import EmotionObserver, GateDecision, TurnEmotion, TurnRecorder
+from carellm.counseling.hooks import EmotionObserver, GateDecision, TurnEmotion, TurnRecord, TurnRecorder
 from carellm.counseling.session import Session, attachments
 from carellm.errors import CareLLMError, InputError
 from carellm.media import OUTPUT_SAMPLE_RATE
@@ -66,7 +68,16 @@ class PreparedTurn:
     completion_id: str
     created: int
     options: TurnOptions
+    # False: the caller asked for the disclaimer in the carellm field only.
+    disclaimer_in_content: bool = True
     usage: Usage | None = None
+
+    def closing(self, reply: Reply) -> str:
+        """What follows the reply's text: on a session's first turn, the disclaimer as its last
+        paragraph (after the reply, so a crisis response still comes first); else nothing."""
+        if self.disclaimer_in_content and reply.disclaimer:
+            return f"\n\n{reply.disclaimer}"
+        return ""
 
 
 # What a turn's thread hands the event loop: a session event, the error that ended the turn, or
@@ -135,6 +146,17 @@ def carellm_info(reply: Reply, session_id: str | None) -> CareLLMInfo:
     )
 
 
+class NotStored:
+    """The recorder of stateless turns: they are not stored (one stored session per request
+    would fill the store with one-turn fragments of conversations the client holds)."""
+
+    def record(self, turn: TurnRecord) -> None:
+        return None
+
+
+NOT_STORED = NotStored()
+
+
 class ChatService:
     """Turns requests into session turns and session chunks into OpenAI responses."""
 
@@ -150,6 +172,8 @@ class ChatService:
         self.counselor = counselor
         self.settings = settings
         self.model_name = model_name
+        # The ids a request may name: the stable one, "carellm", and the --model value as given.
+        self.model_ids = {model_name, "carellm", counselor.settings.model}
         self.metrics = metrics
         self.recorder = recorder
         self.emotion_factory = emotion_factory
@@ -160,7 +184,7 @@ class ChatService:
     # ------------------------------------------------------------ preparing a turn
     def check(self, req: ChatCompletionRequest) -> None:
         """Refusals that need no parsing: unknown model, token limit, audio the server cannot make."""
-        if req.model not in {self.model_name, "carellm"}:
+        if req.model not in self.model_ids:
             raise ApiError(
                 404,
                 f"The model '{req.model}' does not exist on this server.",
@@ -186,10 +210,18 @@ class ChatService:
                 param="modalities",
             )
 
-    def prepare(self, req: ChatCompletionRequest, caller: str) -> PreparedTurn:
-        """Parse the messages and find or build the session (sync: may decode or fetch media)."""
+    def prepare(
+        self, req: ChatCompletionRequest, caller: str, disclaimer_in_content: bool = True
+    ) -> PreparedTurn:
+        """Parse the messages and find or build the session (sync: may decode or fetch media).
+
+        disclaimer_in_content: False when the caller asked for the disclaimer in the carellm field
+        only (the request's `carellm.disclaimer`, or the X-CareLLM-Disclaimer header).
+        """
         self.check(req)
         extra = req.carellm
+        if extra is not None and extra.disclaimer == "field-only":
+            disclaimer_in_content = False
         max_mb = self.counselor.settings.media.max_file_mb
         server_side = extra is not None and extra.session_id is not None
         conversation = parse_messages(req.messages, self.settings, max_mb, history=not server_side)
@@ -199,27 +231,30 @@ class ChatService:
             assert extra is not None and extra.session_id is not None
             internal_id = f"{caller.split(':', 1)[-1][:16]}-{extra.session_id}"
             entry = self.sessions.get_or_create(
-                caller, extra.session_id, lambda: self._new_session(lang, internal_id), extra.reset
+                caller,
+                extra.session_id,
+                lambda: self._new_session(lang, internal_id, stored=True),
+                extra.reset,
             )
             session, lock = entry.session, entry.lock
         else:
-            session, lock = self._new_session(lang, None), nullcontext()
-            session.resume(conversation.earlier)
+            session, lock = self._new_session(lang, None, stored=False), nullcontext()
+            # Replies the client sends back may end with the disclaimer this server put there.
+            session.resume([replace(ex, reply=strip_disclaimer(ex.reply)) for ex in conversation.earlier])
         return PreparedTurn(
             req, session, conversation, lock, extra.session_id if server_side and extra else None,
-            f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), self._options_for(req),
+            f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), self._options_for(req), disclaimer_in_content,
         )  # fmt: skip
 
-    def _new_session(self, lang: str | None, session_id: str | None) -> Session:
+    def _new_session(self, lang: str | None, session_id: str | None, stored: bool) -> Session:
         # None: the counselor's choice; False: none for this server.
         emotion: EmotionObserver | bool | None = None
         if self.emotion_factory is None:
             emotion = False
         elif self.emotion_factory != "counselor":
             emotion = self.emotion_factory()
-        return self.counselor.session(
-            lang=lang, emotion=emotion, recorder=self.recorder, session_id=session_id
-        )
+        recorder = self.recorder if stored else NOT_STORED
+        return self.counselor.session(lang=lang, emotion=emotion, recorder=recorder, session_id=session_id)
 
     def _options_for(self, req: ChatCompletionRequest) -> TurnOptions:
         """The request's sampling, voice and audio choices, for this turn only."""
@@ -290,11 +325,12 @@ class ChatService:
                 transcript=reply.text,
                 expires_at=turn.created + AUDIO_TTL_S,
             )
+        message = ResponseMessage(content=reply.text + turn.closing(reply), audio=audio)
         return ChatCompletion(
             id=turn.completion_id,
             created=turn.created,
-            model=turn.request.model,
-            choices=[Choice(message=ResponseMessage(content=reply.text, audio=audio))],
+            model=self.model_name,
+            choices=[Choice(message=message, finish_reason=reply.finish_reason)],
             usage=self.usage(turn, reply),
             carellm=carellm_info(reply, turn.session_id),
         )
@@ -351,7 +387,7 @@ class ChatService:
             chunk = ChatCompletionChunk(
                 id=turn.completion_id,
                 created=turn.created,
-                model=req.model,
+                model=self.model_name,
                 choices=[ChunkChoice(delta=delta, finish_reason=finish)] if choices else [],
                 usage=usage,
                 carellm=extra,
@@ -386,12 +422,13 @@ class ChatService:
                     reply = item.reply
                     self.observe(turn, reply)
                     if hold:
-                        yield frame(Delta(content=reply.text))
+                        yield frame(Delta(content=reply.text + turn.closing(reply)))
+                    elif closing := turn.closing(reply):
+                        yield frame(Delta(content=closing))
                     if reply.audio is not None and req.wants_audio:
                         yield frame(Delta(audio=DeltaAudio(id=audio_id, transcript=reply.text)))
-                    yield frame(
-                        Delta(), finish="stop", extra=ChunkExtra(info=carellm_info(reply, turn.session_id))
-                    )
+                    info = ChunkExtra(info=carellm_info(reply, turn.session_id))
+                    yield frame(Delta(), finish=reply.finish_reason, extra=info)
                     if req.stream_options and req.stream_options.include_usage:
                         yield frame(Delta(), usage=self.usage(turn, reply), choices=False)
                 item = await self.next_event(runner, deadline)

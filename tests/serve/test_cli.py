@@ -12,6 +12,8 @@ import httpx
 import openai
 import pytest
 
+from carellm.serve.security import key_id
+
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
@@ -56,18 +58,30 @@ def test_serve_answers_the_openai_client_and_stores_the_turn(tiny_model_dir, tmp
             assert time.monotonic() < deadline, "server did not come up"
             time.sleep(0.3)
         client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="cli-key", max_retries=0)
+        secret = "my neighbour's name is Zorblax"
         resp = client.chat.completions.create(
-            model="carellm", messages=[{"role": "user", "content": "hello"}], max_tokens=4
+            model="carellm-tiny", messages=[{"role": "user", "content": secret}], max_tokens=4
         )
-        assert resp.choices[0].message.content is not None
+        assert resp.choices[0].message.content is not None and resp.model == "carellm-tiny"
+        client.chat.completions.create(
+            model=str(tiny_model_dir),  # the --model value still works as the id
+            messages=[{"role": "user", "content": "hello"}],
+            max_tokens=4,
+            extra_body={"carellm": {"session_id": "cli-kept"}},
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    log = proc.stderr.read() if proc.stderr else ""
+    assert "tiny RANDOM test model" in log and "serving 'carellm-tiny'" in log
+    requests = [line for line in log.splitlines() if "POST /v1/chat/completions 200" in line]
+    assert len(requests) == 2 and requests[1].endswith("session=cli-kept")
+    assert "Zorblax" not in log
     from carellm.config import Settings
     from carellm.store import open_store
 
-    stored = open_store(Settings(data_dir=tmp_path)).sessions()
-    assert len(stored) == 1
+    stored = open_store(Settings(data_dir=tmp_path)).sessions()  # the stateless call is not stored
+    assert [s.id for s in stored] == [f"{key_id('cli-key')}-cli-kept"]
 
 
 def test_chat_uses_a_remote_server_with_backend_openai(server, api_key):

@@ -58,7 +58,7 @@ def test_plain_vllm_is_text_only(upstream, api_key):
     backend = _remote(upstream.url, api_key, peer="vllm")
     assert backend.can_speak is False
     chunks = list(backend.stream([Message("user", "hello")], GenerationOptions(max_new_tokens=4, audio=True)))
-    assert chunks and all(c.kind == "text" for c in chunks)
+    assert chunks and all(c.kind in ("text", "end") for c in chunks)  # no audio
 
 
 def test_upstream_refusal_becomes_a_backend_error_with_its_status(upstream):

@@ -46,7 +46,7 @@ def speaking(start_server, omni_backend, counselor, api_key):
 
 def test_speech_of_the_first_sentence_arrives_before_the_second_is_written(speaking, model_id):
     client, recorder, _ = speaking(REPLY, paced=True)
-    events, transcript = stream_spoken(client, model_id)
+    events, transcript = stream_spoken(client, model_id, session_id="spoken")
     kinds = [kind for kind, _ in events]
     second = events.index(("text", "That sounds "))
     assert events[0] == ("text", "I hear you. ") and "audio" in kinds[:second]
@@ -58,7 +58,7 @@ def test_speech_of_the_first_sentence_arrives_before_the_second_is_written(speak
 
 def test_holding_unchecked_text_sends_only_the_approved_reply(speaking, model_id):
     client, recorder, _ = speaking(DIAGNOSIS, hold_unchecked_text=True)
-    events, transcript = stream_spoken(client, model_id)
+    events, transcript = stream_spoken(client, model_id, session_id="spoken")
     (turn,) = recorder.turns
     assert turn.reply_gate.replace_with  # the reply guard withdrew the model's reply
     texts = [data for kind, data in events if kind == "text"]
@@ -71,7 +71,7 @@ def test_holding_unchecked_text_speaks_only_the_approved_reply_once_it_is_approv
     speaking, model_id, pieces
 ):
     client, recorder, backend = speaking(pieces, hold_unchecked_text=True)
-    events, transcript = stream_spoken(client, model_id)
+    events, transcript = stream_spoken(client, model_id, session_id="spoken")
     (turn,) = recorder.turns
     # Speech began only after the whole reply was written (and checked), and says the approved text.
     assert backend.log == [*(("text", piece) for piece in pieces), ("speak", turn.reply_text)]
