@@ -233,9 +233,22 @@ class OmniBackend:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
+        class _Counting(TextIteratorStreamer):
+            """Also counts the reply's tokens and keeps the last, to tell a reply max_new_tokens cut."""
+
+            tokens = 0
+            last: int | None = None
+
+            def put(self, value):
+                if not (self.skip_prompt and self.next_tokens_are_prompt):  # not the prompt
+                    ids = value.reshape(-1).tolist()
+                    self.tokens += len(ids)
+                    self.last = ids[-1] if ids else self.last
+                super().put(value)
+
         prepared = self.prepare(messages)
         tokenizer = self.processor.tokenizer
-        streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=600)
+        streamer = _Counting(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=600)
         cancelled = threading.Event()
         failure: list[BaseException] = []
 
@@ -285,6 +298,13 @@ class OmniBackend:
                 f"The model failed while generating ({type(exc).__name__}: {exc}).",
                 "Try again; if it keeps failing, run `carellm doctor`.",
             ) from exc
+        if streamer.tokens >= options.max_new_tokens and streamer.last not in self._eos_ids():
+            yield Chunk("end", finish_reason="length")  # stopped by the limit, not by the model
+
+    def _eos_ids(self) -> set[int]:
+        """The thinker's end-of-reply tokens."""
+        eos = self.model.thinker.generation_config.eos_token_id
+        return set(eos if isinstance(eos, list) else [eos]) if eos is not None else set()
 
     def transcribe(self, speech: Sequence[MediaItem], lang: str | None, max_new_tokens: int) -> str:
         """The model's own reading of `speech`: the thinker alone, greedy, through `stream` (so the
@@ -349,8 +369,7 @@ class OmniBackend:
         from carellm.backends.batching import Sampling
 
         config = self.model.thinker.generation_config
-        eos = config.eos_token_id
-        eos_ids = set(eos if isinstance(eos, list) else [eos]) if eos is not None else set()
+        eos_ids = self._eos_ids()
         generator = None
         if options.seed is not None and options.temperature > 0:  # per request: rows share the step
             generator = torch.Generator(self.device).manual_seed(options.seed)

@@ -17,7 +17,7 @@ def _turn(*media: MediaItem, text: str = "How do I look today?") -> list[Message
 
 
 def _stream_text(backend, messages) -> tuple[str, int]:
-    chunks = list(backend.stream(messages, OPTIONS))
+    chunks = [c for c in backend.stream(messages, OPTIONS) if c.kind != "end"]
     assert all(c.kind == "text" for c in chunks)
     return "".join(c.text for c in chunks), len(chunks)
 
@@ -31,7 +31,14 @@ def test_text_is_streamed_in_pieces(omni_backend):
     chunks = list(
         omni_backend.stream(_turn(text="hello there"), GenerationOptions(max_new_tokens=48, seed=0))
     )
-    assert len(chunks) > 1 and all(c.kind == "text" and c.text for c in chunks)
+    text = chunks[:-1] if chunks[-1].kind == "end" else chunks
+    assert len(text) > 1 and all(c.kind == "text" and c.text for c in text)
+
+
+def test_a_reply_cut_by_max_new_tokens_ends_with_an_end_chunk_saying_length(omni_backend):
+    chunks = list(omni_backend.stream(_turn(text="hello there"), GenerationOptions(max_new_tokens=3, seed=0)))
+    assert (chunks[-1].kind, chunks[-1].finish_reason) == ("end", "length")
+    assert [c.kind for c in chunks[:-1]] == ["text"] * (len(chunks) - 1)
 
 
 @pytest.mark.parametrize("name", ["speech.wav", "speech.flac", "speech.mp3", "speech.ogg", "speech.webm"])

@@ -26,7 +26,7 @@ def test_plain_completion_returns_the_sessions_reply_with_carellm_fields(client,
     choice = resp.choices[0]
     assert resp.object == "chat.completion" and resp.id.startswith("chatcmpl-")
     assert choice.message.role == "assistant" and isinstance(choice.message.content, str)
-    assert choice.finish_reason == "stop"
+    assert choice.finish_reason in {"stop", "length"}  # which one: test_openai_conformance.py
     extra = resp.model_extra["carellm"]
     assert extra["turn_index"] == 0 and extra["crisis"] is False and extra["risk"]["level"] == "none"
     assert extra["disclaimer"]  # first reply of a conversation
@@ -43,7 +43,7 @@ def test_streamed_completion_arrives_in_chunks_that_add_up_to_the_reply(client, 
     chunks = list(stream)
     assert chunks[0].choices[0].delta.role == "assistant"
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    finals = [c for c in chunks if c.choices and c.choices[0].finish_reason == "stop"]
+    finals = [c for c in chunks if c.choices and c.choices[0].finish_reason in {"stop", "length"}]
     assert len(finals) == 1 and text.strip()
     assert chunks[-1].usage is not None and chunks[-1].choices == []
     info = finals[0].model_extra["carellm"]["info"]

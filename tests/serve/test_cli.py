@@ -63,12 +63,13 @@ def test_serve_answers_the_openai_client_and_stores_the_turn(tiny_model_dir, tmp
             model="carellm-tiny", messages=[{"role": "user", "content": secret}], max_tokens=4
         )
         assert resp.choices[0].message.content is not None and resp.model == "carellm-tiny"
-        client.chat.completions.create(
+        kept = client.chat.completions.create(
             model=str(tiny_model_dir),  # the --model value still works as the id
             messages=[{"role": "user", "content": "hello"}],
             max_tokens=4,
             extra_body={"carellm": {"session_id": "cli-kept"}},
         )
+        assert kept.choices[0].finish_reason == "length"  # the tiny model never stops by itself in 4
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -57,18 +57,11 @@ def scripted(start_server, omni_backend, counselor, api_key):
 
 
 # ---------------------------------------------------------------- finish_reason
-# The in-process engine (carellm/backends/omni.py) does not send its `end` chunk yet: these two
-# fail until it does, and then fail as unexpected passes until the marks are removed.
-OMNI_CUT = pytest.mark.xfail(strict=True, reason="OmniBackend.stream does not yet report 'length'")
-
-
-@OMNI_CUT
 def test_a_reply_cut_by_max_tokens_finishes_with_length(client):
     resp = client.chat.completions.create(model="carellm-tiny", messages=HELLO, max_tokens=2)
     assert resp.choices[0].finish_reason == "length"
 
 
-@OMNI_CUT
 def test_a_streamed_reply_cut_by_max_tokens_finishes_with_length(client):
     chunks = list(
         client.chat.completions.create(model="carellm-tiny", messages=HELLO, max_tokens=2, stream=True)
