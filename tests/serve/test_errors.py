@@ -9,6 +9,9 @@ import httpx
 import openai
 import pytest
 
+from carellm.backends.base import Chunk
+from carellm.counseling.counselor import Counselor
+
 
 def _msg(text: str = "hello") -> list[dict]:
     return [{"role": "user", "content": text}]
@@ -122,22 +125,54 @@ def test_rate_limit_is_429_with_retry_after(api_key, start_server, model_id):
     assert int(err.value.response.headers["Retry-After"]) >= 1
 
 
-def test_full_queue_is_503_with_retry_after(api_key, start_server, model_id):
-    srv = start_server(max_waiting=0, rate_limit_per_minute=1000)
+class HeldText:
+    """A model that writes one sentence, then holds the engine until the test lets it go: the
+    first request is certainly still running when the second arrives (the tiny random model may
+    write no sentence end, so its text is shown only once the whole reply is checked)."""
+
+    name = "held"
+    speaks_separately = False
+    concurrency = 1
+    can_speak = False
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.release = threading.Event()
+
+    def stream(self, messages, options):
+        yield Chunk("text", text="I hear you. ")
+        self.release.wait(timeout=30)
+        yield Chunk("text", text="Go on.")
+
+    def count_tokens(self, messages) -> int:
+        return self.inner.count_tokens(messages)
+
+    def transcribe(self, speech, lang, max_new_tokens):
+        return self.inner.transcribe(speech, lang, max_new_tokens)
+
+
+def test_full_queue_is_503_with_retry_after(api_key, start_server, model_id, omni_backend, counselor):
+    held = HeldText(omni_backend)
+    srv = start_server(
+        app_counselor=Counselor(held, counselor.settings, gate=counselor.gate),
+        max_waiting=0,
+        rate_limit_per_minute=1000,
+    )
     c = openai.OpenAI(base_url=f"{srv.url}/v1", api_key=api_key, max_retries=0, timeout=60)
     started = threading.Event()
 
     def hold_the_model():
-        stream = c.chat.completions.create(
-            model=model_id, messages=_msg("a long one"), stream=True, max_tokens=200
-        )
+        stream = c.chat.completions.create(model=model_id, messages=_msg("a long one"), stream=True)
         for _ in stream:
             started.set()
 
     holder = threading.Thread(target=hold_the_model)
     holder.start()
     assert started.wait(30)
-    with pytest.raises(openai.InternalServerError) as err:
-        c.chat.completions.create(model=model_id, messages=_msg())
-    holder.join()
+    try:
+        with pytest.raises(openai.InternalServerError) as err:
+            c.chat.completions.create(model=model_id, messages=_msg())
+    finally:
+        held.release.set()
+        holder.join()
     assert err.value.status_code == 503 and err.value.response.headers["Retry-After"]
