@@ -9,11 +9,9 @@ so the layer needs neither the LLM nor a sentence encoder.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import threading
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,68 +19,29 @@ from pathlib import Path
 import numpy as np
 
 from carellm.safety.calibration import Calibration
-from carellm.safety.normalize import normalize
+from carellm.safety.features import MAX_CHARS, N_FEATURES, clip, features, hashed_counts, weighted
+
+__all__ = [  # the encoder lives in features.py (shared with the emotion head); its names stay here
+    "CHUNK_CHARS",
+    "CONFIG_FILE",
+    "LONG_CHARS",
+    "MAX_CHARS",
+    "N_FEATURES",
+    "WEIGHTS_FILE",
+    "RiskModel",
+    "chunks",
+    "features",
+    "hashed_counts",
+    "load_risk_model",
+    "weighted",
+]
 
 DATA = Path(__file__).with_name("data")
 WEIGHTS_FILE = DATA / "risk_model.npz"
 CONFIG_FILE = DATA / "risk_model.json"
-N_FEATURES = 2**21
-_MASK = N_FEATURES - 1
-MAX_CHARS = 6000  # longer texts keep their start and end
 LONG_CHARS = 280  # a tweet's length: above it, a text is a post, with its own check-in threshold
 CHUNK_CHARS = 400  # a long post is also read in pieces of about this size (a wish stated mid-story)
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？；;…\n])\s*")
-_LATIN_WORD = re.compile(r"[a-z0-9']+")
-
-
-def _grams(norm: str) -> list[str]:
-    """Character 1-4-grams (Chinese and English alike) and English word uni- and bigrams."""
-    padded = f" {norm} "
-    grams = [padded[i : i + n] for n in (1, 2, 3, 4) for i in range(len(padded) - n + 1)]
-    words = _LATIN_WORD.findall(norm)
-    grams += [f"w:{w}" for w in words]
-    grams += [f"w:{a} {b}" for a, b in itertools.pairwise(words)]
-    return grams
-
-
-def hashed_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(feature indices, log(1 + count)) of the normalised text. CRC32 rather than Python's
-    hash(), which is salted per process; no scikit-learn at run time keeps a cold start short."""
-    grams = _grams(normalize(_clip(text)))
-    index = np.fromiter((zlib.crc32(g.encode("utf-8")) & _MASK for g in grams), np.int64, len(grams))
-    unique, counts = np.unique(index, return_counts=True)
-    return unique, np.log1p(counts).astype(np.float32)
-
-
-def weighted(index: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> np.ndarray:
-    """Counts times idf, L2-normalised (the model's input for one text)."""
-    values = counts * idf[index]
-    norm = float(np.sqrt(values @ values))
-    return values / norm if norm else values
-
-
-def features(texts: list[str], idf: np.ndarray | None = None):
-    """A CSR matrix of the texts' features (for training; unweighted counts without `idf`)."""
-    from scipy.sparse import csr_matrix
-
-    indptr, indices, data = [0], [], []
-    for text in texts:
-        index, counts = hashed_counts(text)
-        indices.append(index)
-        data.append(counts if idf is None else weighted(index, counts, idf))
-        indptr.append(indptr[-1] + index.size)
-    return csr_matrix(
-        (
-            np.concatenate(data or [np.zeros(0, np.float32)]),
-            np.concatenate(indices or [np.zeros(0, np.int64)]),
-            np.asarray(indptr),
-        ),
-        shape=(len(texts), N_FEATURES),
-    )
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= MAX_CHARS else text[: MAX_CHARS // 2] + " " + text[-MAX_CHARS // 2 :]
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
@@ -90,7 +49,7 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
     if len(text) <= size:
         return [text]
     pieces, current = [], ""
-    for sentence in _SENTENCE_END.split(_clip(text)):
+    for sentence in _SENTENCE_END.split(clip(text)):
         if current and len(current) + len(sentence) > size:
             pieces.append(current)
             current = ""
