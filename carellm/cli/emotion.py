@@ -91,20 +91,65 @@ def _show(result: dict[str, Any], as_json: bool) -> None:
         console.print(f"{key}: {value}", markup=False)
 
 
+@app.command("build-data")
+def build_data_cmd(
+    out: Path = typer.Option(..., "--out", help="Folder for train/dev/test.jsonl and stats.json."),
+    cache: Path = typer.Option(Path("data/cache"), "--cache", help="Where downloads are kept (and checked)."),
+    offline: bool = typer.Option(False, "--offline", help="Use only files already in --cache."),
+) -> None:
+    """Fetch (cached, checked against pinned SHA-256), map to the seven labels, de-duplicate, split."""
+    from carellm.emotion.training import build_data
+
+    summary = build_data(out, cache, offline)
+    for split, counts in summary["splits"].items():
+        console.print(f"{split}: {sum(counts.values())} texts", markup=False)
+    console.print(f"Written to {out} (counts in stats.json)", markup=False)
+
+
 @app.command("train")
 def train_cmd(
-    data: Path = typer.Option(
-        ..., "--data", help="GoEmotions .tsv, or .jsonl (GoEmotions or unified schema)."
+    data: Path | None = typer.Option(
+        None,
+        "--data",
+        help="A folder from `emotion build-data` (the shipped model), or a GoEmotions .tsv / .jsonl "
+        "file (the embedding classifier, with --out).",
     ),
-    out: Path = typer.Option(..., "--out", help="Folder to save the classifier in."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Where to save (default for the shipped model: carellm/emotion/data)."
+    ),
+    cache: Path | None = typer.Option(
+        None, "--cache", help="Build the data from this download cache first (into --data, or a temp folder)."
+    ),
+    offline: bool = typer.Option(False, "--offline", help="With --cache: use only files already there."),
+    results: Path | None = typer.Option(None, "--results", help="Write the measured figures here (JSON)."),
 ) -> None:
-    """Train the embedding classifier (all-MiniLM-L6-v2 + logistic regression)."""
-    from carellm.emotion.classifier import train
+    """Train the shipped emotion model (from a build-data folder or --cache), or the embedding classifier."""
+    if data is not None and data.is_file():
+        if out is None:
+            raise InputError(
+                "Training the embedding classifier needs --out DIR.", "e.g. --out models/emotion"
+            )
+        from carellm.emotion.classifier import train
 
-    card = train(data, out)
-    console.print(
-        f"Trained on {card['examples']} examples, labels: {', '.join(card['label_counts'])}. Saved to {out}"
-    )
+        card = train(data, out)
+        labels = ", ".join(card["label_counts"])
+        console.print(f"Trained on {card['examples']} examples, labels: {labels}. Saved to {out}")
+        return
+    if data is None and cache is None:
+        raise InputError(
+            "Give --data DIR (from `emotion build-data`) or --cache DIR.", "See docs/emotion.md."
+        )
+    from carellm.emotion.training import train_model
+
+    summary = train_model(data, out, cache, offline, log=lambda line: console.print(line, markup=False))
+    text = json.dumps(summary, ensure_ascii=False, indent=2)
+    if results is not None:
+        results.write_text(text + "\n", encoding="utf-8")
+    for lang, figures in summary["test"].items():
+        console.print(
+            f"test {lang}: accuracy {figures['accuracy']}, macro-F1 {figures['macro_f1']} (n={figures['n']})",
+            markup=False,
+        )
 
 
 @app.command("report")

@@ -1,4 +1,4 @@
-"""Text emotion: lexicon always, a trained classifier when given, the loaded LLM when asked."""
+"""Text emotion: the shipped model and the lexicon, a trained classifier when given, the LLM when asked."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from carellm.emotion.labels import AROUSAL, PRIMARY, VALENCE
 from carellm.emotion.lexicon import lexicon_scores
+from carellm.emotion.model import EmotionModel, load_emotion_model
 from carellm.language import detect_lang
 
 _CJK_OR_LATIN = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -119,23 +120,64 @@ def from_scores(scores: dict[str, float], **extra) -> TextEmotion:
     return TextEmotion(primary, scores, round(max(-1.0, min(1.0, valence)), 4), round(arousal, 4), **extra)
 
 
+def combine(model: dict[str, float], lexical: dict[str, float], lexicon_share: float) -> dict[str, float]:
+    """The model's probabilities with the lexicon's normalised scores (empty: no lexicon word).
+
+    Labels the model was not trained on for this language (loneliness everywhere, shame in
+    Chinese: no real corpus labels them) are the lexicon's alone: its curated lists keep their
+    share, and the model's labels share the rest, `lexicon_share` of it still from the lexicon.
+    """
+    unknown = {k: lexical.get(k, 0.0) for k in PRIMARY if k not in model}
+    rest = 1.0 - sum(unknown.values())
+    if not lexical:
+        return {**unknown, **model}
+    own = {k: (1 - lexicon_share) * p + lexicon_share * lexical.get(k, 0.0) for k, p in model.items()}
+    total = sum(own.values()) or 1.0
+    return {**unknown, **{k: rest * v / total for k, v in own.items()}}
+
+
+def _shipped(model: EmotionModel | bool) -> EmotionModel | None:
+    if model is True:
+        return load_emotion_model()
+    return model or None
+
+
 def analyze_texts(
-    texts: list[str], lang: str | list[str | None] | None = None, classifier=None
+    texts: list[str],
+    lang: str | list[str | None] | None = None,
+    classifier=None,
+    *,
+    model: EmotionModel | bool = True,
 ) -> list[TextEmotion]:
     """Many texts at once (`lang` one for all, or one per text); a classifier embeds them in batches."""
     langs = lang if isinstance(lang, list) else [lang] * len(texts)
     scored = classifier.primary_scores_many([t or " " for t in texts]) if classifier else [None] * len(texts)
-    return [analyze_text(t, g, classifier, _model=m) for t, g, m in zip(texts, langs, scored, strict=True)]
+    return [
+        analyze_text(t, g, classifier, _model=m, model=model)
+        for t, g, m in zip(texts, langs, scored, strict=True)
+    ]
 
 
 def analyze_text(
-    text: str, lang: str | None = None, classifier=None, backend=None, _model=None
+    text: str,
+    lang: str | None = None,
+    classifier=None,
+    backend=None,
+    _model=None,
+    *,
+    model: EmotionModel | bool = True,
+    lexicon_share: float | None = None,
 ) -> TextEmotion:
-    """The emotion a message expresses. `classifier`: an EmotionClassifier; `backend`: a loaded model.
+    """The emotion a message expresses.
 
-    Unsupported languages get `lang: other` and a neutral result rather than a guess.
+    `model`: True (default) for the shipped emotion model (the lexicon alone when its file is
+    missing), False for the lexicon alone, or an EmotionModel; `lexicon_share`: how much the
+    lexicon counts beside it (default: the share chosen on dev when it was trained).
+    `classifier`: an EmotionClassifier; `backend`: a loaded model. Unsupported languages get
+    `lang: other` and a neutral result rather than a guess.
     """
-    text = (text or "").strip()
+    raw = text or ""  # the head reads the message as the crisis layer did: one cached encoding
+    text = raw.strip()
     if lang in (None, "auto"):
         lang = _language(text)
     if not text or lang not in ("zh", "en"):
@@ -145,19 +187,24 @@ def analyze_text(
     goemotions: dict[str, float] = {}
     lexical = _normalise(weights) if weights else {k: 0.0 for k in PRIMARY}
     combined = dict(lexical) if weights else {"neutral": 1.0}
+    head = _shipped(model)
+    if head is not None:
+        share = float(head.meta.get("lexicon_share", 0.0)) if lexicon_share is None else lexicon_share
+        combined = combine(head.probabilities(raw, lang), lexical if weights else {}, share)
+        sources.append("model")
     if classifier is not None:
         model_scores, goemotions = _model or classifier.primary_scores(text)
-        model = _normalise(model_scores)
+        scores = _normalise(model_scores)
         # The classifier carries more weight when the lexicon found little to go on.
         share = 0.7 if not weights else 0.5
-        combined = {k: (1 - share) * combined.get(k, 0.0) + share * model[k] for k in PRIMARY}
+        combined = {k: (1 - share) * combined.get(k, 0.0) + share * scores[k] for k in PRIMARY}
         sources.append("classifier")
     if backend is not None:
         from carellm.emotion.llm import llm_scores
 
         judged = llm_scores(backend, text, lang)
         if judged is not None:
-            share = 0.8 if not weights and classifier is None else 0.5
+            share = 0.8 if not weights and classifier is None and head is None else 0.5
             combined = {k: (1 - share) * combined.get(k, 0.0) + share * judged.get(k, 0.0) for k in PRIMARY}
             sources.append("llm")
     return from_scores(

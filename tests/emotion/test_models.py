@@ -20,7 +20,7 @@ def test_classifier_trains_on_goemotions_tsv_and_loads_by_path(tmp_path):
     assert card["examples"] == 28 and (tmp_path / "model" / "model_card.json").is_file()
     clf = EmotionClassifier.load(tmp_path / "model")
     result = analyze_text("I am so happy and thankful for this", "en", classifier=clf)
-    assert result.source == "lexicon+classifier" and result.primary == "joy"
+    assert result.source == "lexicon+model+classifier" and result.primary == "joy"
     assert set(result.goemotions) == set(GOEMOTIONS)
 
 
@@ -78,7 +78,7 @@ def test_train_cli_reports_the_bad_line(tmp_path):
 
 def test_llm_pass_with_garbage_output_falls_back(omni_backend):
     result = analyze_text("I'm so anxious I can't breathe properly", "en", backend=omni_backend)
-    assert result.source == "lexicon" and result.primary == "anxiety"
+    assert result.source == "lexicon+model" and result.primary == "anxiety"
 
 
 def test_llm_pass_uses_a_valid_answer():
@@ -100,4 +100,4 @@ def test_llm_pass_uses_a_valid_answer():
             yield Chunk("text", text="Sure: " + json.dumps({"scores": scores}))
 
     result = analyze_text("hmm", "en", backend=ScriptedBackend())
-    assert result.source == "lexicon+llm" and result.primary == "sadness"
+    assert result.source == "lexicon+model+llm" and result.primary == "sadness"

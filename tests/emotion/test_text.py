@@ -27,11 +27,11 @@ def test_primary_emotion(text, label):
 def test_result_shape():
     result = analyze_text("I'm really anxious about my exam")
     assert set(result.scores) == set(PRIMARY) and abs(sum(result.scores.values()) - 1) < 1e-3
-    assert -1 <= result.valence <= 1 and 0 <= result.arousal <= 1 and result.source == "lexicon"
+    assert -1 <= result.valence <= 1 and 0 <= result.arousal <= 1 and result.source == "lexicon+model"
 
 
 def test_negation_removes_the_emotion_word():
-    assert analyze_text("I am not happy").scores["joy"] == 0
+    assert analyze_text("I am not happy", model=False).scores["joy"] == 0
 
 
 def test_anxiety_is_more_aroused_and_joy_more_positive_than_sadness():
@@ -61,12 +61,24 @@ def test_unsupported_language_is_reported_as_other(text):
     assert result.lang == "other" and result.primary == "neutral"
 
 
-def test_accuracy_on_the_labelled_set():
+def _accuracy(**options) -> dict[str, float]:
     rows = [json.loads(line) for line in (DATA / "labelled.jsonl").open(encoding="utf-8")]
     assert all(Counter(r["label"] for r in rows)[label] >= 30 for label in PRIMARY)
     right, total = Counter(), Counter()
     for row in rows:
         total[row["lang"]] += 1
-        right[row["lang"]] += analyze_text(row["text"], row["lang"]).primary == row["label"]
+        right[row["lang"]] += analyze_text(row["text"], row["lang"], **options).primary == row["label"]
+    return {lang: right[lang] / total[lang] for lang in total}
+
+
+def test_accuracy_on_the_labelled_set_lexicon_alone():
+    accuracy = _accuracy(model=False)
     # Measured on first run (lexicon only): en 0.762, zh 0.686; see docs/emotion.md.
-    assert right["en"] / total["en"] >= 0.70 and right["zh"] / total["zh"] >= 0.62
+    assert accuracy["en"] >= 0.70 and accuracy["zh"] >= 0.62
+
+
+def test_accuracy_on_the_labelled_set_by_default():
+    accuracy = _accuracy()
+    # Measured with the shipped model (never trained or tuned on this set): en 0.762, zh 0.581;
+    # below the lexicon alone in Chinese (docs/emotion.md says why). Floors, not targets.
+    assert accuracy["en"] >= 0.73 and accuracy["zh"] >= 0.55
