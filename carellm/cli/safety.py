@@ -124,6 +124,17 @@ def build_data(
     console.print(f"Wrote {out}/train.jsonl, dev.jsonl, test.jsonl and stats.json.", markup=False)
 
 
+def _needs_training_packages() -> None:
+    """Training (not checking) needs scikit-learn and scipy: say how to get them, not a traceback."""
+    try:
+        import scipy  # noqa: F401
+        import sklearn  # noqa: F401
+    except ImportError as exc:
+        raise InputError(
+            "Training needs scikit-learn and scipy.", "pip install 'carellm[emotion]' (they come with it)."
+        ) from exc
+
+
 @app.command("train")
 def train_cmd(
     data: Path = typer.Option(..., "--data", help="The folder `carellm safety build-data` wrote."),
@@ -134,13 +145,7 @@ def train_cmd(
     figures: Path | None = typer.Option(None, "--figures", help="Folder for the reliability and PR plots."),
 ) -> None:
     """Train, compare, calibrate and save the learned crisis model (carellm/safety/data/risk_model.*)."""
-    try:
-        import scipy  # noqa: F401
-        import sklearn  # noqa: F401
-    except ImportError as exc:
-        raise InputError(
-            "Training needs scikit-learn and scipy.", "pip install 'carellm[emotion]' (they come with it)."
-        ) from exc
+    _needs_training_packages()
     from carellm.safety.training import train
 
     for name in ("train.jsonl", "dev.jsonl", "test.jsonl", "stats.json"):
@@ -160,13 +165,7 @@ def train_guard_cmd(
     ),
 ) -> None:
     """Train, threshold and save the reply guard's learned model (carellm/safety/data/guard_model.*)."""
-    try:
-        import scipy  # noqa: F401
-        import sklearn  # noqa: F401
-    except ImportError as exc:
-        raise InputError(
-            "Training needs scikit-learn and scipy.", "pip install 'carellm[emotion]' (they come with it)."
-        ) from exc
+    _needs_training_packages()
     from carellm.safety.guard_corpus import SOURCES
     from carellm.safety.guard_training import train
 

@@ -24,7 +24,7 @@ from carellm.safety.guard_model import GUARD_CONFIG, GUARD_MANIFEST, GUARD_WEIGH
 from carellm.safety.manifest import write_manifest
 from carellm.safety.metrics import average_precision, bootstrap, detection_report
 from carellm.safety.risk_model import RiskModel, features
-from carellm.safety.training import _idf, _weighted, save
+from carellm.safety.training import _idf, _weighted, per_lang_average_precision, save
 
 C_GRID = (1.0, 4.0, 16.0)
 COUNSELOR_SOURCES = {"counselchat", "smilechat", "dialoguesafety"}
@@ -54,16 +54,6 @@ def _sample_weights(rows: list[dict]) -> np.ndarray:
     )
 
 
-def _per_lang_ap(rows: list[dict], scores: np.ndarray) -> dict[str, float]:
-    y = _labels(rows)
-    out = {}
-    for lang in ("en", "zh"):
-        mask = np.array([r["lang"] == lang for r in rows])
-        if mask.any() and y[mask].any() and (~y[mask]).any():
-            out[lang] = round(average_precision(scores[mask], y[mask]), 4)
-    return out
-
-
 def fit(train_rows: list[dict], dev: list[dict], log: Callable[[str], None]) -> tuple[RiskModel, dict]:
     """The linear model with the C that ranks dev best (mean average precision over languages)."""
     from sklearn.linear_model import LogisticRegression
@@ -77,7 +67,7 @@ def fit(train_rows: list[dict], dev: list[dict], log: Callable[[str], None]) -> 
     for c in C_GRID:
         lr = LogisticRegression(C=c, solver="liblinear", max_iter=3000).fit(x, y, sample_weight=w)
         model = RiskModel(lr.coef_[0].astype(np.float32), float(lr.intercept_[0]), idf, {}, {}, {"C": c})
-        ap = _per_lang_ap(dev, model.read_scores([r["text"] for r in dev]))
+        ap = per_lang_average_precision(dev, model.read_scores([r["text"] for r in dev]))
         results[f"C={c}"] = ap
         log(f"  C={c}: dev AP {ap}")
         score = float(np.mean(list(ap.values())))

@@ -89,7 +89,8 @@ def _fit_linear(x, rows: list[dict], c: float):
     return model.fit(x, _labels(rows), sample_weight=_cell_weights(rows))
 
 
-def _per_lang(rows: list[dict], scores: np.ndarray) -> dict:
+def per_lang_average_precision(rows: list[dict], scores: np.ndarray) -> dict[str, float]:
+    """Average precision per language (where a language has both labels): how dev ranks a model."""
     y = _labels(rows)
     out = {}
     for lang in ("en", "zh"):
@@ -109,7 +110,7 @@ def _ngram_approach(train: list[dict], dev: list[dict], log: Callable[[str], Non
     for c in C_GRID:
         started = time.time()
         model = _fit_linear(x_train, train, c)
-        ap = _per_lang(dev, model.decision_function(x_dev))
+        ap = per_lang_average_precision(dev, model.decision_function(x_dev))
         results[f"C={c}"] = ap
         log(f"  n-grams C={c}: dev AP {ap} ({time.time() - started:.0f} s)")
         score = float(np.mean(list(ap.values())))
@@ -128,8 +129,8 @@ def _ngram_approach(train: list[dict], dev: list[dict], log: Callable[[str], Non
     whole = shipped.raw_scores([r["text"] for r in dev])
     pieces = shipped.read_scores([r["text"] for r in dev])
     results["chosen_C"] = c
-    results["dev_ap_whole_text"] = _per_lang(dev, whole)
-    results["dev_ap_with_pieces"] = _per_lang(dev, pieces)
+    results["dev_ap_whole_text"] = per_lang_average_precision(dev, whole)
+    results["dev_ap_with_pieces"] = per_lang_average_precision(dev, pieces)
     return results, shipped
 
 
@@ -150,7 +151,7 @@ def _minilm_approach(train: list[dict], dev: list[dict], log: Callable[[str], No
     results: dict[str, Any] = {"train_sample": len(sample), "embed_s": round(time.time() - started, 1)}
     for c in C_GRID:
         model = _fit_linear(x_train, sample, c)
-        results[f"C={c}"] = _per_lang(dev, model.decision_function(x_dev))
+        results[f"C={c}"] = per_lang_average_precision(dev, model.decision_function(x_dev))
         log(f"  MiniLM C={c}: dev AP {results[f'C={c}']}")
     return results
 
