@@ -21,7 +21,7 @@ from carellm.safety.normalize import normalize
 N_FEATURES = 2**21
 _MASK = N_FEATURES - 1
 MAX_CHARS = 6000  # longer texts keep their start and end
-CACHE_TEXTS = 512  # a turn reads its message, its pieces and its window: a few texts a turn
+CACHE_TEXTS = 128  # a turn reads its message, its pieces and its window; at most ~25 MB (6000-char texts)
 _LATIN_WORD = re.compile(r"[a-z0-9']+")
 
 
