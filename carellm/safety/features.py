@@ -2,8 +2,8 @@
 
 One encoder, two heads: the crisis model (`risk_model.py`) and the emotion model
 (`carellm.emotion.model`) read the same feature vector of a message. Encoding is the costly
-part (~0.5 ms a message, the CRC32 of every gram); a head is a sparse dot product (~20 µs).
-So the counts of the last few hundred texts are kept, and the emotion head of a turn reuses
+part (170 µs for a 75-character message, the CRC32 of every gram; a head's sparse dot product
+takes 11 µs), so the counts of the last 128 texts are kept, and the emotion head of a turn reuses
 what the crisis layer computed for the same message instead of hashing it again.
 """
 
