@@ -10,14 +10,10 @@ probability reaches the threshold chosen on the dev split. Loaded on first use, 
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 
-import numpy as np
-
-from carellm.safety.calibration import Calibration
-from carellm.safety.risk_model import RiskModel
+from carellm.safety.risk_model import RiskModel, read_model
 
 DATA = Path(__file__).with_name("data")
 GUARD_WEIGHTS = DATA / "guard_model.npz"
@@ -34,21 +30,8 @@ def load_guard_model(weights: Path = GUARD_WEIGHTS, config: Path = GUARD_CONFIG)
     key = (weights, config)
     with _LOCK:
         if key not in _LOADED:
-            _LOADED[key] = _read(weights, config) if weights.is_file() and config.is_file() else None
+            _LOADED[key] = read_model(weights, config) if weights.is_file() and config.is_file() else None
         return _LOADED[key]
-
-
-def _read(weights: Path, config: Path) -> RiskModel:
-    saved = np.load(weights)
-    meta = json.loads(config.read_text(encoding="utf-8"))
-    return RiskModel(
-        coef=saved["coef"].astype(np.float32),
-        intercept=float(saved["intercept"]),
-        idf=saved["idf"].astype(np.float32),
-        calibration={lang: Calibration.from_dict(c) for lang, c in meta["calibration"].items()},
-        thresholds=meta["thresholds"],
-        meta=meta,
-    )
 
 
 def forget_loaded() -> None:

@@ -111,6 +111,11 @@ _LOCK = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _load(weights: Path = WEIGHTS_FILE, config: Path = CONFIG_FILE) -> RiskModel:
+    return read_model(weights, config)
+
+
+def read_model(weights: Path, config: Path) -> RiskModel:
+    """A saved linear model over the shared features (the crisis layer's, or the reply guard's)."""
     saved = np.load(weights)
     meta = json.loads(config.read_text(encoding="utf-8"))
     return RiskModel(
