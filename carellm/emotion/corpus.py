@@ -14,14 +14,12 @@ import csv
 import dataclasses
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from carellm.emotion.labels import GOEMOTIONS
 from carellm.safety.corpus.build import LabelledText, build
-from carellm.safety.corpus.fetch import PinnedFile
 from carellm.safety.corpus.sources import SOURCES as CRISIS_SOURCES
-from carellm.safety.corpus.sources import Reader
+from carellm.safety.corpus.sources import Reader, Source
 from carellm.safety.manifest import text_digest
 
 HANDWRITTEN = Path(__file__).parents[2] / "tests" / "data" / "emotion" / "labelled.jsonl"
@@ -58,17 +56,6 @@ MAPPINGS = {
     "ewect_virus_train": EWECT_MAP,
     "cped": CPED_MAP,
 }
-
-
-@dataclass(frozen=True)
-class EmotionSource:
-    """One source: its cache folder id, language, terms, pinned files and label reader."""
-
-    id: str
-    lang: str
-    licence: str
-    files: tuple[PinnedFile, ...]
-    read: Reader
 
 
 def _mapped(text: str, label: str, source: str, lang: str, kind: str) -> LabelledText | None:
@@ -133,10 +120,8 @@ _READERS: dict[str, Reader] = {
     "zh_ewect_virus_train": _ewect,
     "zh_cped": _cped,
 }
-EMOTION_SOURCES: tuple[EmotionSource, ...] = tuple(
-    EmotionSource(s.id, s.lang, s.licence, s.files, _READERS[s.id])
-    for s in CRISIS_SOURCES
-    if s.id in _READERS
+EMOTION_SOURCES: tuple[Source, ...] = tuple(
+    Source(s.id, s.lang, s.licence, s.files, _READERS[s.id]) for s in CRISIS_SOURCES if s.id in _READERS
 )
 
 
@@ -148,7 +133,7 @@ def _without(read: Reader, held_out: frozenset[str]) -> Reader:
 
 
 def build_emotion_data(
-    out: Path, cache: Path, offline: bool = False, sources: tuple[EmotionSource, ...] = EMOTION_SOURCES
+    out: Path, cache: Path, offline: bool = False, sources: tuple[Source, ...] = EMOTION_SOURCES
 ) -> dict:
     """Fetch (or read from `cache`), check, map, de-duplicate and split into out/{train,dev,test}.jsonl.
 

@@ -14,10 +14,11 @@ import pytest
 
 from carellm.config import Settings
 from carellm.counseling.history import History
-from carellm.counseling.hooks import GateDecision, TurnRecord
+from carellm.counseling.hooks import GateDecision
 from carellm.counseling.prompts import QWEN_AUDIO_SYSTEM_PROMPT
 from carellm.counseling.session import Session
 from carellm.errors import InputError, MediaError
+from tests.recording import ListRecorder
 from tests.scripted import ScriptedText
 
 
@@ -39,14 +40,6 @@ class KeywordGate:
         if self.block_replies or "DIAGNOSIS" in reply:
             return GateDecision(replace_with="I'm here to listen.", reason="test policy")
         return GateDecision()
-
-
-class ListRecorder:
-    def __init__(self) -> None:
-        self.turns: list[TurnRecord] = []
-
-    def record(self, turn: TurnRecord) -> None:
-        self.turns.append(turn)
 
 
 class AudioSeenObserver:

@@ -12,24 +12,16 @@ import subprocess
 import pytest
 
 from carellm.config import Settings
-from carellm.counseling.hooks import TurnRecord
 from carellm.counseling.session import Session
 from carellm.errors import BackendError, InputError
 from carellm.media import MediaItem
 from carellm.safety import crisis_response
 from carellm.safety.gate import SafetyLayer
+from tests.recording import ListRecorder
 from tests.scripted import ScriptedHearing
 
 CRISIS = "I want to end my life"
 HARMLESS = "I have been feeling very stressed and tired lately."
-
-
-class ListRecorder:
-    def __init__(self) -> None:
-        self.turns: list[TurnRecord] = []
-
-    def record(self, turn: TurnRecord) -> None:
-        self.turns.append(turn)
 
 
 class HistoryGate:

@@ -20,6 +20,7 @@ from openai import NotFoundError, OpenAI
 from carellm.counseling.counselor import Counselor
 from carellm.counseling.disclaimer import disclaimer
 from carellm.serve.settings import stable_model_name
+from tests.recording import ListRecorder
 from tests.scripted import ScriptedText
 
 HELLO = [{"role": "user", "content": "I feel tired"}]
@@ -35,14 +36,6 @@ class PromptLog(ScriptedText):
     def stream(self, messages, options):
         self.prompts.append(list(messages))
         yield from super().stream(messages, options)
-
-
-class ListRecorder:
-    def __init__(self) -> None:
-        self.turns: list = []
-
-    def record(self, turn) -> None:
-        self.turns.append(turn)
 
 
 @pytest.fixture(scope="module")

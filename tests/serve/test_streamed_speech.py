@@ -10,22 +10,13 @@ import pytest
 from openai import OpenAI
 
 from carellm.counseling.counselor import Counselor
+from tests.recording import ListRecorder
 from tests.scripted import ScriptedText
 from tests.serve.spoken import stream_spoken
 
 REPLY = ["I hear you. ", "That sounds ", "really hard."]
 # A diagnosis stated as fact: the reply guard withdraws it once the whole reply is there.
 DIAGNOSIS = ["I hear you. ", "You clearly have ", "major depressive disorder."]
-
-
-class ListRecorder:
-    """The server's turn records: what the turn made, to compare with what was streamed."""
-
-    def __init__(self) -> None:
-        self.turns: list = []
-
-    def record(self, turn) -> None:
-        self.turns.append(turn)
 
 
 @pytest.fixture(scope="module")
