@@ -491,6 +491,7 @@ EN = [
     _p("en.weapon_on_me", "en", "suicide", "imminent", "act", r"\b(?:put|putting|held|holding|hold|press\w*|pointed|pointing)\s+(?:the |a |my |his |her |\w+'?s )?(?:gun|pistol|knife|blade|razor)\s+(?:to|against|on|at)\s+my\s+(?:head|neck|throat|wrists?|temple|chest|mouth)\b|\b(?:gun|pistol|trigger|knife|blade|razor)\b[^.!?]{0,80}\b(?:put|putting|held|holding|press\w*) it (?:to|against|on) my (?:head|neck|throat|temple|wrists?)\b"),
     _p("en.resisting", "en", "suicide", "high", "ideation", r"\btry(?:ing|ed)? (?:really |so |very )?(?:hard )?not to (?:just )?(?:like )?(?:jump(?! (?:the gun|in|into|to conclusions))|kill myself|end it|end my life|cut myself|cut again|hurt myself|overdose|take (?:all )?(?:the|my) pills)\b"),
     _p("en.best_method", "en", "suicide", "high", "means", r"\b(?:best|easiest|quickest|fastest|surest|most reliable|least painful) (?:way|method|means) (?:to|of) (?:constrict|lose consciousness|stop (?:my )?breathing|die|end it|overdose|hang myself|suffocate|bleed out)\b"),
+    _p("en.pain_stop_for_good", "en", "suicide", "high", "ideation", r"\b(?:want|need|wish|wanna)\b[^.!?]{0,10}\b(?:the |this |my |all the )?pain to (?:stop|end) (?:for good|forever|permanently|once and for all)\b"),
     _p("en.wish_no_wake", "en", "suicide", "high", "ideation", r"\b(?:wish|wished|hope|hoped) i (?:didn'?t|did not|wouldn'?t|would not|won'?t|never) (?:have to )?wake up\b|\b(?:pray|prayed|praying|hope|hoping|wish|wishing) (?:not|never) to wake up\b"),
     _p("en.pray_no_wake", "en", "suicide", "high", "ideation", r"\b(?:pray|praying|hope|hoping|wish|wishing)\w*\b[^.!?]{0,15}\b(?:that )?i (?:don'?t|won'?t|wouldn'?t|never|do not|will not) wake up\b"),
 ]
@@ -516,7 +517,7 @@ ZH = [
         "suicide",
         "high",
         "ideation",
-        r"(?<!理)(?<!梦)(?<!思)(?<!多人)(?<!些人)(?<!有人)(?<!别人)(?<!他们)(?<!她们)想死(?!你|您|他|她|它|我了|了你|人|我啦)|想去死|想 ?(?:die|kill myself|suicide)|(?:want to|wanna) ?死",
+        r"(?<!理)(?<!梦)(?<!思)(?<!多人)(?<!些人)(?<!有人)(?<!别人)(?<!他们)(?<!她们)(?<!他说)(?<!她说)想死(?!你|您|他|她|它|我了|了你|人|我啦)|(?<!他说)(?<!她说)想去死|想 ?(?:die|kill myself|suicide)|(?:want to|wanna) ?死",
         True,
     ),
     _p(
@@ -681,7 +682,7 @@ ZH = [
         "self_harm",
         "high",
         "self_harm",
-        r"自残|自伤|自虐|伤害自己|割(?:了|伤|破)?(?:自己|手|手腕|腕|胳膊|手臂|大腿)|划(?:了|伤|破)?(?:自己|手|手腕|胳膊|手臂|大腿)|用刀(?:片)?划|烫自己|烧自己|拿头撞墙|打自己|掐自己|惩罚自己的身体",
+        r"自残|自伤|自虐|伤害自己|割(?:了|得)(?:好|很|太|那么)深|割深了|割(?:了|伤|破)?(?:自己|手|手腕|腕|胳膊|手臂|大腿)|划(?:了|伤|破)?(?:自己|手|手腕|胳膊|手臂|大腿)|用刀(?:片)?划|烫自己|烧自己|拿头撞墙|打自己|掐自己|惩罚自己的身体",
         True,
     ),
     # ---- harm to others
@@ -737,6 +738,8 @@ ZH = [
     _p("zh.die_date", "zh", "suicide", "high", "plan", r"一定要(?:去)?死(?!你|了你)|(?:今年|今天|明天|今晚|这个月|月底|年底|生日那天|考完)(?:之前)?(?:就|一定|我)?要(?:去)?死(?!在|了|啦|掉了吧|得|人|你)"),
     _p("zh.hold_on", "zh", "suicide", "medium", "hopelessness", r"坚持不住了|扛不下去|顶不住了|熬不住了|求(?:一个|个)?解脱"),
     _p("zh.no_suicide_contract", "zh", "suicide", "medium", "ideation", r"不自杀(?:的)?(?:承诺书|承诺|协议|契约|保证书)|(?:我|我们|我这样的人)(?:还能|还可以|要怎么)活(?:得)?下去(?:吗|嘛|么|呢)"),
+    _p("zh.go_with_you", "zh", "suicide", "medium", "ideation", r"(?:想|要|也想)跟(?:你|你们)(?:一起)?走(?=$|[。！？…~!?]|啊|吧|了|好不好)|(?:人间|世界|这个世界)不值得[^。！？]{0,6}先走一步|一觉不醒(?:就好|多好|该多好)|希望(?:我)?[^。！？，]{0,4}(?:就|能)?消失(?!几天|一段时间|一阵|一会|一下)"),
+    _p("zh.suffering", "zh", "suicide", "medium", "hopelessness", r"活着(?:就是|真是|纯粹是|只是)?(?:在)?(?:受罪|煎熬|折磨|受苦)"),
     _p("zh.forced_sex", "zh", "abuse", "high", "abuse", r"(?:逼|强迫|强行|硬要)(?:我)?(?:和他|跟他|和她|跟她)?(?:发生关系|上床|做爱|发生性行为|拍裸照)"),
 ]
 
@@ -819,7 +822,7 @@ DENIAL = {
         r"\b(?:i )?(?:don'?t|do not|never|won'?t|will not|would never) (?:really )?(?:want|wanna|plan|intend|going) (?:to )?(?:die|kill myself|hurt (?:myself|anyone|anybody|someone)|end my life|end it)\b|\bi'?m not (?:suicidal|going to (?:kill|hurt) (?:myself|anyone)|going to do anything (?:stupid|drastic))\b|\bi would never (?:kill|hurt) (?:myself|anyone)\b|\bnever (?:thought about|considered) (?:killing myself|suicide)\b"
     ),
     "zh": re.compile(
-        r"(?:不想|没有想|没想|没想过|不是想)死|(?:不会|绝对不会|才不会|不打算)(?:去)?(?:自杀|做傻事|想不开|伤害自己|寻死|轻生)|没有(?:自杀|轻生|伤害自己|想死)的(?:想法|念头|打算)"
+        r"(?:不想|没有想|没想|没想过|不是想)死|(?:要|会|想|都要|决定)好好活(?:下去|着)|(?:不会|绝对不会|才不会|不打算)(?:去)?(?:自杀|做傻事|想不开|伤害自己|寻死|轻生)|没有(?:自杀|轻生|伤害自己|想死)的(?:想法|念头|打算)"
     ),
 }
 # Someone else's death (grief, the news): the word "suicide" here is not about the user.

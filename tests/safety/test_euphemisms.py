@@ -142,3 +142,33 @@ def test_weapons_held_to_oneself_resisting_and_method_questions_are_flagged(text
 )
 def test_their_everyday_look_alikes_stay_unflagged(text):
     assert not assess(text, "en").flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我想跟你走",
+        "要是能一觉不醒就好了",
+        "人间不值得，我先走一步",
+        "希望我明天就消失",
+        "活着就是受罪",
+        "我割了好深",
+        "I just want the pain to stop for good",
+    ],
+)
+def test_going_with_the_dead_suffering_and_deep_cuts_are_flagged(text):
+    assert assess(text).flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我先走一步了，你们慢慢吃",
+        "我想跟你走走，聊聊天",
+        "希望我明天能消失几天去旅行",
+        "我们都要好好活下去",
+        "人间不值得，但火锅值得",
+    ],
+)
+def test_leaving_dinner_a_walk_and_resolve_to_live_stay_unflagged(text):
+    assert not assess(text).flagged
