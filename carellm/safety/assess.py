@@ -54,8 +54,8 @@ _MEDIA_NAMED = {
     "zh": re.compile(r"电影|电视剧|小说|新闻|报道|纪录片|角色|歌词|动漫|漫画"),
 }
 # A match that opens with its own subject ("... will never be famous i want to die") starts a
-# new clause: a "never" or "not" before it belongs to the clause before.
-_NEW_CLAUSE = {"en": re.compile(r"i\b(?!'?d\b)"), "zh": re.compile(r"(?!)")}
+# new clause: a "never" or "not" before it belongs to the clause before...
+_NEW_CLAUSE = re.compile(r"i\b(?!'?d\b)")
 # ...unless the negation is of the saying or thinking of it: "I don't think I want to die".
 _NEGATES_CLAUSE = re.compile(
     r"(?:n't|\bnot|\bnever)\s+(?:really\s+|even\s+)?"
@@ -92,6 +92,14 @@ class RiskAssessment:
         }
 
 
+def _negated(key: str, before: str, matched: str) -> bool:
+    """Whether the words `before` a negatable match take it back ("I would never kill myself")."""
+    if not NEGATION[key].search(before) or NOT_A_NEGATION[key].search(before):
+        return False
+    opens_clause = key == "en" and _NEW_CLAUSE.match(matched)
+    return not opens_clause or bool(_NEGATES_CLAUSE.search(before))
+
+
 def _raise(level: str, to: str) -> str:
     return to if RANK[to] > RANK[level] else level
 
@@ -121,12 +129,7 @@ def _assess_one(text: str) -> RiskAssessment:
                 if any(a <= match.start() < b for a, b in others):
                     continue  # "my friend's suicide": grief, not the user's own risk
                 before = norm[max(0, match.start() - 24) : match.start()]
-                if (
-                    pattern.negatable
-                    and NEGATION[key].search(before)
-                    and not NOT_A_NEGATION[key].search(before)
-                    and (not _NEW_CLAUSE[key].match(match.group(0)) or _NEGATES_CLAUSE.search(before))
-                ):
+                if pattern.negatable and _negated(key, before, match.group(0)):
                     result.reasons.append(f"negated:{pattern.id}")
                     continue
                 found = pattern.level

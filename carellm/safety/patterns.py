@@ -492,8 +492,7 @@ EN = [
     _p("en.resisting", "en", "suicide", "high", "ideation", r"\btry(?:ing|ed)? (?:really |so |very )?(?:hard )?not to (?:just )?(?:like )?(?:jump(?! (?:the gun|in|into|to conclusions))|kill myself|end it|end my life|cut myself|cut again|hurt myself|overdose|take (?:all )?(?:the|my) pills)\b"),
     _p("en.best_method", "en", "suicide", "high", "means", r"\b(?:best|easiest|quickest|fastest|surest|most reliable|least painful) (?:way|method|means) (?:to|of) (?:constrict|lose consciousness|stop (?:my )?breathing|die|end it|overdose|hang myself|suffocate|bleed out)\b"),
     _p("en.pain_stop_for_good", "en", "suicide", "high", "ideation", r"\b(?:want|need|wish|wanna)\b[^.!?]{0,10}\b(?:the |this |my |all the )?pain to (?:stop|end) (?:for good|forever|permanently|once and for all)\b"),
-    _p("en.wish_no_wake", "en", "suicide", "high", "ideation", r"\b(?:wish|wished|hope|hoped) i (?:didn'?t|did not|wouldn'?t|would not|won'?t|never) (?:have to )?wake up\b|\b(?:pray|prayed|praying|hope|hoping|wish|wishing) (?:not|never) to wake up\b"),
-    _p("en.pray_no_wake", "en", "suicide", "high", "ideation", r"\b(?:pray|praying|hope|hoping|wish|wishing)\w*\b[^.!?]{0,15}\b(?:that )?i (?:don'?t|won'?t|wouldn'?t|never|do not|will not) wake up\b"),
+    _p("en.no_wake", "en", "suicide", "high", "ideation", r"\b(?:pray|hope|hoping|wish)\w*\b[^.!?]{0,15}\b(?:that )?i (?:don'?t|didn'?t|did not|won'?t|wouldn'?t|would not|never|do not|will not) (?:have to )?wake up\b|\b(?:pray|hope|hoping|wish)\w* (?:not|never) to wake up\b"),
 ]
 
 _ZH_INTENT = (
@@ -717,7 +716,7 @@ ZH = [
     ),
     # ---- added after dev3: euphemisms, waking up, last visits, self-harm with objects
     _p("zh.euphemism", "zh", "suicide", "high", "ideation", r"(?:想|要|去|准备|打算)去?(?:紫砂|自鲨|自s|zisha|si|sǐ)(?![a-z])(?!你|您|他|她|它|我)|(?<![壶锅杯陶泥茶])紫砂(?!壶|锅|杯|陶|泥|茶|器|色)"),
-    _p("zh.no_wake", "zh", "suicide", "high", "ideation", r"(?:不用|不要|不会|不再|别再|再也不|再也不用|永远不)(?:再)?醒(?:来|过来)(?:就好|多好|该多好|就好了)|(?:明天|早上)(?:不用|不要|别)(?:再)?醒(?:来|过来)?|醒不过来(?:就好|多好|该多好)|一觉睡过去不(?:再)?醒"),
+    _p("zh.no_wake", "zh", "suicide", "high", "ideation", r"(?:不用|不要|不会|不再|别再|再也不|再也不用|永远不)(?:再)?醒(?:来|过来)(?:就好|多好|该多好|就好了)|(?:明天|早上)(?:不用|不要|别)(?:再)?醒(?:来|过来)?|醒不过来(?:就好|多好|该多好)|一觉睡过去不(?:再)?醒|不想再(?:睁开眼|睁眼|醒来|醒过来)|永远不想醒"),
     _p("zh.waste", "zh", "suicide", "medium", "hopelessness", r"活着(?:就是|只是|也是|纯粹是)?(?:在)?浪费(?:空气|粮食|资源)|(?:我|自己)(?:就是|只是)?(?:在)?浪费空气"),
     _p("zh.last_visit", "zh", "suicide", "high", "farewell", r"(?:以后|今后|之后)(?:再也)?不会再(?:来|找你|打扰(?:你|你们|大家)?|麻烦你)了?[^。！？]{0,8}(?:保重|珍重|再见|永别|照顾好自己|谢谢)|(?:谢谢|感谢)[^。！？]{0,20}(?:以后|今后)(?:再也)?不会再(?:来|找你|打扰)|最后一次(?:发朋友圈|发动态|发微博|更新|来这里)"),
     _p("zh.disappear_world", "zh", "suicide", "high", "ideation", r"想[^。！？]{0,2}(?:从|在)?(?:这个)?世界(?:上)?消失|想[^。！？]{0,2}消失在(?:这个)?世界(?:上)?|去一个没有痛苦的地方[^。！？]{0,6}(?:不回来|永远)|(?:去了|走了)就(?:不|再也不)回来了"),
@@ -734,7 +733,7 @@ ZH = [
     _p("zh.farewell_world", "zh", "suicide", "high", "farewell", r"(?:和|跟|向)(?:这个)?(?:世界|人间|人世)(?:说)?(?:再见|告别|道别)|(?:准备|要|该|先)走了(?:大家|各位|朋友们)?(?:再见|保重|永别|拜拜)(?!啦明天)|(?:去|来)(?:找|陪|见)走饭|(?:好想|想|要|准备|也想)去天堂(?!岛|旅|玩|度假)"),
     _p("zh.means_at_hand", "zh", "suicide", "high", "means", r"(?:刀片|绳子|安眠药|农药|木炭|炭)[^。！？]{0,4}(?:就在|已经在|放在|攥在|握在)(?:手边|手上|手里|身边|桌上|枕头下|兜里)|(?:刀片|绳子|木炭|炭|农药|安眠药)(?:也|都)?(?:已经)?(?:买好|准备好|备好)了"),
     _p("zh.nobody_notice", "zh", "suicide", "high", "ideation", r"(?:消失|死了|不在了|走了|死掉)(?:了)?(?:也|都)(?:没人|没有人|不会有人)(?:会)?(?:发现|在意|在乎|知道|难过|伤心|记得|察觉)"),
-    _p("zh.never_born", "zh", "suicide", "high", "ideation", r"(?:希望|但愿|宁愿|真希望|多希望|要是)(?:我)?(?:从来|当初|根本)?(?:就)?(?:没有|没|不曾)(?:被)?(?:出生|生下来|来到这个世界)|后悔(?:被)?(?:生下来|出生|来到这个世界)|(?:不该|不应该)(?:被)?(?:生下来|出生)|不想再(?:睁开眼|睁眼|醒来|醒过来)|永远不想醒"),
+    _p("zh.never_born", "zh", "suicide", "high", "ideation", r"(?:希望|但愿|宁愿|真希望|多希望|要是)(?:我)?(?:从来|当初|根本)?(?:就)?(?:没有|没|不曾)(?:被)?(?:出生|生下来|来到这个世界)|后悔(?:被)?(?:生下来|出生|来到这个世界)|(?:不该|不应该)(?:被)?(?:生下来|出生)"),
     _p("zh.die_date", "zh", "suicide", "high", "plan", r"一定要(?:去)?死(?!你|了你)|(?:今年|今天|明天|今晚|这个月|月底|年底|生日那天|考完)(?:之前)?(?:就|一定|我)?要(?:去)?死(?!在|了|啦|掉了吧|得|人|你)"),
     _p("zh.hold_on", "zh", "suicide", "medium", "hopelessness", r"坚持不住了|扛不下去|顶不住了|熬不住了|求(?:一个|个)?解脱"),
     _p("zh.no_suicide_contract", "zh", "suicide", "medium", "ideation", r"不自杀(?:的)?(?:承诺书|承诺|协议|契约|保证书)|(?:我|我们|我这样的人)(?:还能|还可以|要怎么)活(?:得)?下去(?:吗|嘛|么|呢)"),
