@@ -26,6 +26,10 @@ LANG_SETTINGS: tuple[LangSetting, ...] = get_args(LangSetting)
 # a compiled step for this model, dtype, torch and GPU is already cached on disk; "on" compiles
 # (a minute or two per step shape the first time, filling the cache); "off" never.
 CompileMode = Literal["auto", "on", "off"]
+# The reply guard's model self-check (safety/self_check.py): "auto" only where the engine runs on a
+# GPU or is remote; "reply": once per reply, "sentence": before each sentence is shown.
+SelfCheckMode = Literal["auto", "on", "off"]
+SelfCheckScope = Literal["reply", "sentence"]
 
 
 class MediaLimits(BaseSettings):
@@ -88,6 +92,12 @@ class Settings(BaseSettings):
     # What can be rebuilt (compiled decode steps under compile/): safe to delete, never user data.
     cache_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_cache_dir("carellm")))
     log_message_text: bool = False
+    # After the patterns and the learned model pass a reply, the loaded model is asked with a fixed
+    # rubric whether it breaks a guard category (one short greedy generation); it can only block.
+    guard_self_check: SelfCheckMode = "auto"
+    guard_self_check_scope: SelfCheckScope = "reply"
+    # An answer that is not exactly `safe` or `unsafe` + codes blocks only when this is True.
+    guard_self_check_fail_closed: bool = False
     # A text-emotion classifier trained with `carellm emotion train` (None: lexicons only).
     emotion_model: Path | None = None
     media: MediaLimits = Field(default_factory=MediaLimits)

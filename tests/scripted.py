@@ -3,13 +3,14 @@
 A random tiny model cannot be made to write given sentences, and when a reply's sentences
 end decides what is spoken early, so `ScriptedText` fixes the text and keeps everything else
 real. Nor can it transcribe speech, so `ScriptedHearing` fixes what it hears (or that it
-cannot hear) and keeps the replies real.
+cannot hear) and keeps the replies real; nor judge a reply, so `ScriptedJudge` fixes what the
+reply guard's self-check answers and passes every other request on.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from carellm.backends.base import Chunk
 
@@ -58,6 +59,10 @@ class ScriptedText:
     def can_speak(self) -> bool:
         return self.inner.can_speak
 
+    @property
+    def accelerated(self) -> bool:
+        return self.inner.accelerated
+
 
 class ScriptedHearing:
     """The tiny model, except that its transcript of any speech is `heard` (None: cannot transcribe).
@@ -95,3 +100,59 @@ class ScriptedHearing:
     @property
     def can_speak(self) -> bool:
         return self.inner.can_speak
+
+    @property
+    def accelerated(self) -> bool:
+        return self.inner.accelerated
+
+
+class ScriptedJudge:
+    """`inner` for every request except the reply guard's self-check, which it answers with
+    `verdict` (or `verdict(prompt)`, the rubric's text; an exception is raised as an engine failing
+    mid-request would), in small pieces as an engine streams them.
+
+    `asked` lists the rubric prompts and `options` the GenerationOptions each self-check came with.
+    A random tiny model cannot be made to judge, so only its judging is scripted.
+    """
+
+    name = "scripted-judge"
+    speaks_separately = True
+    concurrency = 1
+
+    def __init__(self, inner, verdict: str | Exception | Callable[[str], str]) -> None:
+        self.inner = inner
+        self.verdict = verdict
+        self.asked: list[str] = []
+        self.options: list = []
+
+    def stream(self, messages, options) -> Iterator[Chunk]:
+        from carellm.safety.self_check import SYSTEM
+
+        if not (messages and messages[0].role == "system" and messages[0].text in SYSTEM.values()):
+            yield from self.inner.stream(messages, options)
+            return
+        prompt = messages[-1].text
+        self.asked.append(prompt)
+        self.options.append(options)
+        if isinstance(self.verdict, Exception):
+            raise self.verdict
+        answer = self.verdict if isinstance(self.verdict, str) else self.verdict(prompt)
+        for start in range(0, len(answer), 3):
+            yield Chunk("text", text=answer[start : start + 3])
+
+    def speak_stream(self, messages, reply: str, voice: str, max_seconds=None):
+        yield from self.inner.speak_stream(messages, reply, voice, max_seconds)
+
+    def count_tokens(self, messages) -> int:
+        return self.inner.count_tokens(messages)
+
+    def transcribe(self, speech, lang, max_new_tokens):
+        return self.inner.transcribe(speech, lang, max_new_tokens)
+
+    @property
+    def can_speak(self) -> bool:
+        return self.inner.can_speak
+
+    @property
+    def accelerated(self) -> bool:
+        return True  # as an engine on a GPU: the self-check is on by default

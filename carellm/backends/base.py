@@ -99,3 +99,9 @@ class Backend(Protocol):
     def concurrency(self) -> int:
         """Generations worth running at once (the server's active limit)."""
         ...
+
+    @property
+    def accelerated(self) -> bool:
+        """True where one more short generation costs little: the engine runs on a GPU or on a
+        remote server (the reply guard's self-check is on there by default, off on a CPU)."""
+        ...

@@ -146,6 +146,10 @@ class OmniBackend:
     def device(self):
         return self.model.thinker.get_input_embeddings().weight.device
 
+    @property
+    def accelerated(self) -> bool:
+        return self.device.type == "cuda"
+
     # ----------------------------------------------------------------- inputs
     def _conversation(self, messages: Sequence[Message]) -> tuple[list[dict], dict[str, list], bool]:
         """Qwen conversation dicts plus the loaded media, in prompt order, for the processor."""

@@ -47,6 +47,7 @@ class OpenAIBackend:
     name = "openai"
     speaks_separately = False
     concurrency = 8  # the engine batches; this many requests are sent to it at once
+    accelerated = True  # the engine runs elsewhere, usually on GPUs
 
     def __init__(
         self,

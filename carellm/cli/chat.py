@@ -271,6 +271,11 @@ def chat(
     backend: str | None = typer.Option(None, "--backend", help="omni (in-process) or openai (remote)."),
     base_url: str | None = typer.Option(None, "--base-url", help="Server URL for --backend openai."),
     api_key: str | None = typer.Option(None, "--api-key", help="Key for that server (or CARELLM_API_KEY)."),
+    guard_self_check: str | None = typer.Option(
+        None,
+        "--guard-self-check",
+        help="Model self-check of each reply by the reply guard: auto (GPU or remote engine), on, off.",
+    ),
     fast: bool | None = typer.Option(
         None, "--fast/--no-fast", help="CUDA-graph decode (default on GPU); --no-fast uses plain generate."
     ),
@@ -299,6 +304,7 @@ def chat(
         backend=backend,
         base_url=base_url,
         api_key=api_key,
+        guard_self_check=guard_self_check,
         fast=fast,
         compile=compile,
     )

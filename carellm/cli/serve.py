@@ -33,6 +33,11 @@ def serve(
     upstream_api_key: str | None = typer.Option(
         None, "--upstream-api-key", help="Key for the remote server (or CARELLM_API_KEY)."
     ),
+    guard_self_check: str | None = typer.Option(
+        None,
+        "--guard-self-check",
+        help="Model self-check of each reply by the reply guard: auto (GPU or remote engine), on, off.",
+    ),
     host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
     port: int | None = typer.Option(None, "--port", help="Port (default 8000)."),
     api_key: list[str] | None = typer.Option(
@@ -92,7 +97,13 @@ def serve(
             f"Refusing to listen on {serve_settings.host} without API keys.",
             "Give --api-key (or --api-key-file), or --insecure-no-auth if a proxy in front authenticates.",
         )
-    settings = load_settings(model=model, backend=backend, base_url=base_url, api_key=upstream_api_key)
+    settings = load_settings(
+        model=model,
+        backend=backend,
+        base_url=base_url,
+        api_key=upstream_api_key,
+        guard_self_check=guard_self_check,
+    )
     run_server(settings, serve_settings)
 
 

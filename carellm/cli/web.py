@@ -27,6 +27,11 @@ def web(
     ),
     base_url: str | None = typer.Option(None, "--base-url", help="Remote OpenAI-compatible server URL."),
     api_key: str | None = typer.Option(None, "--api-key", help="Key for that server (or CARELLM_API_KEY)."),
+    guard_self_check: str | None = typer.Option(
+        None,
+        "--guard-self-check",
+        help="Model self-check of each reply by the reply guard: auto (GPU or remote engine), on, off.",
+    ),
     host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
     port: int | None = typer.Option(None, "--port", help="Port (default 7860)."),
     auth: str | None = typer.Option(None, "--auth", help="user:password required to open the page."),
@@ -54,7 +59,14 @@ def web(
             f"Refusing to open the page on {web_settings.host} without a login.",
             "Give --auth user:password, or --insecure-no-auth if a proxy in front authenticates.",
         )
-    settings = load_settings(model=model, backend=backend, base_url=base_url, api_key=api_key, lang=lang)
+    settings = load_settings(
+        model=model,
+        backend=backend,
+        base_url=base_url,
+        api_key=api_key,
+        lang=lang,
+        guard_self_check=guard_self_check,
+    )
     run_web(settings, web_settings)
 
 

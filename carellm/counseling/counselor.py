@@ -33,11 +33,14 @@ def load_backend(settings: Settings) -> Backend:
     return OmniBackend.load(settings)
 
 
-def default_gate(settings: Settings, events: SessionArchive | None = None) -> SafetyGate:
-    """The crisis layer, hotlines for CARELLM_LOCALE; risk events go to `events` (else memory)."""
+def default_gate(
+    settings: Settings, events: SessionArchive | None = None, backend: Backend | None = None
+) -> SafetyGate:
+    """The crisis layer, hotlines for CARELLM_LOCALE; risk events go to `events` (else memory); the
+    reply guard's model self-check on `backend` per CARELLM_GUARD_SELF_CHECK."""
     from carellm.safety.gate import SafetyLayer
 
-    return SafetyLayer.from_settings(settings, events=events)
+    return SafetyLayer.from_settings(settings, events=events, backend=backend)
 
 
 class Counselor:
@@ -62,7 +65,7 @@ class Counselor:
         self.emotion = emotion
         # Every session passes through the crisis layer; there is deliberately no way to turn it off.
         # A gate passed in keeps its own event sink; the default one reports to the recorder.
-        self.gate = gate or default_gate(settings, events=recorder)
+        self.gate = gate or default_gate(settings, events=recorder, backend=backend)
 
     @classmethod
     def load(

@@ -44,10 +44,13 @@ class GateDecision:
     replace_with: the reply to give instead of the model's (crisis response, safe fallback).
     append: text added after the model's reply (a gentle check-in with resources).
     level/categories/reason: why, for the record and the UI (crisis panel).
+    hold_speech: a reply's opening may be shown but not yet spoken: a check that reads only whole
+    replies (the guard's model self-check) has still to pass it.
     """
 
     replace_with: str | None = None
     append: str | None = None
+    hold_speech: bool = False
     level: str = "none"
     categories: list[str] = field(default_factory=list)
     reason: str = ""

@@ -86,6 +86,7 @@ class _Turn:
     opening: str = ""  # the reply's approved first sentence, already spoken
     piece_ends: list[int] = field(default_factory=list)  # where each streamed piece of model_text ends
     approved: int = 0  # model_text[:approved] has passed the reply guard
+    speakable: int = 0  # model_text[:speakable] may also be spoken (no whole-reply check still to come)
     shown: int = 0  # model_text[:shown] has been yielded as text
     refused: int = 0  # where the reply up to a sentence that broke a rule ends (0: none did)
     refusal: GateDecision | None = None  # what the guard said of it
@@ -233,7 +234,7 @@ class Session:
                         break  # the reply will be replaced: the rest need not be written
                     if early and (candidate := settled_opening(turn.model_text)) is not None:
                         early = False  # one early piece: the rest is spoken once all of it is checked
-                        if len(candidate) <= turn.approved:
+                        if len(candidate) <= turn.speakable:
                             turn.opening = candidate
                             self._speaker(turn).say(candidate)  # on its own thread: text goes on
                     if turn.speaker is not None:
@@ -248,7 +249,9 @@ class Session:
 
     def _guard_sentences(self, turn: _Turn) -> Iterator[TurnEvent]:
         """Each sentence as it settles: the reply up to its end is checked before any of it is
-        shown (or spoken), so a rule broken in the second sentence never reaches the person."""
+        shown (or spoken), so a rule broken in the second sentence never reaches the person. A
+        check that holds speech (the model self-check reads the whole reply first) lets it be shown
+        but keeps it from being spoken early."""
         end = settled_end(turn.model_text, turn.approved)
         if end <= turn.approved or turn.refused:
             return
@@ -257,6 +260,8 @@ class Session:
             turn.refused, turn.refusal = end, decision  # checked again, and recorded, in _guard
             return
         turn.approved = end
+        if not decision.hold_speech:
+            turn.speakable = end
         yield from self._show(turn, end)
 
     def _show(self, turn: _Turn, end: int) -> Iterator[TurnEvent]:

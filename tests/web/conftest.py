@@ -107,6 +107,10 @@ class DroppingBackend:
     def can_speak(self) -> bool:
         return self.inner.can_speak
 
+    @property
+    def accelerated(self) -> bool:
+        return self.inner.accelerated
+
 
 @pytest.fixture(scope="session")
 def dropping_url(omni_backend, web_settings):
