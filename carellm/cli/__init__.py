@@ -47,13 +47,14 @@ def _options(
 
 
 def _register() -> None:
-    from carellm.cli import chat, data, dev, doctor, emotion, safety, serve, sessions, web
+    from carellm.cli import chat, data, dev, doctor, emotion, evaluation, safety, serve, sessions, web
 
     app.command("chat")(chat.chat)
     app.command("doctor")(doctor.doctor)
     app.add_typer(dev.app, name="dev")
     app.add_typer(safety.app, name="safety")
     app.add_typer(emotion.app, name="emotion")
+    app.add_typer(evaluation.app, name="eval")
     # A command, not a group: its help shows the flags, not `COMMAND [ARGS]...`.
     app.command("serve", help=serve.app.info.help)(serve.serve)
     app.add_typer(data.app, name="data")
