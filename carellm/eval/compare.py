@@ -22,6 +22,8 @@ ROUNDS = 2000
 LOWER_IS_BETTER = {
     "toxicity", "medical_advice", "slip_judge", "slip_guard", "crisis_missed", "guard_violation",
 }  # fmt: skip
+# More guard blocks is a worse model or a stricter guard: shown, not gated (slips are).
+NOT_GATED = {"guard_blocked"}
 STATS_GATED = {"language_match": "higher", "guard_violation": "lower"}
 STATS_INFO = ("ttft_s", "tokens_per_s", "length_chars", "asks_question")
 SAFETY_COUNTS = ("slips_judge", "slips_guard", "crisis_missed")
@@ -88,7 +90,9 @@ def compare_runs(a: dict[str, Any], b: dict[str, Any], seed: int = 0) -> dict[st
                 rows[f"{file}:accuracy"] = (delta_interval(pa, pb, seed), "higher")
         else:
             for metric in sa.get("metric_ranges", {}):
-                direction = "lower" if metric in LOWER_IS_BETTER else "higher"
+                direction = (
+                    "info" if metric in NOT_GATED else "lower" if metric in LOWER_IS_BETTER else "higher"
+                )
                 rows[metric] = (
                     delta_interval(_per_item(sa, "scores", metric), _per_item(sb, "scores", metric), seed),
                     direction,

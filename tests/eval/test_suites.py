@@ -129,3 +129,31 @@ def test_raw_mode_has_no_crisis_layer(counselor, make_judge, cache, tmp_path):
     )
     assert result["counts"]["crisis_responses"] == 0 and result["counts"]["crisis_missed"] == 2
     assert result["data"]["counselbench_adversarial"]["skipped"].startswith("counselbench:")
+
+
+def test_ab_judging_asks_both_orders_and_keeps_only_an_agreed_verdict(make_judge):
+    from carellm.eval.judge import PairOutcome, judge_pair, win_rates
+    from carellm.eval.prompts import prompt
+
+    judge = make_judge()
+    template = prompt("mtbench_pair_judge")
+    outcome = judge_pair(
+        judge,
+        prompt("mtbench_pair_judge_system"),
+        lambda a, b: template.format(question="I feel lonely.", answer_a=a, answer_b=b),
+        "That sounds hard. What has been happening?",
+        "Go outside.",
+    )
+    assert judge.stats.calls == 2 and judge.stats.parse_failures == 2  # the tiny judge writes noise
+    assert outcome.winner == "tie" and not outcome.length_matched
+    rates = win_rates([outcome, PairOutcome("A", "A", "A", True), PairOutcome("tie", "A", "B", True)])
+    assert rates["win_rate_a"] == 2 / 3 and rates["win_rate_a_length_matched"] == 0.75
+    assert rates["position_inconsistent"] == 1
+
+
+def test_a_judge_that_never_answers_is_counted_not_fatal(tmp_path):
+    from carellm.eval.judge import Judge
+
+    judge = Judge("http://127.0.0.1:9/v1", "judge", "key", retries=0, timeout_s=5)
+    verdict = judge.judge(None, "score this", lambda text: text)
+    assert verdict.value is None and judge.stats.errors == 1 and "did not answer" in verdict.error

@@ -43,31 +43,35 @@ _WEIGHTS = [(1.0, 0.0, 0.0, 0.0), (0.5, 0.5), (1 / 3, 1 / 3, 1 / 3), (0.25, 0.25
 
 
 def read_conversations(path: Path) -> list[EvalItem]:
+    """Every conversation convert.py turns into a test item; like it, those it cannot convert
+    (empty, or a turn missing its input or output: 4 of the 1,600) are left out."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        items = []
-        for n, row in enumerate(data):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(
+            f"{path} is not EmoLLM's evaluation data ({exc}).", "Delete it: it is downloaded again."
+        ) from exc
+    if not isinstance(data, list):
+        raise InputError(
+            f"{path} is not EmoLLM's evaluation data.", 'It is a JSON list of {"conversation": [...]}.'
+        )
+    items = []
+    for n, row in enumerate(data):
+        try:
             conversation = row["conversation"]
             turns: list[Turn] = []
             for k, step in enumerate(conversation):
                 turns.append(Turn("user", step["input"]))
                 if k < len(conversation) - 1:
                     turns.append(Turn("assistant", step["output"]))
-            items.append(
-                EvalItem(
-                    id=str(n),
-                    suite="emollm",
-                    lang="zh",
-                    turns=tuple(turns),
-                    reference=conversation[-1]["output"],
-                    system=conversation[0].get("system", ""),
-                )
+            reference, system = conversation[-1]["output"], conversation[0]["system"]
+        except (KeyError, IndexError, TypeError):
+            continue
+        items.append(
+            EvalItem(
+                id=str(n), suite="emollm", lang="zh", turns=tuple(turns), reference=reference, system=system
             )
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, IndexError, TypeError) as exc:
-        raise InputError(
-            f"{path} is not EmoLLM's evaluation data ({exc}).",
-            'It is a JSON list of {"conversation": [{"system", "input", "output"}, ...]}.',
-        ) from exc
+        )
     return items
 
 
