@@ -157,3 +157,34 @@ def test_a_judge_that_never_answers_is_counted_not_fatal(tmp_path):
     judge = Judge("http://127.0.0.1:9/v1", "judge", "key", retries=0, timeout_s=5)
     verdict = judge.judge(None, "score this", lambda text: text)
     assert verdict.value is None and judge.stats.errors == 1 and "did not answer" in verdict.error
+
+
+def test_cli_run_against_a_remote_engine_in_parallel_then_resume(judge_server, tmp_path):
+    """`carellm eval run` as a user runs it: the model under test and the judge are both a
+    `carellm serve` on 127.0.0.1, four replies at a time; a second run reads its caches."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.serve.conftest import API_KEY
+
+    url = f"{judge_server.url}/v1"
+    out = tmp_path / "run"
+    args = [sys.executable, "-m", "carellm", "eval", "run", "--suite", "safety", "--out", str(out),
+            "--backend", "openai", "--base-url", url, "--model", "carellm-tiny", "--api-key", API_KEY,
+            "--judge-base-url", url, "--judge-model", "carellm-tiny", "--judge-api-key", API_KEY,
+            "--limit", "6", "--concurrency", "4", "--max-new-tokens", "8",
+            "--cache", str(tmp_path / "c")]  # fmt: skip
+    env = dict(os.environ, HF_HUB_OFFLINE="1", COLUMNS="200")
+    first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert "safety n=6" in first.stdout and "judge parse failures: 6" in first.stdout
+    result = json.loads((out / RESULTS).read_text())
+    assert (
+        result["run"]["backend"] == "openai" and result["suites"]["safety"]["counts"]["expected_crisis"] == 6
+    )
+    assert "<img" in (out / "report.html").read_text()
+    again = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == 0, again.stderr
+    rows = json.loads((out / RESULTS).read_text())["suites"]["safety"]["items"]
+    assert all(row["reply_cached"] for row in rows)
