@@ -67,7 +67,7 @@ def fit(train_rows: list[dict], dev: list[dict], log: Callable[[str], None]) -> 
     for c in C_GRID:
         lr = LogisticRegression(C=c, solver="liblinear", max_iter=3000).fit(x, y, sample_weight=w)
         model = RiskModel(lr.coef_[0].astype(np.float32), float(lr.intercept_[0]), idf, {}, {}, {"C": c})
-        ap = per_lang_average_precision(dev, model.read_scores([r["text"] for r in dev]))
+        ap = per_lang_average_precision(dev, model.read_scores([r["text"] for r in dev]), "block")
         results[f"C={c}"] = ap
         log(f"  C={c}: dev AP {ap}")
         score = float(np.mean(list(ap.values())))

@@ -89,9 +89,12 @@ def _fit_linear(x, rows: list[dict], c: float):
     return model.fit(x, _labels(rows), sample_weight=_cell_weights(rows))
 
 
-def per_lang_average_precision(rows: list[dict], scores: np.ndarray) -> dict[str, float]:
-    """Average precision per language (where a language has both labels): how dev ranks a model."""
-    y = _labels(rows)
+def per_lang_average_precision(
+    rows: list[dict], scores: np.ndarray, positive: str = "crisis"
+) -> dict[str, float]:
+    """Average precision per language (where a language has both labels): how dev ranks a model.
+    `positive` is the label scored high ("crisis" here, "block" for the reply guard)."""
+    y = np.array([r["label"] == positive for r in rows])
     out = {}
     for lang in ("en", "zh"):
         mask = np.array([r["lang"] == lang for r in rows])
