@@ -47,7 +47,19 @@ def _options(
 
 
 def _register() -> None:
-    from carellm.cli import chat, data, dev, doctor, emotion, evaluation, safety, serve, sessions, web
+    from carellm.cli import (
+        chat,
+        data,
+        dev,
+        doctor,
+        emotion,
+        evaluation,
+        feedback,
+        safety,
+        serve,
+        sessions,
+        web,
+    )
 
     app.command("chat")(chat.chat)
     app.command("doctor")(doctor.doctor)
@@ -55,6 +67,7 @@ def _register() -> None:
     app.add_typer(safety.app, name="safety")
     app.add_typer(emotion.app, name="emotion")
     app.add_typer(evaluation.app, name="eval")
+    app.add_typer(feedback.app, name="feedback")
     # A command, not a group: its help shows the flags, not `COMMAND [ARGS]...`.
     app.command("serve", help=serve.app.info.help)(serve.serve)
     app.add_typer(data.app, name="data")

@@ -57,3 +57,12 @@ class Feedback:
     rating: int
     comment: str
     at: float
+
+
+@dataclass
+class Correction:
+    """A reviewer's better reply to one stored turn."""
+
+    turn_index: int
+    text: str
+    at: float

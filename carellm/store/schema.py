@@ -127,6 +127,19 @@ files = Table(
     Column("at", Float, nullable=False),
 )
 
+# ---- version 6: a reviewer's better reply to a stored turn (`carellm feedback correct`), the
+# "chosen" side of the preference pairs `carellm feedback export --to dpo` builds.
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", String(64), ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("turn_index", Integer, nullable=False),
+    Column("text", Text, nullable=False),  # sealed
+    Column("at", Float, nullable=False),
+    Column("sealed", Boolean, nullable=False),
+)
+
 Step = Callable[[Connection], None]
 
 
@@ -181,5 +194,6 @@ MIGRATIONS: dict[int, Step] = {
     3: _add_column(risk_events, "session_id"),
     4: _steps(*(_add_column(turns, name) for name in SPEECH_COLUMNS)),
     5: _create(files),
+    6: _create(corrections),
 }
 LATEST = max(MIGRATIONS)

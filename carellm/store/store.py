@@ -27,7 +27,7 @@ from carellm.store import schema as t
 from carellm.store.crypto import KEY_HINT, Cipher
 from carellm.store.errors import EncryptionKeyError, StoreError
 from carellm.store.media_files import MediaFiles, kind_of, session_file_name
-from carellm.store.records import Feedback, SessionInfo, StoredMedia, StoredTurn
+from carellm.store.records import Correction, Feedback, SessionInfo, StoredMedia, StoredTurn
 
 log = logging.getLogger(__name__)
 _SESSION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -163,11 +163,7 @@ class Store:
             raise InputError(f"Rating {rating} is out of range.", "Use -1 or 1 (thumbs), or 1 to 5 (stars).")
 
         def write(conn: Connection) -> None:
-            key = (t.turns.c.session_id == session_id) & (t.turns.c.turn_index == turn_index)
-            if conn.execute(select(t.turns.c.turn_index).where(key)).first() is None:
-                raise InputError(
-                    f"Session {session_id} has no turn {turn_index}.", "Rate a reply that was stored."
-                )
+            self._require_turn(conn, session_id, turn_index, "Rate a reply that was stored.")
             conn.execute(
                 t.feedback.insert().values(
                     session_id=session_id,
@@ -180,6 +176,30 @@ class Store:
             )
 
         self._write("save feedback", write)
+
+    def save_correction(self, session_id: str, turn_index: int, text: str) -> None:
+        """A reviewer's better reply to a stored turn (the newest one counts)."""
+        if not text.strip():
+            raise InputError("The corrected reply is empty.", "Write the reply the person should have got.")
+
+        def write(conn: Connection) -> None:
+            self._require_turn(conn, session_id, turn_index, "Correct a reply that was stored.")
+            conn.execute(
+                t.corrections.insert().values(
+                    session_id=session_id,
+                    turn_index=turn_index,
+                    text=self._seal(text.strip(), f"correction:{session_id}:{turn_index}"),
+                    at=time.time(),
+                    sealed=self.cipher is not None,
+                )
+            )
+
+        self._write("save the correction", write)
+
+    def _require_turn(self, conn: Connection, session_id: str, turn_index: int, hint: str) -> None:
+        key = (t.turns.c.session_id == session_id) & (t.turns.c.turn_index == turn_index)
+        if conn.execute(select(t.turns.c.turn_index).where(key)).first() is None:
+            raise InputError(f"Session {session_id} has no turn {turn_index}.", hint)
 
     # ------------------------------------------------------------------ reading
     def sessions(self) -> list[SessionInfo]:
@@ -255,6 +275,18 @@ class Store:
             for r in rows
         ]
 
+    def corrections(self, session_id: str) -> list[Correction]:
+        """The session's corrections, oldest first."""
+        table = t.corrections
+        query = select(table).where(table.c.session_id == session_id).order_by(table.c.id)
+        rows = self._read("read corrections", lambda conn: conn.execute(query).all())
+        return [
+            Correction(
+                r.turn_index, self._open(r.text, r.sealed, f"correction:{session_id}:{r.turn_index}"), r.at
+            )
+            for r in rows
+        ]
+
     def risk_events(self) -> list[RiskEvent]:
         rows = self._read(
             "read risk events",
@@ -313,7 +345,7 @@ class Store:
 
     # ------------------------------------------------------------------ deleting
     def delete(self, session_id: str) -> int:
-        """Delete a session with its turns, feedback, risk events, media copies and the files it
+        """Delete a session with its turns, feedback, corrections, risk events, media copies and the files it
         made (all verified gone). Returns the number of files removed."""
 
         def remove(conn: Connection) -> tuple[list[str], list[str]]:

@@ -87,10 +87,24 @@ def test_a_version_4_database_gets_the_table_of_files_sessions_make(db_url, open
     engine.dispose()
     store = open_db()
     with store.engine.connect() as conn:
-        assert current_version(conn) == schema.LATEST == 5
+        assert current_version(conn) == schema.LATEST
         assert "ix_files_session_id" in {i["name"] for i in inspect(conn).get_indexes("files")}
     path = store.keep_file("v4", 0, "reply_audio", b"RIFF", ".wav")
     assert store.kept_files("v4") == [path] and path.read_bytes() == b"RIFF"
+
+
+def test_a_version_5_database_gets_the_table_of_corrections(db_url, open_db, make_turn):
+    engine = make_engine(db_url)
+    assert migrate(engine, target=5) == 5
+    engine.dispose()
+    store = open_db()
+    with store.engine.connect() as conn:
+        assert current_version(conn) == schema.LATEST == 6
+    store.record(make_turn("v5", 0))
+    store.save_correction("v5", 0, "A kinder reply.")
+    assert [c.text for c in store.corrections("v5")] == ["A kinder reply."]
+    store.delete("v5")
+    assert store.corrections("v5") == []
 
 
 def test_migrating_twice_changes_nothing(db_url):
