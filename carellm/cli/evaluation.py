@@ -132,6 +132,32 @@ def report(run_dir: Path = typer.Argument(..., help="A run folder made by `carel
     console.print(f"Report: {write_report(read_run(run_dir), run_dir)}")
 
 
+@app.command("ab")
+def ab(
+    run_a: Path = typer.Argument(..., help="Run A's folder."),
+    run_b: Path = typer.Argument(..., help="Run B's folder (same suite, same items)."),
+    suite: str = typer.Option(..., "--suite", help="The suite whose replies are compared."),
+    judge_base_url: str = typer.Option(..., "--judge-base-url", help="OpenAI-compatible judge URL."),
+    judge_model: str = typer.Option(..., "--judge-model", help="The judge's model name."),
+    judge_api_key: str | None = typer.Option(None, "--judge-api-key", envvar="CARELLM_JUDGE_API_KEY"),
+    out: Path | None = typer.Option(None, "--out", help="Write the verdicts as JSON here."),
+) -> None:
+    """Judge A's replies against B's, each pair in both orders (position bias) and length-matched."""
+    from carellm.eval.ab import ab_compare
+    from carellm.eval.compare import read_run
+
+    judge = _judge(judge_base_url, judge_model, judge_api_key, run_b.expanduser())
+    result = ab_compare(read_run(run_a), read_run(run_b), suite, judge)
+    console.print(
+        f"{suite}: A wins {result['win_rate_a']:.3f} of {result['n']} pairs (ties half); "
+        f"length-matched {result['win_rate_a_length_matched']:.3f} of {result['n_length_matched']}; "
+        f"verdicts that flipped with the order {result['position_inconsistent']}; "
+        f"judge parse failures {result['judge']['parse_failures']}"
+    )
+    if out is not None:
+        out.expanduser().write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 @app.command("compare")
 def compare(
     run_a: Path = typer.Argument(..., help="The baseline run folder (or its results.json)."),

@@ -188,3 +188,27 @@ def test_cli_run_against_a_remote_engine_in_parallel_then_resume(judge_server, t
     assert again.returncode == 0, again.stderr
     rows = json.loads((out / RESULTS).read_text())["suites"]["safety"]["items"]
     assert all(row["reply_cached"] for row in rows)
+
+
+def test_ab_judges_two_runs_replies_pair_by_pair(counselor, make_judge, mentalchat_pin, cache, tmp_path):
+    from carellm.eval.ab import ab_compare
+
+    pipeline = _run(
+        "mentalchat", MentalChat(mentalchat_pin), counselor, make_judge(tmp_path / "a"), cache, tmp_path / "a"
+    )
+    raw = _run(
+        "mentalchat",
+        MentalChat(mentalchat_pin),
+        counselor,
+        make_judge(tmp_path / "b"),
+        cache,
+        tmp_path / "b",
+        raw=True,
+    )
+    judge = make_judge(tmp_path / "ab")
+    result = ab_compare(
+        {"suites": {"mentalchat": pipeline}}, {"suites": {"mentalchat": raw}}, "mentalchat", judge
+    )
+    assert result["n"] == 2 and judge.stats.calls == 4  # each pair asked in both orders
+    assert result["win_rate_a"] == 0.5  # the tiny judge never states a verdict: every pair a tie
+    assert result["judge"]["parse_failures"] == 4
