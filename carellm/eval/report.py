@@ -81,8 +81,9 @@ def topic_bars(name: str, suite: dict[str, Any]) -> str:
     ax.set_xticks([i + 0.4 - width / 2 for i in range(len(topics))])
     ax.set_xticklabels(list(topics), rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("share of scale")
+    ax.set_ylim(0, 1)
     ax.set_title(f"{name} per topic")
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.3))
     return _png(fig)
 
 
