@@ -59,13 +59,12 @@ def run(
     names = chosen_suites(suite)
     out = out.expanduser()
     judge = _judge(judge_base_url, judge_model, judge_api_key, out)
-    remote = (backend or os.environ.get("CARELLM_BACKEND")) == "openai"
     options = RunOptions(
         out=out,
         load=LoadOptions(cache=cache.expanduser(), offline=offline, limit=limit),
         raw=raw,
         seed=seed,
-        concurrency=concurrency if remote else 1,
+        concurrency=concurrency,
         turn=TurnOptions(max_new_tokens=max_new_tokens, temperature=temperature),
         emotion_files=[p.expanduser() for p in emotion_data],
     )

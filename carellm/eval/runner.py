@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,7 +44,7 @@ class RunOptions:
     load: LoadOptions
     raw: bool = False
     seed: int = 0
-    concurrency: int = 1
+    concurrency: int = 1  # items at once against a remote engine (an in-process model takes one)
     turn: TurnOptions = field(default_factory=TurnOptions)
     emotion_files: list[Path] = field(default_factory=list)
 
@@ -185,6 +185,8 @@ def run_suites(
     if loaded:
         counselor = load_counselor()
         results["run"] = _describe(counselor, options, judge)
+        if counselor.settings.backend != "openai":  # one in-process model writes one reply at a time
+            options = replace(options, concurrency=1)
         turn = TurnOptions(**{**asdict(options.turn), "seed": options.seed})
         maker = ReplyMaker(counselor, options.raw, turn, JsonlCache(options.out / "replies.jsonl"))
     for name in names:
