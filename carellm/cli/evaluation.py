@@ -11,7 +11,10 @@ from rich.console import Console
 
 from carellm.errors import ConfigError
 
-app = typer.Typer(help="Evaluation: public benchmarks, the safety red team, emotion (docs/evaluation.md).")
+app = typer.Typer(
+    help="Evaluation: public benchmarks, the safety red team, emotion (docs/evaluation.md).",
+    no_args_is_help=True,
+)
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
