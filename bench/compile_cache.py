@@ -15,9 +15,18 @@ measure decode tok/s and the step's GPU time. Starts, in order, over one empty c
   background (--background): graph decode tok/s while another thread compiles a step into a
          second empty cache, beside the same loop alone (what compiling while serving would cost)
 
+With --server the starts are the server's instead: `OmniBackend.warm_up` (what `carellm serve`
+runs before it opens its port) makes the batch scheduler's steps ready, every width (1, 2, 4, 8
+with 8 slots) at the cache length a default request starts at, then 8 clients at once and one
+alone are served (64 tokens each) and the steps Dynamo compiled while serving are counted:
+
+  serve_graph  compile off (the baseline)   serve_cold  on, empty cache
+  serve_warm   auto over what serve_cold left (serve_warm2: the same again, a third start)
+
 Prints ONE JSON line with every start side by side. `--scale tiny` runs on CPU (smoke test).
 
 Usage: python bench/compile_cache.py [--scale 7b|tiny] [--decode-tokens 64] [--background]
+       python bench/compile_cache.py --server [--phases serve_graph,serve_cold] [--cache-dir DIR]
 """
 
 from __future__ import annotations
@@ -40,6 +49,8 @@ PHASE_MODES = {"graph": "off", "cold": "on", "warm": "auto"}
 # The same cold and warm starts with Inductor's coordinate-descent tuning off, beside the
 # product's options (which have it on, as the "max-autotune-no-cudagraphs" mode does).
 CODESC_PHASES = {"cold_no_coordesc": "cold", "warm_no_coordesc": "warm"}
+SERVE_PHASES = {"serve_graph": "off", "serve_cold": "on", "serve_warm": "auto", "serve_warm2": "auto"}
+SERVE_SLOTS = 8  # the server's default on CUDA
 
 
 def _counters() -> dict:
@@ -98,6 +109,73 @@ def run_phase(phase: str, scale: str, cache_dir: Path, n: int) -> dict:
     out["decode_tok_s_b1"] = round(fast_decode(decoder, 1, n, device), 1)
     if device == "cuda":
         out["step_ms_b1"] = round(step_time_ms(decoder, device), 3)
+    out["caches"] = _counters()
+    out["compile_time_s"] = _compile_times()
+    return out
+
+
+def run_serve_phase(phase: str, scale: str, cache_dir: Path, n: int) -> dict:
+    """One server start: build, `backend.warm_up()`, then its first requests."""
+    import threading
+
+    import torch
+    from gpu_omni import SHAPES_7B, SHAPES_TINY, build_model, sync, text_inputs
+
+    from carellm.backends.omni import OmniBackend
+    from carellm.config import Settings
+
+    logging.basicConfig(format="[%(asctime)s %(name)s] %(message)s")
+    logging.getLogger("carellm").setLevel(logging.INFO)  # "decode steps ready in ..."
+    out: dict = {"import_s": round(time.perf_counter() - T0, 2)}
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    torch.manual_seed(0)
+    t = time.perf_counter()
+    model = build_model(
+        SHAPES_7B if scale == "7b" else SHAPES_TINY,
+        device,
+        torch.bfloat16 if device == "cuda" else torch.float32,
+    )
+    sync(device)
+    out["build_s"] = round(time.perf_counter() - t, 2)
+    mode = SERVE_PHASES[phase] if device == "cuda" or SERVE_PHASES[phase] != "auto" else "on"
+    settings = Settings(model=f"random-{scale}", fast=True, compile=mode, cache_dir=cache_dir,  # type: ignore[arg-type]
+                        decode_slots=SERVE_SLOTS, audio_output=False)  # fmt: skip
+    backend = OmniBackend(model, None, settings)
+    t = time.perf_counter()
+    backend.warm_up()
+    sync(device)
+    out["warm_up_s"] = round(time.perf_counter() - t, 2)
+    out["start_to_ready_s"] = round(time.perf_counter() - T0, 2)
+    scheduler = backend._batcher
+    assert scheduler is not None
+    cache = scheduler.decoder.step_cache
+    out["variants_cached"] = sorted(cache.warm) if cache is not None else []
+    out["length"] = scheduler.decoder.max_len
+    graphs = torch._dynamo.utils.counters["stats"]["unique_graphs"]
+
+    def serve(clients: int) -> dict:
+        prompts = [text_inputs(1, 128, device) for _ in range(clients)]
+        first: list[float] = [0.0] * clients
+        go = threading.Barrier(clients + 1)
+
+        def one(i: int) -> None:
+            go.wait()
+            for j, _ in enumerate(scheduler.generate(prompts[i], n, set())):
+                if j == 0:
+                    first[i] = time.perf_counter()
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
+        for th in threads:
+            th.start()
+        go.wait()
+        start = time.perf_counter()
+        for th in threads:
+            th.join()
+        wall = time.perf_counter() - start
+        return {"first_token_s": round(max(first) - start, 3), "tok_s": round(clients * n / wall, 1)}
+
+    out["first_requests"] = {"8_clients": serve(8), "1_client": serve(1), "8_clients_again": serve(8)}
+    out["graphs_compiled_while_serving"] = torch._dynamo.utils.counters["stats"]["unique_graphs"] - graphs
     out["caches"] = _counters()
     out["compile_time_s"] = _compile_times()
     return out
@@ -168,10 +246,13 @@ def main() -> None:
     parser.add_argument("--background", action="store_true")
     parser.add_argument("--no-coordesc", action="store_true", help="also cold/warm, no coordinate descent")
     parser.add_argument("--cache-dir", type=Path, help="default: a new empty temporary folder")
+    parser.add_argument("--server", action="store_true", help="the server's starts (serve_* phases)")
+    parser.add_argument("--phases", help="run only these phases, in this order (comma-separated)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)  # a child process runs one start
     args = parser.parse_args()
     if args.phase:
-        print(json.dumps(run_phase(args.phase, args.scale, args.cache_dir, args.decode_tokens)), flush=True)
+        run = run_serve_phase if args.phase in SERVE_PHASES else run_phase
+        print(json.dumps(run(args.phase, args.scale, args.cache_dir, args.decode_tokens)), flush=True)
         return
     cache_dir = args.cache_dir or Path(tempfile.mkdtemp(prefix="carellm_compile_bench_"))
     env = {k: v for k, v in os.environ.items() if k != "TORCHINDUCTOR_CACHE_DIR"}  # ours decides
@@ -184,6 +265,10 @@ def main() -> None:
         result["gpu"] = torch.cuda.get_device_name()
     phases = ["graph", "cold", "warm"] + (list(CODESC_PHASES) if args.no_coordesc else [])
     phases += ["background"] if args.background else []
+    if args.server:
+        phases = ["serve_graph", "serve_cold", "serve_warm"]
+    if args.phases:
+        phases = args.phases.split(",")
     for phase in phases:
         cmd = [sys.executable, __file__, "--phase", phase, "--scale", args.scale,
                "--cache-dir", str(cache_dir), "--decode-tokens", str(args.decode_tokens)]  # fmt: skip
@@ -211,6 +296,13 @@ def main() -> None:
             if "start_to_first_step_s" in result.get(p, {}):
                 added = result[p]["start_to_first_step_s"] - graph["start_to_first_step_s"]
                 result["added_over_uncompiled_start_s"][p] = round(added, 2)
+    if "start_to_ready_s" in result.get("serve_graph", {}):
+        base = result["serve_graph"]["start_to_ready_s"]
+        result["serve_added_over_uncompiled_start_s"] = {
+            p: round(result[p]["start_to_ready_s"] - base, 2)
+            for p in ("serve_cold", "serve_warm", "serve_warm2")
+            if "start_to_ready_s" in result.get(p, {})
+        }
     if "decode_tok_s_b1" in cold and "decode_tok_s_b1" in warm:
         result["warm_vs_cold_tok_s"] = round(warm["decode_tok_s_b1"] / cold["decode_tok_s_b1"], 3)
     print(json.dumps(result), flush=True)

@@ -63,6 +63,9 @@ class ScriptedText:
     def accelerated(self) -> bool:
         return self.inner.accelerated
 
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
 
 class ScriptedHearing:
     """The tiny model, except that its transcript of any speech is `heard` (None: cannot transcribe).
@@ -104,6 +107,9 @@ class ScriptedHearing:
     @property
     def accelerated(self) -> bool:
         return self.inner.accelerated
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
 
 
 class ScriptedJudge:
@@ -156,3 +162,6 @@ class ScriptedJudge:
     @property
     def accelerated(self) -> bool:
         return True  # as an engine on a GPU: the self-check is on by default
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()

@@ -100,6 +100,12 @@ class Backend(Protocol):
         """Generations worth running at once (the server's active limit)."""
         ...
 
+    def warm_up(self) -> None:
+        """Make ready now what the first requests would otherwise wait for (the fast path's decode
+        steps, compiled or loaded from the compile cache, and captured). A server calls it once
+        before it accepts requests; an engine with nothing to prepare does nothing."""
+        ...
+
     @property
     def accelerated(self) -> bool:
         """True where one more short generation costs little: the engine runs on a GPU or on a

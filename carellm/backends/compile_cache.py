@@ -45,6 +45,23 @@ Fields = Mapping[str, str | int | bool]
 _SET_BY_US: set[str] = set()  # TORCHINDUCTOR_CACHE_DIR values chosen here (another key may replace)
 
 
+def variant_name(batch: int, length: int, rows: int) -> str:
+    """The marker's name for a step shape: buffer rows, cache length, rows stepped."""
+    return f"b{batch}-len{length}-n{rows}"
+
+
+def cached_lengths(variants: set[str], batch: int) -> set[int]:
+    """The cache lengths of the step shapes in `variants` made for `batch` buffer rows: what a
+    server with that many decode slots met before, so what its start should make ready."""
+    lengths = set()
+    for variant in variants:
+        b, _, rest = variant.partition("-len")
+        length, _, rows = rest.partition("-n")
+        if b == f"b{batch}" and length.isdigit() and rows.isdigit():
+            lengths.add(int(length))
+    return lengths
+
+
 def step_source_digest() -> str:
     """A short hash of the decode step's source: a changed step must not count as warm."""
     return hashlib.sha256(STEP_SOURCE.read_bytes()).hexdigest()[:16]

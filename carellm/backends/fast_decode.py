@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from carellm.backends.compile_cache import StepCache
+from carellm.backends.compile_cache import StepCache, variant_name
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ class StaticDecoder:
 
     def _variant(self, n: int) -> str:
         """The step shape a compiled graph is made for: buffer rows, cache length, rows stepped."""
-        return f"b{self.batch}-len{self.max_len}-n{n}"
+        return variant_name(self.batch, self.max_len, n)
 
     def _step_for(self, n: int) -> tuple[Callable[[int], None], str | None]:
         """The step function for `n` rows, and the variant to record once it has run compiled."""
@@ -260,6 +260,30 @@ class StaticDecoder:
 
     def _allocate_extra(self, batch: int, max_len: int) -> None:
         """Buffers a subclass's step reads besides ids/pos/index."""
+
+    @torch.inference_mode()
+    def prepare(self, batch: int, max_len: int, widths: list[int]) -> list[str]:
+        """Fresh, empty buffers of this shape, with the step for each of `widths` rows made ready
+        before any request: compiled (or loaded from the step cache) where the cache wants that
+        shape, and graph-captured on CUDA. A server calls this at start, so its first requests
+        wait for neither (a warm shape's first use costs 5-10 s on an H100, docs/perf.md run 7).
+        Returns the shapes that run compiled.
+        """
+        self.batch = self.max_len = 0  # whatever was there goes: no request holds a row yet
+        self._allocate(batch, max_len)
+        compiled = []
+        for n in widths:
+            step, variant = self._step_for(n)
+            if self.use_graph:
+                self._capture(n)  # runs the step (compiling it) and puts every buffer back
+            else:
+                self._body(n, step)
+                if variant is not None and self.step_cache is not None:
+                    self.step_cache.record(variant)
+            if variant is not None:
+                compiled.append(variant)
+        self.key_ok.zero_()  # the eager runs above wrote slot 0 of empty rows
+        return compiled
 
     def _input_embeds(self, n: int) -> torch.Tensor:
         return F.embedding(self.ids[:n], self.embed)
@@ -452,6 +476,74 @@ class ThinkerDecoder(StaticDecoder):
         self.admit(row, rows, cache, 0 if deltas is None else int(deltas.view(-1)[0]), max_new_tokens)
         return logits
 
+    def begin_prefill(self, row: int, rows: int, inputs: dict, max_new_tokens: int) -> PartialPrefill | None:
+        """Hold `row` for a text-only prompt that `prefill_some` will write into the static cache a
+        piece at a time; None for a prompt with media (its encoders and TMRoPE positions need the
+        whole prompt and the model's own forward: `start_row`). `rows`: as for `admit`."""
+        ids, attention = inputs["input_ids"], inputs.get("attention_mask")
+        if set(inputs) - {"input_ids", "attention_mask"} or ids.shape[0] != 1:
+            return None
+        if attention is not None and not bool(attention.all()):
+            return None
+        self._allocate(rows, ids.shape[1] + max_new_tokens + 1, keep=True)
+        self.active[row] = 0
+        self.key_ok[row].zero_()
+        # Steps run while the prompt is written also write this (inactive) row, at its index:
+        # parked on the last slot, which the request writes before it ever reads it.
+        self.index[row] = self.max_len - 1
+        return PartialPrefill(ids, row)
+
+    @torch.inference_mode()
+    def prefill_some(self, part: PartialPrefill, tokens: int) -> torch.Tensor | None:
+        """Write the next `tokens` prompt tokens of `part` into its row of the static cache (one
+        lean forward over the model's weights, ~400 kernels: a 512-token call through the model's
+        own forward cost ~35 ms on an H100, mostly launch overhead); the last position's logits
+        (1, vocab) once the whole prompt is in and the row decodes, else None."""
+        start, end = part.done, min(part.length, part.done + tokens)
+        x = self._prefill_chunk(part.row, part.ids[:, start:end], start)
+        part.done = end
+        if end < part.length:
+            return None
+        row = part.row
+        self.key_ok[row, :end] = True
+        self.pos[row] = end  # text only: position = index, rope delta 0
+        self.index[row] = end
+        self.active[row] = 1
+        return F.linear(x[:, -1], self.lm_head.weight).float()
+
+    def _prefill_chunk(self, row: int, ids: torch.Tensor, start: int) -> torch.Tensor:
+        """Prompt tokens start.. of `row` through every layer, their keys and values into the
+        cache; the final hidden states (1, n, hidden). Plain RoPE (the three M-RoPE sections
+        share a text token's position); bf16 weights even with FP8 (prefill stays as it was)."""
+        n, hd = ids.shape[1], self.head_dim
+        end = start + n
+        positions = torch.arange(start, end, device=self.device)
+        freqs = positions[:, None].float() * self.inv_freq
+        emb = torch.cat((freqs, freqs), dim=-1)[None, :, None, :]  # (1, n, 1, hd)
+        cos, sin = emb.cos().to(self.dtype), emb.sin().to(self.dtype)
+        causal = self.slots[:end][None, :] <= positions[:, None]  # (n, end): earlier keys only
+        mask = torch.zeros(causal.shape, dtype=self.dtype, device=self.device)
+        mask = mask.masked_fill_(~causal, float("-inf"))[None, None]
+        q_size, kv_size = self.heads * hd, self.kv_heads * hd
+        x = F.embedding(ids, self.embed)
+        for i, layer in enumerate(self.layers):
+            h = _rms_norm(x, layer.ln1, self.eps)
+            qkv = F.linear(h, layer.qkv.weight, layer.qkv.bias)
+            qk = qkv[..., : q_size + kv_size].view(1, n, self.heads + self.kv_heads, hd)
+            qk = qk * cos + _rotate_half(qk) * sin
+            q = qk[:, :, : self.heads].transpose(1, 2)  # (1, heads, n, hd)
+            self.k_cache[i, row, :, start:end] = qk[0, :, self.heads :].transpose(0, 1)
+            self.v_cache[i, row, :, start:end] = (
+                qkv[0, :, q_size + kv_size :].view(n, self.kv_heads, hd).transpose(0, 1)
+            )
+            keys, values = self.k_cache[i, row : row + 1, :, :end], self.v_cache[i, row : row + 1, :, :end]
+            a = F.scaled_dot_product_attention(q, keys, values, attn_mask=mask, enable_gqa=True)
+            x = x + F.linear(a.transpose(1, 2).reshape(1, n, q_size), layer.o.weight, layer.o.bias)
+            h = _rms_norm(x, layer.ln2, self.eps)
+            gate, up = F.linear(h, layer.gate_up.weight).chunk(2, dim=-1)
+            x = x + F.linear(F.silu(gate) * up, layer.down.weight)
+        return _rms_norm(x, self.norm, self.eps)
+
     def _prefill(self, inputs: dict, use_audio_in_video: bool):
         from transformers.cache_utils import DynamicCache
 
@@ -471,6 +563,20 @@ class ThinkerDecoder(StaticDecoder):
             **rest,
         )
         return cache, attention, F.linear(out.last_hidden_state[:, -1], self.lm_head.weight).float()
+
+
+@dataclass
+class PartialPrefill:
+    """A text prompt being written into `row` of the static cache piece by piece: its ids and how
+    many of them are in (`ThinkerDecoder.begin_prefill` / `prefill_some`)."""
+
+    ids: torch.Tensor  # (1, prompt length)
+    row: int
+    done: int = 0
+
+    @property
+    def length(self) -> int:
+        return self.ids.shape[1]
 
 
 class TalkerDecoder(StaticDecoder):

@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 AUDIO_TOKENS_PER_SECOND = 25
 TALKER_CODES_PER_TOKEN = 25
 TALKER_CODES_PER_SECOND = 50  # token2wav turns 150 codes into 3.0 s of 24 kHz audio
+# Prompt tokens the server's decode steps are made ready for at start (with max_new_tokens): a
+# system prompt and the first turns. A longer conversation grows the cache to the next length.
+WARM_PROMPT_TOKENS = 512
 SMALL_MODEL_PARAMETERS = 100_000_000  # below this (test checkpoints) CPU ops run on one thread
 MEDIA_KWARGS = ("image_grid_thw", "video_grid_thw", "video_second_per_grid")
 
@@ -363,6 +366,37 @@ class OmniBackend:
                     sampler = thinker_sampler(self.model.thinker, self._slots())
                     self._batcher = DecodeScheduler(decoder, self._slots(), self._lock, sampler)
         return self._batcher
+
+    def warm_up(self) -> None:
+        """Make the batch scheduler's decode steps ready before the first request: every width it
+        steps at (1, 2, 4... up to the slots), at the cache length a request with a
+        `WARM_PROMPT_TOKENS` prompt and the default `max_new_tokens` needs and at every length the
+        compile cache holds for this many slots, each compiled or loaded from the cache where
+        `Settings.compile` wants it (auto: only what is cached) and captured on CUDA. Nothing
+        without the fast path."""
+        import time
+
+        from carellm.backends.compile_cache import cached_lengths
+        from carellm.backends.fast_decode import CACHE_BUCKET
+
+        batcher = self._decode_batcher()
+        if batcher is None:
+            return
+        started = time.perf_counter()
+        cache = batcher.decoder.step_cache
+        # Room for the prompt too (a system prompt and the first turns), or the first requests would
+        # grow the cache at once to a length that was never made ready.
+        need = WARM_PROMPT_TOKENS + self.settings.max_new_tokens + 1
+        first = -(-need // CACHE_BUCKET) * CACHE_BUCKET
+        lengths = {first} | (cached_lengths(cache.warm, self._slots()) if cache is not None else set())
+        compiled = batcher.warm_up(sorted(lengths))
+        log.info(
+            "decode steps ready in %.1f s: %d slots, cache lengths %s, %d shapes compiled",
+            time.perf_counter() - started,
+            self._slots(),
+            sorted(lengths),
+            len(compiled),
+        )
 
     def _generate_fast(
         self, batcher, prepared: PreparedInputs, options: GenerationOptions, streamer, stop

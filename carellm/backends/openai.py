@@ -94,6 +94,9 @@ class OpenAIBackend:
     def can_speak(self) -> bool:
         return self.audio_output and self.peer in AUDIO_PEERS
 
+    def warm_up(self) -> None:
+        """Nothing to prepare here: the remote engine is already running."""
+
     def count_tokens(self, messages: Sequence[Message]) -> int:
         """An estimate (the tokenizer is on the server): ~1 token per CJK character or 4 other characters."""
         from carellm.backends.omni import _estimate_media_tokens

@@ -89,6 +89,11 @@ class Counselor:
             settings = settings.model_copy(update={"model": model})
         return cls(load_backend(settings), settings, recorder=recorder, emotion=emotion)
 
+    def warm_up(self) -> None:
+        """Make the engine ready for its first requests now (a server calls this before it
+        accepts any): see `Backend.warm_up`."""
+        self.backend.warm_up()
+
     def session(
         self,
         lang: str | None = None,

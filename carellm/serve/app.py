@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -67,10 +69,18 @@ def create_app(
     limiter = RateLimiter(settings.rate_limit_per_minute)
     started = int(time.time())
 
+    @asynccontextmanager
+    async def warm_up_first(_: FastAPI) -> AsyncIterator[None]:
+        # Before uvicorn opens the port: the engine's decode steps are made ready (compiled or
+        # loaded from the compile cache) now, not while the first clients wait.
+        await run_in_threadpool(counselor.warm_up)
+        yield
+
     app = FastAPI(
         title="CareLLM",
         version=__version__,
         description="OpenAI-compatible Chat Completions for CareLLM. Research use only.",
+        lifespan=warm_up_first,
     )
     install_error_handlers(app)
     if settings.cors_origins:

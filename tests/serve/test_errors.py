@@ -150,6 +150,9 @@ class HeldText:
     def transcribe(self, speech, lang, max_new_tokens):
         return self.inner.transcribe(speech, lang, max_new_tokens)
 
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
 
 def test_full_queue_is_503_with_retry_after(api_key, start_server, model_id, omni_backend, counselor):
     held = HeldText(omni_backend)
