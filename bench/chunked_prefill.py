@@ -16,6 +16,10 @@ prefilled whole before the next step) first as the baseline:
   first_token_s        the arrivals' time to first token: mean, max
 
 Token times are taken where each client thread reads its token (as the server's streams do).
+`prefill` (always, first): one prompt of each `--prefill-lengths` length written into a row by the
+model's own forward + copy (`start_row`, what the old scheduler and media prompts use) and by the
+lean layers in one piece (`begin_prefill` + `prefill_some`): median ms of 5 after a warm-up, and
+the lean first logits' relative difference from the model's (both in the run's dtype).
 Prints ONE JSON line. `--scale tiny` runs on CPU (a smoke test of the bench itself).
 
 Usage: python bench/chunked_prefill.py [--scale 7b|tiny] [--chunks none,256,512] [--arrivals 32]
@@ -116,6 +120,37 @@ def one_run(decoder, device: str, chunk: int | None, args) -> dict:
     }
 
 
+def prefill_costs(decoder, device: str, lengths: list[int]) -> dict:
+    """The old path (the model's forward + copy) beside the lean one, per prompt length."""
+    out: dict = {}
+    with torch.inference_mode():
+        for length in lengths:
+            prompt = text_inputs(1, length, device)
+
+            def model(prompt: dict = prompt) -> torch.Tensor:
+                return decoder.start_row(0, 1, prompt, 64)
+
+            def lean(prompt: dict = prompt, length: int = length) -> torch.Tensor:
+                part = decoder.begin_prefill(0, 1, prompt, 64)
+                logits = decoder.prefill_some(part, length)
+                assert logits is not None
+                return logits
+
+            times: dict[str, list[float]] = {"model_forward_ms": [], "lean_ms": []}
+            for _ in range(6):
+                for name, fn in (("model_forward_ms", model), ("lean_ms", lean)):
+                    if device == "cuda":
+                        torch.cuda.synchronize()
+                    t = time.perf_counter()
+                    logits = fn()
+                    float(logits[0, 0])
+                    times[name].append((time.perf_counter() - t) * 1000)
+            a, b = model(), lean()
+            out[str(length)] = {k: round(sorted(v[1:])[2], 2) for k, v in times.items()}
+            out[str(length)]["lean_vs_model_rel"] = round(float((b - a).norm() / a.norm()), 5)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=["7b", "tiny"], default="7b")
@@ -127,6 +162,7 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=128, help="new tokens of each arrival")
     parser.add_argument("--warm-tokens", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=1, help="runs per scheduler (each reported)")
+    parser.add_argument("--prefill-lengths", default="128,512,2048")
     args = parser.parse_args()
     device = "cuda" if torch.cuda.is_available() else "cpu"
     dtype = torch.bfloat16 if device == "cuda" else torch.float32
@@ -137,10 +173,16 @@ def main() -> None:
         result["gpu"] = torch.cuda.get_device_name()
     model = build_model(SHAPES_7B if args.scale == "7b" else SHAPES_TINY, device, dtype)
     decoder = ThinkerDecoder(model.thinker)
+    lengths = [int(n) for n in args.prefill_lengths.split(",")]
+    result["prefill"] = prefill_costs(decoder, device, lengths)
+    print(f"[bench] prefill: {json.dumps(result['prefill'])}", file=sys.stderr, flush=True)
     chunks = [None if c == "none" else int(c) for c in args.chunks.split(",")]
     args.running_new = args.prompt + 8 * args.tokens
+    # Every width's graph at the runs' cache length, as `carellm serve` makes them at start (else a
+    # run meeting a width first pays its capture: stalls of 0.5-0.9 s in runs 8b and 8d).
+    DecodeScheduler(decoder, args.arrivals + 1, threading.Lock()).warm_up([128 + args.running_new + 1])
     small = argparse.Namespace(**{**vars(args), "tokens": 8, "warm_tokens": 4})
-    one_run(decoder, device, chunks[0], small)  # warm-up: captures every width's graph at this length
+    one_run(decoder, device, chunks[0], small)  # warm-up run
     for chunk in chunks:
         name = "whole" if chunk is None else f"chunk_{chunk}"
         runs = [one_run(decoder, device, chunk, args) for _ in range(args.repeat)]
