@@ -152,6 +152,27 @@ def train_cmd(
         )
 
 
+@app.command("voice-eval")
+def voice_eval_cmd(
+    data: Path = typer.Option(..., "--data", help="RAVDESS speech: the folder of Actor_01 ... Actor_24."),
+    results: Path | None = typer.Option(None, "--results", help="Write the measured figures here (JSON)."),
+) -> None:
+    """Measure how well voice tone tells high from low arousal on real acted speech (RAVDESS)."""
+    from carellm.emotion.voice_eval import evaluate
+
+    summary = evaluate(data, log=lambda line: console.print(line, markup=False))
+    text = json.dumps(summary, ensure_ascii=False, indent=2)
+    if results is not None:
+        results.write_text(text + "\n", encoding="utf-8")
+    test = summary["test"]
+    console.print(
+        f"held-out speakers: AUC {test['auc']}, accuracy {test['accuracy']} "
+        f"(threshold {summary['threshold_chosen_on_dev']} chosen on dev); in sessions, "
+        f"in context {summary['sessions_test']['in_context']['accuracy']}",
+        markup=False,
+    )
+
+
 @app.command("report")
 def report_cmd(
     out: Path = typer.Option(..., "--out", help="report.html, report.md or report.json"),

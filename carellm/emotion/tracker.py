@@ -37,7 +37,9 @@ def fuse(turn: int, text: TextEmotion, voice: VoiceEmotion | None, safety_level:
     scores = dict(text.scores)
     arousal = text.arousal
     if voice is not None and "silent" not in voice.flags:
-        arousal = round(0.5 * text.arousal + 0.5 * voice.arousal, 4)
+        # Against the speaker's earlier turns once there are some (docs/emotion.md: RAVDESS).
+        heard = voice.arousal if voice.arousal_in_context is None else voice.arousal_in_context
+        arousal = round(0.5 * text.arousal + 0.5 * heard, 4)
         tilt = voice.arousal - 0.5 + voice.relative.get("arousal", 0.0)
         if tilt > 0.1:
             scores["anxiety"] += 0.3 * tilt

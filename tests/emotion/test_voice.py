@@ -65,3 +65,13 @@ def test_a_turn_is_compared_with_the_speakers_first_turns(voices):
     assert (
         later.relative["arousal"] > 0.15 and "more-agitated-than-usual" in later.flags
     ) or "tense/agitated" in later.flags
+
+
+def test_a_turn_is_read_against_the_speakers_earlier_turns(voices):
+    baseline = VoiceBaseline(turns=2)
+    first = [baseline.compare(analyze_voice(voices["flat"])) for _ in range(2)]
+    assert all(v.arousal_in_context is None for v in first)  # nothing to compare with yet
+    louder = baseline.compare(analyze_voice(voices["agitated"]))
+    assert louder.relative["energy_db"] > 3 and louder.arousal_in_context > louder.arousal
+    again = baseline.compare(analyze_voice(voices["flat"]))
+    assert again.arousal_in_context is not None and again.arousal_in_context < louder.arousal_in_context
