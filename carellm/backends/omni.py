@@ -14,12 +14,12 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 
 from carellm.backends.base import Chunk, GenerationOptions, Message
+from carellm.backends.inputs import PreparedInputs, omni_inputs
 from carellm.backends.loading import (
     missing_weights_error,
     out_of_memory_error,
@@ -28,7 +28,7 @@ from carellm.backends.loading import (
 )
 from carellm.backends.transcription import transcription_messages, transcription_options
 from carellm.config import MediaLimits, Settings
-from carellm.errors import BackendError, CareLLMError, MediaError
+from carellm.errors import BackendError, CareLLMError
 from carellm.media import MediaItem
 
 if TYPE_CHECKING:  # torch-heavy modules, imported when the fast path is first used
@@ -59,12 +59,6 @@ class TalkerSampling(TypedDict):
 
 
 TALKER_SAMPLING: TalkerSampling = {"top_k": 40, "top_p": 0.8, "temperature": 0.9, "repetition_penalty": 1.05}
-
-
-@dataclass
-class PreparedInputs:
-    tensors: dict
-    use_audio_in_video: bool
 
 
 def _pick_dtype(dtype: str):
@@ -154,76 +148,11 @@ class OmniBackend:
         return self.device.type == "cuda"
 
     # ----------------------------------------------------------------- inputs
-    def _conversation(self, messages: Sequence[Message]) -> tuple[list[dict], dict[str, list], bool]:
-        """Qwen conversation dicts plus the loaded media, in prompt order, for the processor."""
-        conversation: list[dict] = []
-        media: dict[str, list] = {"audio": [], "images": [], "videos": [], "standalone_audio": []}
-        use_audio_in_video = False
-        for msg in messages:
-            parts: list[dict] = []
-            for item in msg.media:
-                if item.kind == "audio":
-                    wave = item.audio(self.limits)
-                    parts.append({"type": "audio"})
-                    media["audio"].append(wave)
-                    media["standalone_audio"].append(wave)
-                elif item.kind == "image":
-                    parts.append({"type": "image"})
-                    media["images"].append(item.image(self.limits))
-                else:
-                    loaded = item.video(self.limits)
-                    parts.append({"type": "video"})
-                    media["videos"].append(loaded.frames)
-                    if item.use_audio_in_video:
-                        if loaded.audio is None or loaded.audio.size == 0:
-                            raise MediaError(
-                                f"{item.name} has no audio track to use.",
-                                "Send it without 'use the video's audio'.",
-                            )
-                        use_audio_in_video = True
-                        media["audio"].append(loaded.audio)
-            if msg.text or not parts:
-                parts.append({"type": "text", "text": msg.text})
-            conversation.append({"role": msg.role, "content": parts})
-        return conversation, media, use_audio_in_video
-
     def prepare(self, messages: Sequence[Message], reply: str | None = None) -> PreparedInputs:
-        conversation, media, use_audio_in_video = self._conversation(messages)
-        if use_audio_in_video and (media["standalone_audio"] or len(media["audio"]) != len(media["videos"])):
-            # Qwen2.5-Omni's position ids (get_rope_index) assume that, once video audio is on,
-            # every video carries its own track and no separate audio file sits beside them.
-            raise MediaError(
-                "A video's own audio cannot be mixed with audio files or silent videos in one session.",
-                "Start a new session (/reset), or send the video without its audio track.",
-            )
-        text = self.processor.apply_chat_template(conversation, add_generation_prompt=True, tokenize=False)
-        if reply is not None:
-            text += reply
-        kwargs: dict = {"text": [text], "return_tensors": "pt", "padding": True}
-        if media["audio"]:
-            kwargs["audio"] = media["audio"]
-        if media["images"]:
-            kwargs["images"] = media["images"]
-            kwargs["images_kwargs"] = {
-                "size": {"longest_edge": self.limits.image_max_pixels, "shortest_edge": 56 * 56}
-            }
-        if media["videos"]:
-            kwargs["videos"] = media["videos"]
-            kwargs["fps"] = self.limits.video_fps
-        if use_audio_in_video:
-            kwargs["load_audio_from_video"] = True
-            kwargs["audio_from_video_indices"] = list(range(len(media["videos"])))
-        try:
-            tensors = self.processor(**kwargs)
-        except CareLLMError:
-            raise
-        except Exception as exc:
-            raise MediaError(
-                f"The model's processor rejected this input ({exc}).",
-                "Try a different file or a shorter message.",
-            ) from exc
-        tensors = {k: (v.to(self.device) if hasattr(v, "to") else v) for k, v in tensors.items()}
-        return PreparedInputs(tensors, use_audio_in_video)
+        prepared = omni_inputs(self.processor, messages, self.limits, reply=reply)
+        device = self.device
+        prepared.tensors = {k: (v.to(device) if hasattr(v, "to") else v) for k, v in prepared.tensors.items()}
+        return prepared
 
     def count_tokens(self, messages: Sequence[Message]) -> int:
         """Text tokens plus an estimate for media that does not decode anything new."""
