@@ -58,6 +58,7 @@ def _register() -> None:
         safety,
         serve,
         sessions,
+        train,
         web,
     )
 
@@ -72,6 +73,7 @@ def _register() -> None:
     app.command("serve", help=serve.app.info.help)(serve.serve)
     app.add_typer(data.app, name="data")
     app.add_typer(sessions.app, name="sessions")
+    app.add_typer(train.app, name="train")
     app.command("web")(web.web)
 
 

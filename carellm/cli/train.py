@@ -1,0 +1,47 @@
+"""`carellm train`: fine-tune the Qwen2.5-Omni thinker from a recipe (recipes/*.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    help="Fine-tuning: recipes/*.yaml on the unified schema or TRL messages JSONL.", no_args_is_help=True
+)
+console = Console(highlight=False)
+
+
+def _overrides(
+    data: Path | None, eval_data: Path | None, model: str | None, output_dir: Path | None, extra: list[str]
+) -> dict[str, object]:
+    from carellm.train.config import parse_overrides
+
+    flags = {"data": data, "eval_data": eval_data, "model": model, "output_dir": output_dir}
+    values: dict[str, object] = {k: str(v) for k, v in flags.items() if v is not None}
+    return {**values, **parse_overrides(extra)}
+
+
+@app.command("sft", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def sft(
+    ctx: typer.Context,
+    recipe: Path = typer.Option(
+        ..., "--recipe", help="A recipe: recipes/lora.yaml, qlora, full, multimodal."
+    ),
+    data: Path | None = typer.Option(None, "--data", help="Training JSONL (unified schema or TRL messages)."),
+    eval_data: Path | None = typer.Option(None, "--eval-data", help="Validation JSONL (validation loss)."),
+    model: str | None = typer.Option(None, "--model", help="A Qwen2.5-Omni checkpoint (id or folder)."),
+    output_dir: Path | None = typer.Option(
+        None, "--output-dir", help="Where checkpoints and the adapter go."
+    ),
+) -> None:
+    """Supervised fine-tuning; trailing key=value pairs override recipe fields (learning_rate=5e-5)."""
+    from carellm.train.config import SFTRecipe, load_recipe
+    from carellm.train.sft import run_sft
+
+    config = load_recipe(SFTRecipe, recipe, _overrides(data, eval_data, model, output_dir, list(ctx.args)))
+    result = run_sft(config)
+    eval_text = f", validation loss {result.eval_loss:.4f}" if result.eval_loss is not None else ""
+    loss = f"training loss {result.train_loss:.4f}{eval_text}"
+    console.print(f"Trained {result.steps} steps: {loss}. Saved to {result.output_dir}.")
