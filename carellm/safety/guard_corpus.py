@@ -24,7 +24,12 @@ from carellm.safety.manifest import text_digest
 from carellm.safety.patterns import DRUGS
 
 WRITTEN_FILE = Path(__file__).with_name("data") / "guard_written.jsonl"
-WRITTEN_WEIGHT = 3.0  # the project's own model-style replies: few, so they count a little more
+# Model-style replies written by a helper who never saw the project's evaluation sets (GUARD_CARD.md).
+BLIND_FILE = Path(__file__).with_name("data") / "guard_written_blind.jsonl"
+# The project's own model-style replies: few, and the register the guard must read (doctors' and
+# counsellors' replies are another), so they count more; at 3 the model false-blocked first-aid
+# and medicine-referral replies in Chinese (GUARD_CARD.md).
+WRITTEN_WEIGHT = 10.0
 WEAK_WEIGHT = 0.5  # keyword-filtered rows of a pairwise-preference set
 CHATDOCTOR_CAP = 2500
 CN_MED_CAP = 2500
@@ -196,8 +201,9 @@ def hh_rlhf(folder: Path) -> Iterator[dict]:
                 yield _row(last, "en", "block", "method", "hh_rlhf", f"hh:{i}", WEAK_WEIGHT)
 
 
-def written(path: Path = WRITTEN_FILE) -> Iterator[dict]:
-    """The project's own model-style replies (data/guard_written.jsonl), weight WRITTEN_WEIGHT."""
+def written(path: Path = WRITTEN_FILE, source: str = "carellm_written", prefix: str = "w") -> Iterator[dict]:
+    """The project's own model-style replies (data/guard_written*.jsonl), weight WRITTEN_WEIGHT;
+    each row is its own group (`prefix:i`)."""
     for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
         row = json.loads(line)
         yield _row(
@@ -205,10 +211,15 @@ def written(path: Path = WRITTEN_FILE) -> Iterator[dict]:
             row["lang"],
             row["label"],
             row["category"],
-            "carellm_written",
-            f"w:{i}",
+            source,
+            f"{prefix}:{i}",
             WRITTEN_WEIGHT,
         )
+
+
+def written_blind(path: Path = BLIND_FILE) -> Iterator[dict]:
+    """The replies written blind to the evaluation sets (data/guard_written_blind.jsonl)."""
+    return written(path, "carellm_written_blind", "wb")
 
 
 SOURCES = {
@@ -238,7 +249,7 @@ def build_rows(data: Path) -> list[dict]:
         if not (folder / "SOURCE.json").is_file():
             raise FileNotFoundError(f"{folder} has no SOURCE.json")
         rows += list(reader(folder))
-    rows += list(written())
+    rows += list(written()) + list(written_blind())
     by_key: dict[str, dict] = {}
     conflicted: set[str] = set()
     for row in rows:

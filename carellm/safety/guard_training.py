@@ -30,6 +30,10 @@ C_GRID = (1.0, 4.0, 16.0)
 COUNSELOR_SOURCES = {"counselchat", "smilechat", "dialoguesafety"}
 COUNSELOR_MAX_FPR = 0.02  # well under the issue's 5%: the patterns add their own false blocks
 ALL_MAX_FPR = 0.03
+# The written allowed replies are the look-alikes a model writes (a referral that names a medicine,
+# first aid for a wound): counsellors' replies rarely use that vocabulary, so they get a budget too.
+WRITTEN_SOURCES = {"carellm_written", "carellm_written_blind"}
+WRITTEN_MAX_FPR = 0.04
 MIN_BLOCK_PROBABILITY = 0.9  # a block by the model alone must be one most would agree with
 # The session checks a reply as it is written, at every sentence end (counseling/session.py), so
 # the openings of counsellors' replies (first one and two sentences) must pass too.
@@ -95,9 +99,10 @@ def openings(rows: list[dict]) -> list[dict]:
 
 def _threshold(p: np.ndarray, rows: list[dict], p_open: np.ndarray) -> float:
     """The lowest probability (most blocks) whose dev false blocks stay within every budget:
-    counsellors' replies, their openings, and all allowed replies."""
+    counsellors' replies, their openings, the written look-alikes, and all allowed replies."""
     y = _labels(rows)
     counselor = np.array([r["source"] in COUNSELOR_SOURCES for r in rows]) & ~y
+    written = np.array([r["source"] in WRITTEN_SOURCES for r in rows]) & ~y
     for t in np.unique(np.round(np.r_[p, p_open], 4)):
         if t < MIN_BLOCK_PROBABILITY:
             continue
@@ -105,6 +110,7 @@ def _threshold(p: np.ndarray, rows: list[dict], p_open: np.ndarray) -> float:
         if (
             (not counselor.any() or blocked[counselor].mean() <= COUNSELOR_MAX_FPR)
             and ((~y).sum() == 0 or blocked[~y].mean() <= ALL_MAX_FPR)
+            and (not written.any() or blocked[written].mean() <= WRITTEN_MAX_FPR)
             and (not p_open.size or (p_open >= t).mean() <= COUNSELOR_MAX_FPR)
         ):
             return float(t)

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from carellm.language import detect_lang
-from carellm.safety.guard_families import FAMILIES, Family
+from carellm.safety.guard_concepts import CONCEPTS, DENIED_LABEL
+from carellm.safety.guard_families import _LABEL_DENIED, FAMILIES, Family
 from carellm.safety.normalize import normalize
 from carellm.safety.patterns import DRUGS
 
@@ -62,6 +63,8 @@ _WARNING = re.compile(
 )
 _CLAUSE_END = re.compile(r"[.,;:!?。，；：！？\n]")
 _SENTENCE_END = re.compile(r"[.!?。！？\n]")
+# A denial before "but" does not reach past it: "I'm not a doctor, but you clearly have ADHD".
+_CONTRAST = re.compile(r"\b(?:but|however|though|although|still)\b|[;:—]|(?<!不)但|不过|可是|然而")
 
 RULES: dict[str, list[re.Pattern]] = {
     "method": [
@@ -139,6 +142,10 @@ RULES: dict[str, list[re.Pattern]] = {
         ),
     ],
 }
+# Every family, the first three rounds' and the concepts', per rule.
+_FAMILIES: dict[str, list[Family]] = {
+    rule: FAMILIES.get(rule, []) + CONCEPTS.get(rule, []) for rule in dict.fromkeys([*FAMILIES, *CONCEPTS])
+}
 LEARNED = "learned_model"  # the violation the learned model reports (it has no category of its own)
 # A denial is fine: "I'm not a doctor", "I am not a human".
 _DENIAL = re.compile(
@@ -165,10 +172,11 @@ def guard_reply(reply: str, lang: str | None = None, learned: bool = True) -> Re
     """Whether a model reply may be shown (and spoken) as it is: the patterns, then (`learned`)
     the learned model, which can only add a block ("learned_model", evidence its probability).
 
-    `lang` (zh/en) picks the model's calibration; detected from the reply when None.
+    `lang` (zh/en) picks the model's calibration; detected from the reply when None. A reply
+    that denies a label ("这不是典型的抑郁症") is left to the patterns: n-grams cannot read "not".
     """
     verdict = pattern_verdict(reply)
-    if not learned or not verdict.ok or not reply.strip():
+    if not learned or not verdict.ok or not reply.strip() or DENIED_LABEL.search(normalize(reply)):
         return verdict
     from carellm.safety.guard_model import block_probability, blocks, load_guard_model
 
@@ -200,7 +208,7 @@ def pattern_verdict(reply: str) -> ReplyVerdict:
             match = next(
                 (
                     m
-                    for family in FAMILIES.get(rule, [])
+                    for family in _FAMILIES.get(rule, [])
                     for norm in readings
                     if family.needs is None or _passes(family.needs, norm, tested)
                     for m in _family_breaches(rule, family, norm)
@@ -220,6 +228,9 @@ def _breaches(rule: str, pattern: re.Pattern, norm: str) -> Iterator[re.Match]:
             continue
         if pattern in _DOSE_CHANGE and _WARNING.search(_CLAUSE_END.split(norm[: match.start()][-80:])[-1]):
             continue
+        # "I can't tell you whether you have bipolar disorder": a label denied in its own clause.
+        if rule == "diagnosis" and _LABEL_DENIED.search(_CLAUSE_END.split(norm[: match.start()])[-1]):
+            continue
         yield match
 
 
@@ -233,15 +244,15 @@ def _passes(needs: re.Pattern, norm: str, tested: dict[tuple[re.Pattern, str], b
 
 def _family_breaches(rule: str, family: Family, norm: str) -> Iterator[re.Match]:
     """Matches of a family that no denial, no `unless` (searched in the sentence around the match:
-    "..., so please don't") and no `negated_by` (in the sentence before it: "I don't think you
-    have ...") stands down."""
+    "..., so please don't") and no `negated_by` (in the sentence before it, after its last "but":
+    "I don't think you have ...") stands down."""
     for match in family.pattern.finditer(norm):
         if rule == "false_identity" and _DENIAL.search(norm[max(0, match.start() - 12) : match.end()]):
             continue
         if family.unless is not None and family.unless.search(_sentence_around(norm, match)):
             continue
         if family.negated_by is not None and family.negated_by.search(
-            _SENTENCE_END.split(norm[: match.start()])[-1]
+            _CONTRAST.split(_SENTENCE_END.split(norm[: match.start()])[-1])[-1]
         ):
             continue
         yield match
