@@ -50,6 +50,8 @@ def test_every_source_is_read_and_mapped_to_the_seven_labels(cache, tmp_path):
     assert label["医护人员辛苦了，看哭了[泪]"] == ("sadness", "ewect_virus_train")
     assert label["我这几天一直提不起精神来"] == ("sadness", "cped")
     assert label["万一他明天还不回来可怎么办"] == ("anxiety", "cped")
+    assert label["明天就要做手术了，越想越害怕，一夜没睡"] == ("anxiety", "ewect_usual_train")
+    assert label["该馆始建于1956年，占地面积约两万平方米。"] == ("neutral", "ewect_usual_train")
     assert (tmp_path / "data" / "goemotions_dev.tsv").is_file()
 
 
@@ -62,8 +64,9 @@ def test_labels_that_do_not_map_cleanly_are_dropped(cache, tmp_path):
         "居然没想到会在这里遇见他",
         "天哪，确诊人数又涨了这么多",
         "你怎么会在这儿呢",  # astonished
+        "什么？他竟然辞职了？",
     ]
-    assert not texts & set(dropped) and len(texts) == 31 - len(dropped)
+    assert not texts & set(dropped) and len(texts) == 37 - len(dropped)
 
 
 def test_a_changed_file_is_refused(cache, tmp_path):
