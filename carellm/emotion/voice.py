@@ -182,7 +182,7 @@ def analyze_voice(
 # Arousal in context: logistic(intercept + abs * logit(arousal) + energy * dB above the speaker's
 # earlier turns). Fitted (balanced logistic regression) on random 8-turn sessions of RAVDESS's
 # dev actors 1-12 (`carellm emotion voice-eval`); on the held-out actors it reads high vs low
-# arousal right 0.82 of the time where the reading alone is right 0.80 (docs/emotion.md).
+# arousal right 0.83 of the time where the reading alone is right 0.79 (docs/emotion.md).
 # Pitch, pitch range and rate against the earlier turns added nothing on dev beyond these two.
 IN_CONTEXT = {"intercept": 0.264, "abs": 0.489, "energy_db": 0.182}
 BASELINE_KEEP = 20  # earlier turns a baseline averages (a long session's start stays in it)
