@@ -61,7 +61,10 @@ def _resume_point(recipe: AnyRecipe) -> str | bool | None:
     return str(wanted)
 
 
-def run_sft(recipe: SFTRecipe, limits: MediaLimits | None = None) -> TrainResult:
+def run_sft(
+    recipe: SFTRecipe, limits: MediaLimits | None = None, callbacks: list | None = None
+) -> TrainResult:
+    """Train, save the adapter (or the thinker) and the processor; `callbacks` are TRL/transformers ones."""
     from trl import SFTTrainer
 
     from carellm.backends.loading import resolve_model
@@ -83,6 +86,7 @@ def run_sft(recipe: SFTRecipe, limits: MediaLimits | None = None) -> TrainResult
         eval_dataset=evaluation,
         processing_class=processor,
         data_collator=OmniCollator(processor, limits or MediaLimits(), recipe.max_length),
+        callbacks=callbacks,
     )
     write_run_file(recipe, recipe.output_dir)
     output = trainer.train(resume_from_checkpoint=_resume_point(recipe))
