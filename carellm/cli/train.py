@@ -45,3 +45,27 @@ def sft(
     eval_text = f", validation loss {result.eval_loss:.4f}" if result.eval_loss is not None else ""
     loss = f"training loss {result.train_loss:.4f}{eval_text}"
     console.print(f"Trained {result.steps} steps: {loss}. Saved to {result.output_dir}.")
+
+
+@app.command("dpo", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def dpo(
+    ctx: typer.Context,
+    recipe: Path = typer.Option(..., "--recipe", help="A DPO recipe: recipes/dpo.yaml."),
+    data: Path | None = typer.Option(
+        None, "--data", help="Preference pairs (carellm feedback export --to dpo)."
+    ),
+    eval_data: Path | None = typer.Option(None, "--eval-data", help="Validation pairs."),
+    model: str | None = typer.Option(None, "--model", help="A Qwen2.5-Omni checkpoint (id or folder)."),
+    output_dir: Path | None = typer.Option(
+        None, "--output-dir", help="Where checkpoints and the adapter go."
+    ),
+) -> None:
+    """Direct preference optimisation with a LoRA adapter; trailing key=value pairs override the recipe."""
+    from carellm.train.config import DPORecipe, load_recipe
+    from carellm.train.dpo import run_dpo
+
+    config = load_recipe(DPORecipe, recipe, _overrides(data, eval_data, model, output_dir, list(ctx.args)))
+    result = run_dpo(config)
+    console.print(
+        f"Trained {result.steps} steps: DPO loss {result.train_loss:.4f}. Saved to {result.output_dir}."
+    )

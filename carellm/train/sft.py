@@ -44,7 +44,7 @@ def write_run_file(recipe: AnyRecipe, output_dir: str | None) -> None:
     (Path(output_dir) / RUN_FILE).write_text(json.dumps(run, indent=2), encoding="utf-8")
 
 
-def _resume_point(recipe: AnyRecipe) -> str | bool | None:
+def resume_point(recipe: AnyRecipe) -> str | bool | None:
     wanted = recipe.resume_from_checkpoint
     if wanted in (None, "", False, "false"):
         return None
@@ -89,7 +89,7 @@ def run_sft(
         callbacks=callbacks,
     )
     write_run_file(recipe, recipe.output_dir)
-    output = trainer.train(resume_from_checkpoint=_resume_point(recipe))
+    output = trainer.train(resume_from_checkpoint=resume_point(recipe))
     trainer.save_model(recipe.output_dir)
     processor.save_pretrained(recipe.output_dir)
     eval_loss = trainer.evaluate()["eval_loss"] if evaluation is not None else None
