@@ -69,3 +69,20 @@ def dpo(
     console.print(
         f"Trained {result.steps} steps: DPO loss {result.train_loss:.4f}. Saved to {result.output_dir}."
     )
+
+
+@app.command("merge")
+def merge(
+    adapter: Path = typer.Option(
+        ..., "--adapter", help="A `carellm train` output folder (adapter or full thinker)."
+    ),
+    out: Path = typer.Option(..., "--out", help="A new folder for the complete Qwen2.5-Omni checkpoint."),
+    base: str | None = typer.Option(
+        None, "--base", help="The base checkpoint (default: the one trained from)."
+    ),
+) -> None:
+    """Merge the tuned thinker with the base talker and token2wav into one checkpoint that speaks."""
+    from carellm.train.merge import merge as merge_checkpoint
+
+    written = merge_checkpoint(adapter, out, base)
+    console.print(f"Wrote {written}: chat with it with `carellm chat --model {written}`.")
