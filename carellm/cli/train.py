@@ -86,3 +86,34 @@ def merge(
 
     written = merge_checkpoint(adapter, out, base)
     console.print(f"Wrote {written}: chat with it with `carellm chat --model {written}`.")
+
+
+@app.command("estimate", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def estimate(
+    ctx: typer.Context,
+    recipe: Path = typer.Option(..., "--recipe", help="A recipe: recipes/*.yaml."),
+    model: str | None = typer.Option(None, "--model", help="A Qwen2.5-Omni checkpoint (its config is read)."),
+    gpus: int = typer.Option(
+        1, "--gpus", min=1, help="GPUs of one machine (ZeRO-3 shards a full run over them)."
+    ),
+) -> None:
+    """GPU memory the recipe needs per GPU, estimated from the model's config (nothing is loaded)."""
+    from carellm.backends.loading import resolve_model
+    from carellm.train.config import DPORecipe, SFTRecipe, load_recipe, read_recipe_file
+    from carellm.train.memory import advice, estimate, meta_thinker
+
+    overrides = {"deepspeed": None, "bf16": False, **_overrides(None, None, model, None, list(ctx.args))}
+    config: DPORecipe | SFTRecipe = (
+        load_recipe(DPORecipe, recipe, overrides)
+        if "beta" in read_recipe_file(recipe)
+        else load_recipe(SFTRecipe, recipe, overrides)
+    )
+    model_id, local_only = resolve_model(config.model)
+    e = estimate(meta_thinker(model_id, local_only), config, gpus)
+    size = f"{e.parameters / 1e9:.2f} B parameters, {e.trainable / 1e6:.1f} M trained"
+    parts = (
+        f"weights {e.weights_gib:.1f}, gradients and optimiser {e.training_state_gib:.1f}, "
+        f"activations {e.activations_gib:.1f}"
+    )
+    console.print(f"{recipe.name} on {gpus} GPU(s): {size}; per GPU about {e.total_gib:.1f} GiB ({parts}).")
+    console.print(f"If it does not fit: {advice(config)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -117,6 +118,11 @@ def build_recipe(cls: type[Recipe], values: dict[str, object], where: str = "rec
                 else f"See the fields of {cls.__name__} in docs/finetune.md."
             )
             raise InputError(f"{where}: {key!r} is not a {cls.__name__} field.", hint)
+    if values.get("deepspeed") and importlib.util.find_spec("deepspeed") is None:
+        raise InputError(
+            f"{where}: deepspeed is set but DeepSpeed is not installed.",
+            "pip install deepspeed (for several GPUs), or add deepspeed=null to train on one GPU or the CPU.",
+        )
     values = {k: _as_float(v) if "float" in str(fields[k].type) else v for k, v in values.items()}
     try:
         recipe = cls(**values)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from carellm.config import MediaLimits
 from carellm.errors import InputError
 from carellm.train.config import DPORecipe
 from carellm.train.data import PreferencePair, from_row, read_preference_pairs, to_row
+from carellm.train.memory import check_fits
 from carellm.train.model import choose_trainable, load_thinker
 from carellm.train.sft import TrainResult, resume_point, torch_dtype, write_run_file
 
@@ -97,6 +98,7 @@ def run_dpo(recipe: DPORecipe, callbacks: list | None = None) -> TrainResult:
     if evaluation is None:
         recipe.eval_strategy = "no"
     model_id, local_only = resolve_model(recipe.model)
+    check_fits(recipe, model_id, local_only)
     processor = load_processor(model_id, local_files_only=local_only)
     model = choose_trainable(load_thinker(recipe, torch_dtype(recipe)), recipe)
     trainer = _trainer_class()(

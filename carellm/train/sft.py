@@ -11,6 +11,7 @@ from carellm.errors import InputError
 from carellm.train.collate import OmniCollator
 from carellm.train.config import AnyRecipe, SFTRecipe
 from carellm.train.data import read_conversations, to_row
+from carellm.train.memory import check_fits
 from carellm.train.model import choose_trainable, load_thinker
 
 RUN_FILE = "carellm_run.json"  # the base model and method, for `carellm train merge`
@@ -77,6 +78,7 @@ def run_sft(
     if evaluation is None:
         recipe.eval_strategy = "no"
     model_id, local_only = resolve_model(recipe.model)
+    check_fits(recipe, model_id, local_only)
     processor = load_processor(model_id, local_files_only=local_only)
     model = choose_trainable(load_thinker(recipe, torch_dtype(recipe)), recipe)
     trainer = SFTTrainer(
