@@ -4,7 +4,8 @@ A random tiny model cannot be made to write given sentences, and when a reply's 
 end decides what is spoken early, so `ScriptedText` fixes the text and keeps everything else
 real. Nor can it transcribe speech, so `ScriptedHearing` fixes what it hears (or that it
 cannot hear) and keeps the replies real; nor judge a reply, so `ScriptedJudge` fixes what the
-reply guard's self-check answers and passes every other request on.
+reply guard's self-check answers and passes every other request on. Each is a `Passthrough`,
+which hands whatever it does not script to the real backend.
 """
 
 from __future__ import annotations
@@ -15,7 +16,41 @@ from collections.abc import Callable, Iterator, Sequence
 from carellm.backends.base import Chunk
 
 
-class ScriptedText:
+class Passthrough:
+    """The real backend `inner` for every request; each scripted backend below replaces one part.
+
+    Backend protocol members that are not scripted are `inner`'s own, so what a test leaves
+    unscripted runs on the real tiny model.
+    """
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def stream(self, messages, options) -> Iterator[Chunk]:
+        yield from self.inner.stream(messages, options)
+
+    def speak_stream(self, messages, reply: str, voice: str, max_seconds=None):
+        yield from self.inner.speak_stream(messages, reply, voice, max_seconds)
+
+    def count_tokens(self, messages) -> int:
+        return self.inner.count_tokens(messages)
+
+    def transcribe(self, speech, lang, max_new_tokens):
+        return self.inner.transcribe(speech, lang, max_new_tokens)
+
+    @property
+    def can_speak(self) -> bool:
+        return self.inner.can_speak
+
+    @property
+    def accelerated(self) -> bool:
+        return self.inner.accelerated
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+
+class ScriptedText(Passthrough):
     """Fixed text, spoken by the real tiny model.
 
     `paced`: each piece after the first is written only once speech has made its first audio
@@ -29,7 +64,7 @@ class ScriptedText:
     concurrency = 1
 
     def __init__(self, speech_backend, pieces: Sequence[str], paced: bool = False) -> None:
-        self.inner = speech_backend
+        super().__init__(speech_backend)
         self.pieces = list(pieces)
         self.paced = paced
         self.voiced = threading.Event()  # speech has made audio
@@ -49,25 +84,8 @@ class ScriptedText:
             self.voiced.set()
             yield piece
 
-    def count_tokens(self, messages) -> int:
-        return self.inner.count_tokens(messages)
 
-    def transcribe(self, speech, lang, max_new_tokens):
-        return self.inner.transcribe(speech, lang, max_new_tokens)
-
-    @property
-    def can_speak(self) -> bool:
-        return self.inner.can_speak
-
-    @property
-    def accelerated(self) -> bool:
-        return self.inner.accelerated
-
-    def warm_up(self) -> None:
-        self.inner.warm_up()
-
-
-class ScriptedHearing:
+class ScriptedHearing(Passthrough):
     """The tiny model, except that its transcript of any speech is `heard` (None: cannot transcribe).
 
     `heard` may be an exception to raise instead, as an engine that fails mid-request does.
@@ -79,7 +97,7 @@ class ScriptedHearing:
     concurrency = 1
 
     def __init__(self, inner, heard: str | Exception | None) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.heard = heard
         self.heard_calls: list[list[tuple[str, str]]] = []
         self.streams = 0
@@ -94,25 +112,8 @@ class ScriptedHearing:
         self.streams += 1
         yield from self.inner.stream(messages, options)
 
-    def speak_stream(self, messages, reply: str, voice: str, max_seconds=None):
-        yield from self.inner.speak_stream(messages, reply, voice, max_seconds)
 
-    def count_tokens(self, messages) -> int:
-        return self.inner.count_tokens(messages)
-
-    @property
-    def can_speak(self) -> bool:
-        return self.inner.can_speak
-
-    @property
-    def accelerated(self) -> bool:
-        return self.inner.accelerated
-
-    def warm_up(self) -> None:
-        self.inner.warm_up()
-
-
-class ScriptedJudge:
+class ScriptedJudge(Passthrough):
     """`inner` for every request except the reply guard's self-check, which it answers with
     `verdict` (or `verdict(prompt)`, the rubric's text; an exception is raised as an engine failing
     mid-request would), in small pieces as an engine streams them.
@@ -126,7 +127,7 @@ class ScriptedJudge:
     concurrency = 1
 
     def __init__(self, inner, verdict: str | Exception | Callable[[str], str]) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.verdict = verdict
         self.asked: list[str] = []
         self.options: list = []
@@ -146,22 +147,6 @@ class ScriptedJudge:
         for start in range(0, len(answer), 3):
             yield Chunk("text", text=answer[start : start + 3])
 
-    def speak_stream(self, messages, reply: str, voice: str, max_seconds=None):
-        yield from self.inner.speak_stream(messages, reply, voice, max_seconds)
-
-    def count_tokens(self, messages) -> int:
-        return self.inner.count_tokens(messages)
-
-    def transcribe(self, speech, lang, max_new_tokens):
-        return self.inner.transcribe(speech, lang, max_new_tokens)
-
-    @property
-    def can_speak(self) -> bool:
-        return self.inner.can_speak
-
     @property
     def accelerated(self) -> bool:
         return True  # as an engine on a GPU: the self-check is on by default
-
-    def warm_up(self) -> None:
-        self.inner.warm_up()

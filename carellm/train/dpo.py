@@ -9,17 +9,13 @@ under the LoRA adapter) and logging are used unchanged.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from carellm.backends.base import Message
 from carellm.backends.inputs import omni_inputs
 from carellm.config import MediaLimits
 from carellm.errors import InputError
 from carellm.train.config import DPORecipe
 from carellm.train.data import PreferencePair, from_row, read_preference_pairs, to_row
-from carellm.train.memory import check_fits
-from carellm.train.model import choose_trainable, load_thinker
-from carellm.train.sft import TrainResult, resume_point, torch_dtype, write_run_file
+from carellm.train.run import TrainResult, load_trainable, train_and_save
 
 
 def reply_ids(
@@ -84,9 +80,6 @@ def _trainer_class():
 
 
 def run_dpo(recipe: DPORecipe, callbacks: list | None = None) -> TrainResult:
-    from carellm.backends.loading import resolve_model
-    from carellm.backends.processor import load_processor
-
     if not recipe.data:
         raise InputError(
             "No preference pairs.", "Pass --data pairs.jsonl (carellm feedback export --to dpo)."
@@ -97,10 +90,7 @@ def run_dpo(recipe: DPORecipe, callbacks: list | None = None) -> TrainResult:
     evaluation = pairs_dataset(recipe.eval_data) if recipe.eval_data else None
     if evaluation is None:
         recipe.eval_strategy = "no"
-    model_id, local_only = resolve_model(recipe.model)
-    check_fits(recipe, model_id, local_only)
-    processor = load_processor(model_id, local_files_only=local_only)
-    model = choose_trainable(load_thinker(recipe, torch_dtype(recipe)), recipe)
+    processor, model = load_trainable(recipe)
     trainer = _trainer_class()(
         model=model,
         args=recipe,
@@ -109,15 +99,4 @@ def run_dpo(recipe: DPORecipe, callbacks: list | None = None) -> TrainResult:
         processing_class=processor,
         callbacks=callbacks,
     )
-    write_run_file(recipe, recipe.output_dir)
-    output = trainer.train(resume_from_checkpoint=resume_point(recipe))
-    trainer.save_model(recipe.output_dir)
-    processor.save_pretrained(recipe.output_dir)
-    eval_loss = trainer.evaluate()["eval_loss"] if evaluation is not None else None
-    return TrainResult(
-        Path(recipe.output_dir or "."),
-        output.global_step,
-        output.training_loss,
-        eval_loss,
-        trainer.state.log_history,
-    )
+    return train_and_save(trainer, processor, recipe, evaluate=evaluation is not None)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.scripted import Passthrough
 from tests.web.pages import DESKTOP, open_page
 
 CHROMIUM = os.environ.get("CARELLM_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -72,7 +73,7 @@ def web_url(counselor, web_settings, feedback_file):
     yield from serve(counselor, web_settings)
 
 
-class DroppingBackend:
+class DroppingBackend(Passthrough):
     """A real backend that goes away in the middle of every second reply (a remote server dying).
 
     It is the tiny Omni model itself; only the failure is staged, where a network engine raises it.
@@ -82,7 +83,7 @@ class DroppingBackend:
     speaks_separately = True
 
     def __init__(self, inner) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.calls = 0
 
     def stream(self, messages: Sequence, options) -> Iterator:
@@ -93,23 +94,6 @@ class DroppingBackend:
             if self.calls % 2 == 0 and n == 2:
                 raise BackendError("The model server closed the connection.", "Send your message again.")
             yield chunk
-
-    def speak_stream(self, messages, reply, voice, max_seconds=None):
-        return self.inner.speak_stream(messages, reply, voice, max_seconds)
-
-    def count_tokens(self, messages) -> int:
-        return self.inner.count_tokens(messages)
-
-    def transcribe(self, speech, lang, max_new_tokens):
-        return self.inner.transcribe(speech, lang, max_new_tokens)
-
-    @property
-    def can_speak(self) -> bool:
-        return self.inner.can_speak
-
-    @property
-    def accelerated(self) -> bool:
-        return self.inner.accelerated
 
 
 @pytest.fixture(scope="session")
