@@ -335,7 +335,7 @@ EN = [
         "suicide",
         "high",
         "farewell",
-        rf"\b(?:this is (?:my )?(?:final |last )?goodbye|goodbye (?:forever|everyone|world|cruel world)|won'?t be (?:here|around|alive) (?:(?:after|past|by|beyond) (?:tonight|today|tomorrow|this week(?:end)?|the weekend|morning|\w+day)|tomorrow|much longer|anymore){_TRIP}|you won'?t (?:see|hear from) me again|my last (?:message|night|day)(?!\s+(?:in|at|of|on|as|before|off|shift|working)\b(?!\s+(?:earth|this (?:world|planet)|the planet)))|tell (?:them|my \w+) i (?:loved|love) them)\b",
+        rf"\b(?:this is (?:my )?(?:final |last )?goodbye|goodbye (?:forever|everyone|world|cruel world)|won'?t be (?:here|around|alive) (?:(?:after|past|by|beyond) (?:tonight|today|tomorrow|this week(?:end)?|the weekend|morning|\w+day)|tomorrow|much longer|anymore){_TRIP}|you won'?t (?:see|hear from) me again|my last (?:message|night|day)(?!\s+(?:in|at|of|on|as|before|off|shift|working|for (?:today|tonight|now|a while|the (?:day|night|week|weekend)))\b(?!\s+(?:earth|this (?:world|planet)|the planet)))|tell (?:them|my \w+) i (?:loved|love) them)\b",
     ),
     _p(
         "en.give_away",
@@ -493,6 +493,22 @@ EN = [
     _p("en.best_method", "en", "suicide", "high", "means", r"\b(?:best|easiest|quickest|fastest|surest|most reliable|least painful) (?:way|method|means) (?:to|of) (?:constrict|lose consciousness|stop (?:my )?breathing|die|end it|overdose|hang myself|suffocate|bleed out)\b"),
     _p("en.pain_stop_for_good", "en", "suicide", "high", "ideation", r"\b(?:want|need|wish|wanna)\b[^.!?]{0,10}\b(?:the |this |my |all the )?pain to (?:stop|end) (?:for good|forever|permanently|once and for all)\b"),
     _p("en.no_wake", "en", "suicide", "high", "ideation", r"\b(?:pray|hope|hoping|wish)\w*\b[^.!?]{0,15}\b(?:that )?i (?:don'?t|didn'?t|did not|won'?t|wouldn'?t|would not|never|do not|will not) (?:have to )?wake up\b|\b(?:pray|hope|hoping|wish)\w* (?:not|never) to wake up\b"),
+    # ---- added from the s7 blind probes (development half): passive wishes, method questions, farewells, abuse threats
+    _p("en.taken_in_sleep", "en", "suicide", "high", "ideation", r"\b(?:pray|praying|hope|hoping|wish|wishing|beg|begging|asking)\w*\b[^.!?]{0,30}\b(?:god|the lord|the universe|someone|something|death|it)\b[^.!?]{0,6}\b(?:takes?|taking|would take|will take|to take) me (?:in my sleep|tonight|already|now|away from (?:all )?this|out of this (?:world|life))\b"),
+    _p("en.stop_existing", "en", "suicide", "high", "ideation", r"\b(?:wish|want|wanna|need|hope|long|pray)\w*(?: (?:that|i|to|could|would|just|simply|i'?d|really|so|badly|sometimes|kinda|honestly))* (?:stop existing|cease to exist|cease existing|not exist(?: anymore| any ?more)?|un-?exist)\b"),
+    _p("en.finish_me_off", "en", "suicide", "high", "ideation", r"\b(?:hop(?:e|ing)|wish(?:ing)?|pray(?:ing)?|kinda hoping|secretly hoping)\b[^.!?]{0,40}\b(?:finish(?:es)? me off|(?<!n't )(?<!not )kills? me(?: off)?|takes? me out)\b(?! (?:lol|lmao|haha|at (?:chess|poker)))"),
+    _p("en.no_wake_from", "en", "suicide", "high", "ideation", r"\b(?:sleep|nap|rest)\b[^!?]{0,30}\b(?:(?:you|i|one|people) )?(?:don'?t|won'?t|never|do not|will not|wouldn'?t) wake (?:up )?from\b"),
+    _p("en.last_post", "en", "suicide", "medium", "farewell", r"\b(?:this is|this'?ll be|this will be|consider this) my (?:last|final) (?:post|message|words|note|goodbye|entry)\b(?! (?:before|for (?:today|tonight|now|a while|the (?:day|night|week|month|year|semester))|of (?:the|20\d\d)|here,? (?:moving|see)|on this (?:account|sub)))"),
+    _p("en.not_your_fault", "en", "suicide", "high", "farewell", r"\b(?:please )?(?:tell|let) (?:my|him|her|them|everyone)\b[^.!?]{0,40}\b(?:(?:none of (?:this|it)) (?:was|is)|(?:this|it) (?:was|is)(?:n'?t| not)) (?:his|her|their|your|anyone'?s) fault\b"),
+    _p("en.gave_away_most", "en", "suicide", "medium", "farewell", r"(?:\b(?:gave|giving|given|give) away (?:almost )?(?:all|most|everything|the rest) (?:of )?(?:my|i own|i have)\b|\bgave away my [a-z]+ and (?:most|all|the rest) of my\b)(?![^.!?]{0,50}\b(?:charity|charities|donat\w*|thrift|goodwill|when (?:we|i) moved|moving house|to make (?:room|space)|kids? (?:grew|outgrew)))"),
+    _p("en.method_hurts", "en", "suicide", "high", "means", r"\b(?:does|would|will|is|how long does|how long would|how much does|how much would)\b[^.!?]{0,6}\b(?:drowning|hanging|jumping|bleeding out|overdosing|an overdose|od'?ing|suffocating|suffocation|slitting|getting hit by a train)\b[^.!?]{0,20}\b(?:hurt|painful|take|quick|fast|last)\b"),
+    _p("en.less_painful", "en", "suicide", "high", "means", r"\b(?:less|least|more|most) (?:painful|messy|reliable|certain|effective)\b[^.!?]{0,40}\b(?:jump\w*|pills|hang\w*|drown\w*|od|overdose|gun|rope|bridge)\b|\b(?:jump\w*|pills|hang\w*|drown\w*|od|overdose)\b[^.!?]{0,30}\b(?:or|vs|versus)\b[^.!?]{0,20}\b(?:jump\w*|pills|hang\w*|drown\w*|od|overdose)\b[^.!?]{0,40}\b(?:less|least|more|most) (?:painful|reliable|certain|quick)\b|\bleast messy way\b"),
+    _p("en.lethal_height", "en", "suicide", "high", "means", r"\bwhat (?:height|floor|storey|story)\b[^.!?]{0,40}\b(?:guarantee\w*|lethal|fatal|enough to (?:die|kill)|kill (?:you|someone|a person)|die|not survive)\b|\bhow (?:high|tall|many (?:floors|stories|storeys))\b[^.!?]{0,30}\b(?:to die|to be fatal|is (?:lethal|fatal)|to not survive|guarantee\w*)\b"),
+    _p("en.on_the_edge", "en", "suicide", "high", "act", r"\b(?:stood|standing|sat|sitting) on the (?:edge|ledge|railing|rail) (?:of (?:the|a) (?:bridge|roof|building|cliff|balcony|overpass) )?(?:for|last night|tonight|again|until|and)\b(?![^.!?]{0,30}\b(?:photo|picture|selfie|view|sunset|hike|grand canyon))"),
+    _p("en.meant_it", "en", "suicide", "high", "act", r"\b(?:almost|nearly) (?:drove|crashed|swerved|stepped|walked) (?:into|off|in front of)\b[^.!?]{0,60}[.!?,]?\s*(?:and )?i meant it\b"),
+    _p("en.hide_marks", "en", "self_harm", "high", "self_harm", r"\b(?:hide|hiding|cover|covering|conceal\w*)\b[^.!?]{0,10}\b(?:the |my |these )?(?:marks|cuts|scars|scratches|burns|wounds)\b[^.!?]{0,20}\bon my (?:arms?|wrists?|thighs?|legs?|stomach|hips?)\b|\bsh (?:thoughts|urges?|again|relapse|scars|marks|cuts)\b|\bkeep (?:looking at|staring at|thinking about) (?:the|my) (?:razor|blade|sharpener)\b"),
+    _p("en.kill_if_leave", "en", "abuse", "high", "abuse", r"\b(?:he|she|my (?:\w+ )?(?:husband|wife|partner|boyfriend|bf|girlfriend|gf|ex|dad|father|stepdad|stepfather))\b[^.!?]{0,20}\b(?:said|says|swore|threatened|threatens|told me)\b[^.!?]{0,20}\bif i (?:leave|left|tell|told|call|called|go to the police|report)\b[^.!?]{0,20}\b(?:he|she)(?:'ll| will|'d| would) (?:kill|hurt|find) (?:me|us|the kids|my)\b"),
+    _p("en.in_my_room_at_night", "en", "abuse", "high", "abuse", r"\bmy (?:\w+ )?(?:uncle|stepdad|stepfather|dad|father|brother|cousin|grandpa|grandfather|mom'?s boyfriend)\b[^.!?]{0,20}\b(?:comes?|came|sneaks?|snuck|gets?) (?:into|in) (?:my (?:room|bed)|bed with me)\b[^.!?]{0,40}\b(?:night|scared|afraid|don'?t want|can'?t tell|nobody knows)"),
 ]
 
 _ZH_INTENT = (
@@ -737,9 +753,27 @@ ZH = [
     _p("zh.die_date", "zh", "suicide", "high", "plan", r"一定要(?:去)?死(?!你|了你)|(?:今年|今天|明天|今晚|这个月|月底|年底|生日那天|考完)(?:之前)?(?:就|一定|我)?要(?:去)?死(?!在|了|啦|掉了吧|得|人|你)"),
     _p("zh.hold_on", "zh", "suicide", "medium", "hopelessness", r"坚持不住了|扛不下去|顶不住了|熬不住了|求(?:一个|个)?解脱"),
     _p("zh.no_suicide_contract", "zh", "suicide", "medium", "ideation", r"不自杀(?:的)?(?:承诺书|承诺|协议|契约|保证书)|(?:我|我们|我这样的人)(?:还能|还可以|要怎么)活(?:得)?下去(?:吗|嘛|么|呢)"),
-    _p("zh.go_with_you", "zh", "suicide", "medium", "ideation", r"(?:想|要|也想)跟(?:你|你们)(?:一起)?走(?=$|[。！？…~!?]|啊|吧|了|好不好)|(?:人间|世界|这个世界)不值得[^。！？]{0,6}先走一步|一觉不醒(?:就好|多好|该多好)|希望(?:我)?[^。！？，]{0,4}(?:就|能)?消失(?!几天|一段时间|一阵|一会|一下)"),
+    _p("zh.go_with_you", "zh", "suicide", "medium", "ideation", r"(?:想|要|也想)跟(?:你|你们)(?:一起)?走(?=$|[。！？…~!?]|啊|吧|了|好不好)|(?:人间|世界|这个世界)不值得[^。！？]{0,6}先走一步|一觉不醒(?:就好|多好|该多好)|希望(?:我|自己)?(?:真的|就|能|可以|能够|直接|马上|赶紧|就这样|就此|永远|从此|悄悄|默默|明天|今天|今晚|早点|快点|哪天)*消失(?!几天|一段时间|一阵|一会|一下)"),
     _p("zh.suffering", "zh", "suicide", "medium", "hopelessness", r"活着(?:就是|真是|纯粹是|只是)?(?:在)?(?:受罪|煎熬|折磨|受苦)"),
     _p("zh.forced_sex", "zh", "abuse", "high", "abuse", r"(?:逼|强迫|强行|硬要)(?:我)?(?:和他|跟他|和她|跟她)?(?:发生关系|上床|做爱|发生性行为|拍裸照)"),
+    # ---- added from the s7 blind probes (development half): decisions, passive wishes, farewells, attempts, self-harm, threats
+    _p("zh.decide_not_live", "zh", "suicide", "high", "ideation", r"(?:决定|打算|准备|计划|干脆|索性|那就|我就|老子|真的)(?:不|不再)活(?:了|下去了)(?![^。，！？]{0,3}(?:哈|哈哈|hhh|笑|233))"),
+    _p("zh.report_heaven", "zh", "suicide", "high", "ideation", r"(?:去|到)(?:天堂|天国|地府|阎王(?:爷)?那(?:里|儿)?|阎王殿|另一个世界|那边)(?:报道|报到)|这辈子就到这(?:儿|里)?(?:了|吧)|下辈子(?:再)?见了?(?:各位|大家|朋友们|兄弟们)|(?:下线|退出)(?:了)?[^。，！？]{0,6}(?:不是|不是下)(?:游戏)[^。，！？]{0,6}(?:是|是下)人生|人生(?:要|准备|该)?下线|(?:组队|一起|约人)下线[^。！？]{0,12}(?:不是游戏|认真的|说真的)"),
+    _p("zh.gave_away", "zh", "suicide", "medium", "farewell", r"(?<!旧)(?<!不穿的)(?<!穿不下的)(?:东西|衣服|书|书本|游戏账号|账号|装备|吉他|电脑|家当|收藏)(?:[^。，！？]{0,6})?(?:都|全|全部|基本)?(?:送人了|送出去了|送给别人了|送掉了|分给(?:别人|朋友|大家)了)(?![^。！？]{0,10}(?:断舍离|捐|搬家|换新|清理|腾地方))|能送的都送了|把(?:我的)?(?:[^。，！？]{0,6})?(?:猫|狗|狗狗|猫咪|宠物|仓鼠|兔子)托付给"),
+    _p("zh.burden_to_all", "zh", "suicide", "medium", "hopelessness", r"(?:我|自己)(?:对(?:所有人|大家|你们|家里|家人|你|他们|爸妈)来说)?(?:[^。，！？]{0,4})?(?:就|只|都|就只|真的|根本就)?是(?:个|一个)?(?:负担|累赘|拖累|包袱|拖油瓶)|没有我[^。，！？]{0,8}(?:会)?(?:更好|更轻松|过得更好|就解脱)"),
+    _p("zh.when_gone", "zh", "suicide", "high", "ideation", r"(?:等)?我不在了(?:以后|之后|的话)?[^。，！？]{0,6}(?:就|都|也|他们|你们|大家|爸妈)|我(?:走了|死了)(?:以后|之后)[^。，！？]{0,8}(?:就不用|就不会|就没人|也就|就轻松|就解脱)"),
+    _p("zh.envy_dead", "zh", "suicide", "high", "ideation", r"(?:羡慕|嫉妒)(?:那些)?[^。，！？]{0,10}(?:走掉|死掉|死了|去世|不在了|意外走)(?:了)?的人"),
+    _p("zh.heaven_take_me", "zh", "suicide", "high", "ideation", r"(?:老天|老天爷|上天|上帝|神啊|佛祖|阎王)(?:[^。，！？]{0,4})?(?:收了我|把我收走|带走我|把我带走|让我死)"),
+    _p("zh.spare_the_act", "zh", "suicide", "high", "ideation", r"省得(?:我)?自己动手|(?:被车撞|出车祸|被撞)(?:死)?(?:了)?[^。！？]{0,6}(?:也挺好|就好了|也不错|多好|也行|倒好)"),
+    _p("zh.fade_away", "zh", "suicide", "medium", "ideation", r"(?:觉得|希望|想|要是)[^。，！？]{0,4}(?:能|可以)消失就好(?:了)?"),
+    _p("zh.pills_down", "zh", "suicide", "high", "act", r"(?:一大把|一整瓶|一瓶|整瓶|一把|一板|几板|一盒|整盒)(?:的)?(?:药|安眠药|药片|止痛药)[^。，！？]{0,4}(?:吞|吃|下去|咽)|洗(?:完|了|过)胃"),
+    _p("zh.hide_scars", "zh", "self_harm", "high", "self_harm", r"(?:胳膊|手臂|手腕|大腿|腿|手)上的(?:疤|伤疤|伤口|划痕|刀痕)(?:[^。]{0,10})?(?:怎么遮|遮住|遮一下|藏|挡|被(?:看|发现))"),
+    _p("zh.urge_cut", "zh", "self_harm", "high", "self_harm", r"(?:手|心里)?(?:特别|好|又|很)?(?:痒|想)(?:想)?划(?:自己|手|手臂|胳膊|一下|几下|两下|一刀)?(?=$|[。，！？\s]|了|啊|呀|一直)|划得(?:比平时|比以前|比上次|更|太|很|越来越)(?:还|更)?深|(?:把|在)(?:自己的?)?(?:大腿|胳膊|手臂|手腕|手背)(?:上)?(?:掐|打|咬|抓|烫|划)(?:得|出|到)"),
+    _p("zh.death_pain_query", "zh", "suicide", "high", "means", r"(?:溺水|淹死|上吊|跳楼|割腕|吞药|烧炭|服毒|吃安眠药)(?:的话)?[^。，！？]{0,6}(?:会)?(?:难受|痛苦|疼|痛)(?:多久|吗|嘛|不)|(?:多高|几楼|几层)(?:才)?(?:能|会|可以)?(?:摔死|死|保证)"),
+    _p("zh.gun_where", "zh", "suicide", "medium", "means", r"(?:枪|猎枪|手枪)(?:放)?在哪(?:里|儿)?(?:我)?(?:是)?(?:知道|清楚)"),
+    _p("zh.choked_threat", "zh", "abuse", "high", "abuse", r"掐(?:着|住)?(?:我的?)?脖子|(?:说|威胁)(?:下次|要)?让我(?:醒不过来|死|活不成|见不到明天)|(?:有人|有个人|一个男的|一个陌生人|那个人)[^。，！？]{0,12}(?:跟着我|跟踪我|跟我回)"),
+    _p("zh.stab_him", "zh", "harm_to_others", "high", "others", r"我就(?:捅|砍|杀|宰)(?:了|死)?(?:他|她|他们|她们)|(?:把|带)(?:着)?(?:刀|刀子|水果刀|菜刀)(?:带)?(?:去|到)(?:学校|公司|班上|教室|单位)"),
+    _p("zh.go_together", "zh", "suicide", "high", "plan", r"说好了?[^。，！？]{0,6}一起走|一起走[^。，！？]{0,4}谁也不(?:留下|丢下)谁|(?:到头了|活不下去了)[^。！？]{0,10}(?:搭个伴|作个伴|结个伴)"),
 ]
 
 PATTERNS = {"en": EN, "zh": ZH}
@@ -793,7 +827,7 @@ MEDIA_CONTEXT = {
         r"\b(?:movie|film|show|series|episode|podcast|book|novel|(?<!\d )(?<!\d-)(?<!\w{3} )story(?! building)|character|news|article|documentary|song|lyrics|game|essay|research|homework on|lecture|play|anime|manga)\b"
     ),
     "zh": re.compile(
-        r"电影|电视剧|剧里|剧中|小说|书里|这本书|主人公|影片|剧本|新闻|报道|文章|纪录片|角色|主角|故事|歌词|游戏里|论文|作业|课上|动漫|漫画"
+        r"电影|电视剧|剧里|剧中|小说|书里|这本书|主人公|影片|剧本|新闻|(?<!天堂)(?<!天国)(?<!地府)(?<!那边)报道|文章|纪录片|角色|主角|故事|歌词|游戏里|论文|作业|课上|动漫|漫画"
     ),
 }
 # A time or readiness marker next to intent makes it imminent.

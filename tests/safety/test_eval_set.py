@@ -4,6 +4,7 @@ dev.jsonl + dev2.jsonl + dev3.jsonl: the sets the patterns and the classifier we
 on (the issue's >= 200-case requirement); test.jsonl was held out once and has been developed
 on since its misses were published. test2.jsonl: written with dev3, before the changes dev3
 led to, never looked at case by case; its floor guards the level measured at the end.
+dev5.jsonl / test3.jsonl: the two halves of a blind probe set (see the test below).
 """
 
 from __future__ import annotations
@@ -41,6 +42,19 @@ def test_second_held_out_set_stays_at_its_measured_level():
     assert report.total >= 100
     assert report.recall >= 0.83, "recall below its measured level"
     assert report.false_positive_rate <= 0.10, "false alarms above their measured level"
+
+
+def test_blind_probe_sets_stay_at_their_measured_level():
+    # dev5 + test3: 368 chat-style messages written by a helper who never saw the patterns or
+    # the tests, split in halves by text hash. dev5 is a development set (the patterns of
+    # test_blind_probe_phrasings.py were written from it: recall 0.429 -> 0.821); test3 is held
+    # out and read as counts only. Both are far from the issue's targets (docs/safety.md).
+    dev = evaluate(DATA / "dev5.jsonl")
+    assert dev.total >= 200 and dev.recall >= 0.82 and dev.false_positive_rate <= 0.10
+    held_out = evaluate(DATA / "test3.jsonl")
+    assert held_out.total >= 160
+    assert held_out.recall >= 0.36, "recall below its measured level"
+    assert held_out.false_positive_rate <= 0.15, "false alarms above their measured level"
 
 
 def test_every_language_and_category_is_covered():
