@@ -62,9 +62,12 @@ def load_trainable(recipe: AnyRecipe):
     from carellm.backends.loading import resolve_model
     from carellm.backends.processor import load_processor
 
+    from transformers import set_seed
+
     model_id, local_only = resolve_model(recipe.model)
     check_fits(recipe, model_id, local_only)
     processor = load_processor(model_id, local_files_only=local_only)
+    set_seed(recipe.seed)  # adapters are created here, before the trainer seeds: same run, same start
     model = choose_trainable(load_thinker(recipe, torch_dtype(recipe)), recipe)
     return processor, model
 

@@ -197,7 +197,10 @@ def test_per_sentence_checks_stop_a_sentence_before_it_is_shown(omni_backend):
     assert shown == pieces[0] and chunks[-1].reply.text == safe_fallback("en")
     assert len(judge.asked) == 2  # each settled sentence; the whole reply's check reuses the last answer
     spoken = [said for kind, said in judge.inner.log if kind == "speak"]
-    assert spoken[0] == pieces[0].strip() and "medicine" not in " ".join(spoken)  # the checked opening only
+    # Only checked text is spoken: the opening (when its speech started before the block came,
+    # which depends on thread timing) and the fallback, never the refused sentence.
+    assert "medicine" not in " ".join(spoken)
+    assert set(spoken) <= {pieces[0].strip(), safe_fallback("en")}
     assert events.events[0].reasons == ["self_check:medication"]
 
 
