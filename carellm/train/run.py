@@ -59,10 +59,10 @@ def resume_point(recipe: AnyRecipe) -> str | bool | None:
 
 def load_trainable(recipe: AnyRecipe):
     """(processor, model): the memory check first, then the thinker with its trainable parts chosen."""
+    from transformers import set_seed
+
     from carellm.backends.loading import resolve_model
     from carellm.backends.processor import load_processor
-
-    from transformers import set_seed
 
     model_id, local_only = resolve_model(recipe.model)
     check_fits(recipe, model_id, local_only)
