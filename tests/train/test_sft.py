@@ -45,7 +45,7 @@ def test_lora_overfits_eight_examples(fittable_tiny_dir, eight_conversations, tm
         output_dir=str(tmp_path / "out"),
         max_steps=8,
         per_device_train_batch_size=8,
-        learning_rate=2e-2,
+        learning_rate=1e-2,  # 2e-2 oscillates (11.75 -> 5.27 -> 7.48 in 8 steps with the seeded adapters)
         lora_dropout=0.0,
     )
     result = run_sft(recipe)
