@@ -68,3 +68,27 @@ def omni_backend(tiny_model_dir):
 
     # Random talker weights never emit end-of-speech: bound spoken replies to keep tests fast.
     return OmniBackend.load(Settings(model=str(tiny_model_dir), seed=0, max_speech_seconds=4))
+
+
+CHROMIUM = os.environ.get("CARELLM_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run: Playwright's sync API cannot start a second
+    instance while one is open, so the web page and the evaluation report share it."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see scripts/install.sh --test)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -8,10 +8,9 @@ from carellm.eval.benchmarks.emollm import EmoLLM
 from carellm.eval.report import write_report
 from carellm.eval.runner import RESULTS
 from tests.eval.test_suites import _run
-from tests.web.conftest import browser  # noqa: F401  (fixture)
 
 
-def test_report_page_shows_its_plots_without_the_network(counselor, emollm_pin, cache, tmp_path, browser):  # noqa: F811
+def test_report_page_shows_its_plots_without_the_network(counselor, emollm_pin, cache, tmp_path, browser):
     _run("emollm", EmoLLM(emollm_pin), counselor, None, cache, tmp_path)
     report = write_report(json.loads((tmp_path / RESULTS).read_text()), tmp_path)
     page = browser.new_page()

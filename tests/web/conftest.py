@@ -17,14 +17,6 @@ import pytest
 from tests.scripted import Passthrough
 from tests.web.pages import DESKTOP, open_page
 
-CHROMIUM = os.environ.get("CARELLM_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path(os.environ.get("CARELLM_TEST_SCREENSHOTS", "/tmp/carellm-web-shots"))
 
 
@@ -112,18 +104,6 @@ def scripted_url(omni_backend, web_settings):
 
     backend = ScriptedText(omni_backend, ["I hear you. ", "That sounds ", "really hard."])
     yield from serve(Counselor(backend, web_settings), web_settings)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see scripts/install.sh --test)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
