@@ -106,6 +106,12 @@ def build_data_cmd(
     console.print(f"Written to {out} (counts in stats.json)", markup=False)
 
 
+def _write_results(summary: dict, results: Path | None) -> None:
+    """The measured figures as JSON, where --results asks for them."""
+    if results is not None:
+        results.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 @app.command("train")
 def train_cmd(
     data: Path | None = typer.Option(
@@ -142,9 +148,7 @@ def train_cmd(
     from carellm.emotion.training import train_model
 
     summary = train_model(data, out, cache, offline, log=lambda line: console.print(line, markup=False))
-    text = json.dumps(summary, ensure_ascii=False, indent=2)
-    if results is not None:
-        results.write_text(text + "\n", encoding="utf-8")
+    _write_results(summary, results)
     for lang, figures in summary["test"].items():
         console.print(
             f"test {lang}: accuracy {figures['accuracy']}, macro-F1 {figures['macro_f1']} (n={figures['n']})",
@@ -161,9 +165,7 @@ def voice_eval_cmd(
     from carellm.emotion.voice_eval import evaluate
 
     summary = evaluate(data, log=lambda line: console.print(line, markup=False))
-    text = json.dumps(summary, ensure_ascii=False, indent=2)
-    if results is not None:
-        results.write_text(text + "\n", encoding="utf-8")
+    _write_results(summary, results)
     test = summary["test"]
     console.print(
         f"held-out speakers: AUC {test['auc']}, accuracy {test['accuracy']} "

@@ -492,12 +492,11 @@ EN = [
     _p("en.resisting", "en", "suicide", "high", "ideation", r"\btry(?:ing|ed)? (?:really |so |very )?(?:hard )?not to (?:just )?(?:like )?(?:jump(?! (?:the gun|in|into|to conclusions))|kill myself|end it|end my life|cut myself|cut again|hurt myself|overdose|take (?:all )?(?:the|my) pills)\b"),
     _p("en.best_method", "en", "suicide", "high", "means", r"\b(?:best|easiest|quickest|fastest|surest|most reliable|least painful) (?:way|method|means) (?:to|of) (?:constrict|lose consciousness|stop (?:my )?breathing|die|end it|overdose|hang myself|suffocate|bleed out)\b"),
     _p("en.pain_stop_for_good", "en", "suicide", "high", "ideation", r"\b(?:want|need|wish|wanna)\b[^.!?]{0,10}\b(?:the |this |my |all the )?pain to (?:stop|end) (?:for good|forever|permanently|once and for all)\b"),
-    _p("en.no_wake", "en", "suicide", "high", "ideation", r"\b(?:pray|hope|hoping|wish)\w*\b[^.!?]{0,15}\b(?:that )?i (?:don'?t|didn'?t|did not|won'?t|wouldn'?t|would not|never|do not|will not) (?:have to )?wake up\b|\b(?:pray|hope|hoping|wish)\w* (?:not|never) to wake up\b"),
+    _p("en.no_wake", "en", "suicide", "high", "ideation", r"\b(?:pray|hope|hoping|wish)\w*\b[^.!?]{0,15}\b(?:that )?i (?:don'?t|didn'?t|did not|won'?t|wouldn'?t|would not|never|do not|will not) (?:have to )?wake up\b|\b(?:pray|hope|hoping|wish)\w* (?:not|never) to wake up\b|\b(?:sleep|nap|rest)\b[^!?]{0,30}\b(?:(?:you|i|one|people) )?(?:don'?t|won'?t|never|do not|will not|wouldn'?t) wake (?:up )?from\b"),
     # ---- added from the s7 blind probes (development half): passive wishes, method questions, farewells, abuse threats
     _p("en.taken_in_sleep", "en", "suicide", "high", "ideation", r"\b(?:pray|praying|hope|hoping|wish|wishing|beg|begging|asking)\w*\b[^.!?]{0,30}\b(?:god|the lord|the universe|someone|something|death|it)\b[^.!?]{0,6}\b(?:takes?|taking|would take|will take|to take) me (?:in my sleep|tonight|already|now|away from (?:all )?this|out of this (?:world|life))\b"),
     _p("en.stop_existing", "en", "suicide", "high", "ideation", r"\b(?:wish|want|wanna|need|hope|long|pray)\w*(?: (?:that|i|to|could|would|just|simply|i'?d|really|so|badly|sometimes|kinda|honestly))* (?:stop existing|cease to exist|cease existing|not exist(?: anymore| any ?more)?|un-?exist)\b"),
     _p("en.finish_me_off", "en", "suicide", "high", "ideation", r"\b(?:hop(?:e|ing)|wish(?:ing)?|pray(?:ing)?|kinda hoping|secretly hoping)\b[^.!?]{0,40}\b(?:finish(?:es)? me off|(?<!n't )(?<!not )kills? me(?: off)?|takes? me out)\b(?! (?:lol|lmao|haha|at (?:chess|poker)))"),
-    _p("en.no_wake_from", "en", "suicide", "high", "ideation", r"\b(?:sleep|nap|rest)\b[^!?]{0,30}\b(?:(?:you|i|one|people) )?(?:don'?t|won'?t|never|do not|will not|wouldn'?t) wake (?:up )?from\b"),
     _p("en.last_post", "en", "suicide", "medium", "farewell", r"\b(?:this is|this'?ll be|this will be|consider this) my (?:last|final) (?:post|message|words|note|goodbye|entry)\b(?! (?:before|for (?:today|tonight|now|a while|the (?:day|night|week|month|year|semester))|of (?:the|20\d\d)|here,? (?:moving|see)|on this (?:account|sub)))"),
     _p("en.not_your_fault", "en", "suicide", "high", "farewell", r"\b(?:please )?(?:tell|let) (?:my|him|her|them|everyone)\b[^.!?]{0,40}\b(?:(?:none of (?:this|it)) (?:was|is)|(?:this|it) (?:was|is)(?:n'?t| not)) (?:his|her|their|your|anyone'?s) fault\b"),
     _p("en.gave_away_most", "en", "suicide", "medium", "farewell", r"(?:\b(?:gave|giving|given|give) away (?:almost )?(?:all|most|everything|the rest) (?:of )?(?:my|i own|i have)\b|\bgave away my [a-z]+ and (?:most|all|the rest) of my\b)(?![^.!?]{0,50}\b(?:charity|charities|donat\w*|thrift|goodwill|when (?:we|i) moved|moving house|to make (?:room|space)|kids? (?:grew|outgrew)))"),
@@ -594,7 +593,9 @@ ZH = [
         "suicide",
         "medium",
         "hopelessness",
-        r"(?:我|自己)[^。，！？]{0,6}(?:是|成了|就是|像)[^。，！？]{0,4}(?:累赘|负担|拖累|多余的人|废物)|我(?:就)?是(?:个|一个)?(?:累赘|负担|拖累|多余的人|废物)|我(?:的)?存在(?:就)?是(?:个)?(?:错误|多余)",
+        r"(?:我|自己)[^。，！？]{0,6}(?:是|成了|就是|像)[^。，！？]{0,4}(?:累赘|负担|拖累|多余的人|废物)|我(?:就)?是(?:个|一个)?(?:累赘|负担|拖累|多余的人|废物)|我(?:的)?存在(?:就)?是(?:个)?(?:错误|多余)"
+        # "我对所有人来说都是负担" (the blind probes): who it burdens stated between 我 and 是
+        r"|(?:我|自己)(?:对(?:所有人|大家|你们|家里|家人|你|他们|爸妈)来说)?(?:[^。，！？]{0,4})?(?:就|只|都|就只|真的|根本就)?是(?:个|一个)?(?:负担|累赘|拖累|包袱|拖油瓶)|没有我[^。，！？]{0,8}(?:会)?(?:更好|更轻松|过得更好|就解脱)",
     ),
     _p("zh.disappear", "zh", "suicide", "medium", "ideation", r"想(?:永远)?消失(?!几天|一段时间|一阵|一会|一下|去|在)|想人间蒸发"),
     _p(
@@ -760,7 +761,6 @@ ZH = [
     _p("zh.decide_not_live", "zh", "suicide", "high", "ideation", r"(?:决定|打算|准备|计划|干脆|索性|那就|我就|老子|真的)(?:不|不再)活(?:了|下去了)(?![^。，！？]{0,3}(?:哈|哈哈|hhh|笑|233))"),
     _p("zh.report_heaven", "zh", "suicide", "high", "ideation", r"(?:去|到)(?:天堂|天国|地府|阎王(?:爷)?那(?:里|儿)?|阎王殿|另一个世界|那边)(?:报道|报到)|这辈子就到这(?:儿|里)?(?:了|吧)|下辈子(?:再)?见了?(?:各位|大家|朋友们|兄弟们)|(?:下线|退出)(?:了)?[^。，！？]{0,6}(?:不是|不是下)(?:游戏)[^。，！？]{0,6}(?:是|是下)人生|人生(?:要|准备|该)?下线|(?:组队|一起|约人)下线[^。！？]{0,12}(?:不是游戏|认真的|说真的)"),
     _p("zh.gave_away", "zh", "suicide", "medium", "farewell", r"(?<!旧)(?<!不穿的)(?<!穿不下的)(?:东西|衣服|书|书本|游戏账号|账号|装备|吉他|电脑|家当|收藏)(?:[^。，！？]{0,6})?(?:都|全|全部|基本)?(?:送人了|送出去了|送给别人了|送掉了|分给(?:别人|朋友|大家)了)(?![^。！？]{0,10}(?:断舍离|捐|搬家|换新|清理|腾地方))|能送的都送了|把(?:我的)?(?:[^。，！？]{0,6})?(?:猫|狗|狗狗|猫咪|宠物|仓鼠|兔子)托付给"),
-    _p("zh.burden_to_all", "zh", "suicide", "medium", "hopelessness", r"(?:我|自己)(?:对(?:所有人|大家|你们|家里|家人|你|他们|爸妈)来说)?(?:[^。，！？]{0,4})?(?:就|只|都|就只|真的|根本就)?是(?:个|一个)?(?:负担|累赘|拖累|包袱|拖油瓶)|没有我[^。，！？]{0,8}(?:会)?(?:更好|更轻松|过得更好|就解脱)"),
     _p("zh.when_gone", "zh", "suicide", "high", "ideation", r"(?:等)?我不在了(?:以后|之后|的话)?[^。，！？]{0,6}(?:就|都|也|他们|你们|大家|爸妈)|我(?:走了|死了)(?:以后|之后)[^。，！？]{0,8}(?:就不用|就不会|就没人|也就|就轻松|就解脱)"),
     _p("zh.envy_dead", "zh", "suicide", "high", "ideation", r"(?:羡慕|嫉妒)(?:那些)?[^。，！？]{0,10}(?:走掉|死掉|死了|去世|不在了|意外走)(?:了)?的人"),
     _p("zh.heaven_take_me", "zh", "suicide", "high", "ideation", r"(?:老天|老天爷|上天|上帝|神啊|佛祖|阎王)(?:[^。，！？]{0,4})?(?:收了我|把我收走|带走我|把我带走|让我死)"),
