@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from carellm.errors import ConfigError
 from carellm.language import Lang
 
 DEFAULT_MODEL = "Qwen/Qwen2.5-Omni-7B"
@@ -30,6 +31,27 @@ CompileMode = Literal["auto", "on", "off"]
 # GPU or is remote; "reply": once per reply, "sentence": before each sentence is shown.
 SelfCheckMode = Literal["auto", "on", "off"]
 SelfCheckScope = Literal["reply", "sentence"]
+
+
+def read_secret_file(path: Path, variable: str) -> str:
+    """The text of a secret kept in a file, without its trailing newline. Compose and Kubernetes
+    hand secrets to a container as files, so each secret setting has a `*_FILE` twin."""
+    try:
+        text = path.expanduser().read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {variable} ({path}): {exc.strerror}.", f"Check {variable}.") from None
+    if not text:
+        raise ConfigError(f"{variable} ({path}) is empty.", "Write the secret into that file.")
+    return text
+
+
+def secret_from_file(value: Any, path: Path | None, name: str) -> Any:
+    """`value`, or the content of `path` when only the file is given (setting both is an error)."""
+    if path is None:
+        return value
+    if value is not None:
+        raise ConfigError(f"Both {name} and {name}_FILE are set.", "Set only one.")
+    return read_secret_file(path, f"{name}_FILE")
 
 
 class MediaLimits(BaseSettings):
@@ -55,6 +77,8 @@ class Settings(BaseSettings):
     backend: Literal["omni", "openai"] = "omni"
     base_url: str | None = None
     api_key: str | None = None
+    # The engine's key from a file (a compose or Kubernetes secret); only one of the two may be set.
+    api_key_file: Path | None = None
     lang: LangSetting = "auto"
     locale: str | None = None
     device_map: str = "auto"
@@ -101,6 +125,11 @@ class Settings(BaseSettings):
     # A text-emotion classifier trained with `carellm emotion train` (None: lexicons only).
     emotion_model: Path | None = None
     media: MediaLimits = Field(default_factory=MediaLimits)
+
+    @model_validator(mode="after")
+    def _api_key_from_file(self) -> Settings:
+        self.api_key = secret_from_file(self.api_key, self.api_key_file, "CARELLM_API_KEY")
+        return self
 
 
 def load_settings(**overrides: Any) -> Settings:

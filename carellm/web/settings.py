@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from carellm.config import secret_from_file
 from carellm.errors import ConfigError
 
 
@@ -18,6 +19,7 @@ class WebSettings(BaseSettings):
     port: int = 7860
     # "user:pass"; required by `carellm web` on a non-loopback address.
     auth: str | None = None
+    auth_file: Path | None = None  # the same "user:pass" from a file (a compose or Kubernetes secret)
     # auto: Chinese for browsers that prefer it, English otherwise.
     ui_lang: Literal["auto", "zh", "en"] = "auto"
     # Where thumbs/comments go until the store provides a persistent sink (default: data_dir/feedback).
@@ -26,6 +28,11 @@ class WebSettings(BaseSettings):
     # cache_sweep_s those older than cache_max_age_s are deleted, and all of them when the page stops.
     cache_sweep_s: int = Field(15 * 60, ge=1)
     cache_max_age_s: int = Field(60 * 60, ge=1)
+
+    @model_validator(mode="after")
+    def _auth_from_file(self) -> WebSettings:
+        self.auth = secret_from_file(self.auth, self.auth_file, "CARELLM_WEB_AUTH")
+        return self
 
     def credentials(self) -> tuple[str, str] | None:
         if not self.auth:
