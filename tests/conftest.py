@@ -62,6 +62,14 @@ def media_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL cluster for the run (tests/postgres.py); its URL, no database."""
+    from tests.postgres import pg_cluster
+
+    yield from pg_cluster()
+
+
+@pytest.fixture(scope="session")
 def omni_backend(tiny_model_dir):
     from carellm.backends.omni import OmniBackend
     from carellm.config import Settings

@@ -1,17 +1,20 @@
 """Remote backend: any OpenAI-compatible Chat Completions server (vLLM, vllm-omni, Model Studio, ...).
 
 This is the scale-out path: the model runs on a serving engine (tensor-parallel over GPUs),
-CareLLM's session, safety and emotion layers run here. Peers that return audio do so with
-the text (`speaks_separately = False`): the session asks for audio up front and keeps it
-only if the safety layer let the model's text through unchanged. None of the supported
-peers can speak a *given* text over Chat Completions, so `speak_stream()` yields nothing: a reply
-the safety layer replaced (e.g. the crisis response) comes back as text only.
+CareLLM's session, safety and emotion layers run here. Several engines may be named: requests
+are spread over them and retried on another when one fails before answering (engines.py).
+Peers that return audio do so with the text (`speaks_separately = False`): the session asks
+for audio up front and keeps it only if the safety layer let the model's text through
+unchanged. None of the supported peers can speak a *given* text over Chat Completions, so
+`speak_stream()` yields nothing: a reply the safety layer replaced (e.g. the crisis response)
+comes back as text only.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from typing import Literal
 
 import numpy as np
@@ -19,6 +22,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from carellm.backends.base import DISCLAIMER_HEADER, Chunk, GenerationOptions, Message
+from carellm.backends.engines import Engine, EnginePool, engine_urls
 from carellm.backends.openai_wire import (
     AUDIO_PEERS,
     Peer,
@@ -41,12 +45,17 @@ class RemoteSettings(BaseSettings):
 
     peer: Literal["auto", "openai", "vllm", "vllm-omni", "dashscope"] = "auto"
     timeout_s: float = Field(300.0, gt=0)
+    # With several engines: how long one that failed is left out (doubling while it keeps failing).
+    engine_backoff_s: float = Field(5.0, gt=0)
+
+
+class EngineUnavailable(BackendError):
+    """An engine failed before sending any of the reply: the request may go to another one."""
 
 
 class OpenAIBackend:
     name = "openai"
     speaks_separately = False
-    concurrency = 8  # the engine batches; this many requests are sent to it at once
     accelerated = True  # the engine runs elsewhere, usually on GPUs
 
     def __init__(
@@ -58,19 +67,25 @@ class OpenAIBackend:
         audio_output: bool = True,
         limits: MediaLimits | None = None,
         timeout_s: float = 300.0,
+        engine_backoff_s: float = 5.0,
     ) -> None:
+        """base_url: one engine's URL, or several separated by commas."""
         import httpx
 
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         # An upstream `carellm serve` then leaves its disclaimer out of the reply text (this session
         # shows its own); other servers ignore the header.
         headers[DISCLAIMER_HEADER] = "field-only"
-        self.base_url = base_url.rstrip("/")
+        urls = engine_urls(base_url)
+        self.base_url = ", ".join(urls)
         self.model = model
         self.peer: Peer = peer
         self.audio_output = audio_output
         self.limits = limits or MediaLimits()
-        self.client = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout_s)
+        # Each engine batches; this many requests are sent to each at once.
+        self.concurrency = 8 * len(urls)
+        self.engines = EnginePool(urls, engine_backoff_s)
+        self.clients = {url: httpx.Client(base_url=url, headers=headers, timeout=timeout_s) for url in urls}
 
     @classmethod
     def from_settings(cls, settings: Settings, remote: RemoteSettings | None = None) -> OpenAIBackend:
@@ -88,6 +103,7 @@ class OpenAIBackend:
             settings.audio_output,
             settings.media,
             remote.timeout_s,
+            remote.engine_backoff_s,
         )
 
     @property
@@ -125,19 +141,36 @@ class OpenAIBackend:
         return "".join(c.text for c in self._send(body) if c.kind == "text").strip()
 
     def _send(self, body: dict) -> Iterator[Chunk]:
-        """POST a Chat Completions request; chunks from the JSON answer or the SSE stream."""
+        """POST a Chat Completions request to the least busy engine; on to the next one while
+        they fail before answering (each is tried once). Never after a chunk has gone out: the
+        session may have shown it, and a second engine would write a different reply."""
+        error: EngineUnavailable | None = None
+        with closing(self.engines.candidates()) as engines:
+            for engine in engines:
+                try:
+                    yield from self._send_to(engine, body)
+                except EngineUnavailable as exc:
+                    error = exc
+                    continue
+                return
+        assert error is not None  # there is at least one engine
+        raise error
+
+    def _send_to(self, engine: Engine, body: dict) -> Iterator[Chunk]:
+        """One engine's answer: chunks from the JSON answer or the SSE stream."""
         import httpx
 
+        sent = False
         try:
             if not body["stream"]:
-                resp = self.client.post("/chat/completions", json=body)
-                if resp.status_code >= 400:
-                    raise upstream_error(resp.status_code, _json_or_none(resp.content))
+                resp = self.clients[engine.url].post("/chat/completions", json=body)
+                self._check(engine, resp.status_code, resp.content)
+                self.engines.answered(engine)
                 yield from completion_chunks(resp.json())
                 return
-            with self.client.stream("POST", "/chat/completions", json=body) as resp:
+            with self.clients[engine.url].stream("POST", "/chat/completions", json=body) as resp:
                 if resp.status_code >= 400:
-                    raise upstream_error(resp.status_code, _json_or_none(resp.read()))
+                    self._check(engine, resp.status_code, resp.read())
                 reader = StreamReader()
                 for line in resp.iter_lines():
                     if not line.startswith("data:"):
@@ -145,11 +178,21 @@ class OpenAIBackend:
                     payload = line[5:].strip()
                     if payload == "[DONE]":
                         break
-                    yield from reader.feed(json.loads(payload))
+                    for chunk in reader.feed(json.loads(payload)):
+                        sent = True
+                        yield chunk
                 yield from reader.finish()
+            self.engines.answered(engine)
         except httpx.HTTPError as exc:
-            raise BackendError(
-                f"Lost the remote model server at {self.base_url} ({type(exc).__name__}).",
+            self.engines.failed(engine)
+            if sent:
+                raise BackendError(
+                    f"Lost the remote model server at {engine.url} mid-reply ({type(exc).__name__}); "
+                    "the reply is incomplete and was not sent again.",
+                    "Send the message again.",
+                ) from exc
+            raise EngineUnavailable(
+                f"Lost the remote model server at {self._failed_list(engine)} ({type(exc).__name__}).",
                 "Check that the server is running and --base-url is right (it usually ends in /v1).",
             ) from exc
         except json.JSONDecodeError as exc:
@@ -157,6 +200,20 @@ class OpenAIBackend:
                 "The remote server sent something that is not an OpenAI stream.",
                 "Check that --base-url points at an OpenAI-compatible /v1 endpoint.",
             ) from exc
+
+    def _check(self, engine: Engine, status: int, content: bytes) -> None:
+        """4xx: the request is wrong everywhere, raise; 5xx: this engine is failing, try another."""
+        if status < 400:
+            return
+        error = upstream_error(status, _json_or_none(content))
+        if status >= 500:
+            self.engines.failed(engine)
+            raise EngineUnavailable(error.message, error.hint)
+        raise error
+
+    def _failed_list(self, engine: Engine) -> str:
+        resting = self.engines.resting()
+        return engine.url if len(resting) <= 1 else ", ".join(resting)
 
     def speak_stream(
         self, messages: Sequence[Message], reply: str, voice: str, max_seconds: float | None = None

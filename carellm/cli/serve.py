@@ -27,8 +27,11 @@ def serve(
     backend: str | None = typer.Option(
         None, "--backend", help="omni (in-process) or openai (remote server)."
     ),
-    base_url: str | None = typer.Option(
-        None, "--base-url", help="Remote OpenAI-compatible server (--backend openai)."
+    base_url: list[str] | None = typer.Option(
+        None,
+        "--base-url",
+        help="Remote OpenAI-compatible server (--backend openai); repeat it, or separate URLs with "
+        "commas, to spread requests over several engines.",
     ),
     upstream_api_key: str | None = typer.Option(
         None, "--upstream-api-key", help="Key for the remote server (or CARELLM_API_KEY)."
@@ -65,6 +68,11 @@ def serve(
     ),
     max_waiting: int | None = typer.Option(None, "--max-queue", help="Requests that may wait for the model."),
     rate_limit: int | None = typer.Option(None, "--rate-limit", help="Requests per minute per key."),
+    shared_sessions: bool | None = typer.Option(
+        None,
+        "--shared-sessions",
+        help="Keep server-side sessions in the session store that API replicas share (PostgreSQL).",
+    ),
     insecure_no_auth: bool = typer.Option(
         False, "--insecure-no-auth", help="Allow a non-loopback address without API keys."
     ),
@@ -84,6 +92,7 @@ def serve(
         "media_dirs": [str(d) for d in media_dir] if media_dir else None,
         "max_waiting": max_waiting,
         "rate_limit_per_minute": rate_limit,
+        "shared_sessions": shared_sessions,
     }
     try:
         serve_settings = ServeSettings(**{k: v for k, v in overrides.items() if v is not None})
@@ -100,7 +109,7 @@ def serve(
     settings = load_settings(
         model=model,
         backend=backend,
-        base_url=base_url,
+        base_url=",".join(base_url) if base_url else None,
         api_key=upstream_api_key,
         guard_self_check=guard_self_check,
     )
@@ -116,8 +125,17 @@ def run_server(settings: Settings, serve_settings: ServeSettings) -> None:
 
     # Every served turn and risk event goes to the session store (CARELLM_DB_URL; SQLite by default).
     show_request_log()
-    counselor, _ = load_counselor(settings, console)
-    app = create_app(counselor, serve_settings)  # warns here when the model is the tiny random one
+    counselor, recorder = load_counselor(settings, console)
+    shared = None
+    if serve_settings.shared_sessions:
+        if recorder.store is None:
+            raise ConfigError(
+                "--shared-sessions needs the session store, and it could not be opened.",
+                "Check CARELLM_DB_URL (replicas share one PostgreSQL database).",
+            )
+        shared = recorder.store
+    # warns here when the model is the tiny random one
+    app = create_app(counselor, serve_settings, shared=shared)
     auth = "API keys required" if serve_settings.all_api_keys() else "no API keys"
     name = serve_settings.served_model_name or stable_model_name(settings.model)
     console.print(

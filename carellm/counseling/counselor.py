@@ -123,16 +123,30 @@ class Counselor:
         )
 
     def resume(
-        self, session_id: str, lang: str | None = None, voice: Voice | None = None, speak: bool = False
+        self,
+        session_id: str,
+        lang: str | None = None,
+        voice: Voice | None = None,
+        speak: bool = False,
+        *,
+        emotion: EmotionObserver | bool | None = None,
+        archive: SessionArchive | None = None,
     ) -> Session:
-        """The stored session `session_id` with its turns as history, or a new session with that id."""
-        if self.recorder is None:
+        """The stored session `session_id` with its turns as history, or a new session with that id.
+
+        `archive`: where its turns are read from and recorded to (None: the counselor's recorder);
+        `emotion` as in `session()`.
+        """
+        archive = archive or self.recorder
+        if archive is None:
             raise ConfigError(
                 "Resuming a session needs the session store.",
                 "Load the counselor with recorder=open_recorder(settings, warn=print).",
             )
-        past = self.recorder.past_turns(session_id)
-        session = self.session(lang=lang, voice=voice, speak=speak, session_id=session_id)
+        past = archive.past_turns(session_id)
+        session = self.session(
+            lang=lang, voice=voice, speak=speak, emotion=emotion, recorder=archive, session_id=session_id
+        )
         exchanges = []
         for turn in past:
             media = [MediaItem(m.kind, m.source, name=m.name) for m in turn.media]

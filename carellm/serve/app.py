@@ -32,6 +32,7 @@ from carellm.serve.protocol import (
     ModelList,
 )
 from carellm.serve.security import BodyLimitMiddleware, KeyChecker, RateLimiter
+from carellm.serve.sessions import SharedArchive
 from carellm.serve.settings import ServeSettings, stable_model_name
 from carellm.serve.turns import ChatService
 from carellm.version import __version__
@@ -49,11 +50,14 @@ def create_app(
     *,
     recorder: TurnRecorder | None = None,
     emotion_factory: EmotionFactory | Literal["counselor"] | None = "counselor",
+    shared: SharedArchive | None = None,
 ) -> FastAPI:
     """The server for one loaded counselor.
 
     recorder: where every turn is recorded (None: the counselor's recorder, the session store).
     emotion_factory: a new EmotionObserver per session, None for none ("counselor": its choice).
+    shared: the session store other replicas share (`--shared-sessions`): server-side sessions
+    are then read from and written through to it (sessions.py); None: kept in this process.
     """
     settings = settings or ServeSettings()
     model_name = settings.served_model_name or stable_model_name(counselor.settings.model)
@@ -64,7 +68,7 @@ def create_app(
             counselor.settings.model,
         )
     metrics = Metrics()
-    service = ChatService(counselor, settings, model_name, metrics, recorder, emotion_factory)
+    service = ChatService(counselor, settings, model_name, metrics, recorder, emotion_factory, shared)
     keys = KeyChecker(settings.all_api_keys())
     limiter = RateLimiter(settings.rate_limit_per_minute)
     started = int(time.time())

@@ -4,6 +4,12 @@ Bounded (LRU) and forgetful (idle TTL). Keyed by the caller's identity as well a
 so one API key can never reach another key's conversation. Each entry has a lock: turns of
 one session run one at a time, turns of different sessions in any order.
 The session store (carellm.store) plugs in through the `recorder` the server gives each session.
+
+With `--shared-sessions` the memory is only a cache of the store, which API replicas share:
+`shared_turn` holds the session's lock across replicas for the whole turn, and rebuilds the
+session from the store when this copy is missing turns (a miss, or another replica took turns).
+The turn is written through before its reply is acknowledged. A replica alone pays one lock
+and one count query per turn.
 """
 
 from __future__ import annotations
@@ -11,9 +17,12 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from carellm.counseling.hooks import SessionArchive
 from carellm.counseling.session import Session
 
 
@@ -22,6 +31,25 @@ class Entry:
     session: Session
     lock: threading.Lock = field(default_factory=threading.Lock)
     used: float = field(default_factory=time.monotonic)
+
+
+class SharedArchive(SessionArchive, Protocol):
+    """A session store several servers share (carellm.store.Store)."""
+
+    def turn_count(self, session_id: str) -> int: ...
+
+    def turn_lock(self, session_id: str) -> AbstractContextManager[None]: ...
+
+
+@contextmanager
+def shared_turn(
+    entry: Entry, archive: SharedArchive, session_id: str, rebuild: Callable[[], Session]
+) -> Iterator[None]:
+    """Hold the session for one turn on every replica; bring the copy in memory up to date first."""
+    with entry.lock, archive.turn_lock(session_id):
+        if archive.turn_count(session_id) != entry.session.turns:
+            entry.session = rebuild()
+        yield
 
 
 class SessionStore:

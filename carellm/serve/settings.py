@@ -48,6 +48,9 @@ class ServeSettings(BaseSettings):
     media_dirs: CommaList = Field(default_factory=list)  # directories video_url paths may point into
     max_sessions: int = Field(1000, ge=1)  # server-side sessions kept in memory (LRU)
     session_ttl_s: float = Field(3600.0, gt=0)  # idle sessions are forgotten after this
+    # Server-side sessions live in the session store that API replicas share (PostgreSQL): any
+    # replica continues any session, one turn at a time (serve/sessions.py). Off: in memory here.
+    shared_sessions: bool = False
     # Send the model's text only after the reply guard approved it (one chunk, no live streaming),
     # and speak none of it before then (no early first sentence).
     hold_unchecked_text: bool = False

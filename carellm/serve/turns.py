@@ -19,6 +19,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Literal
 
 from fastapi.encoders import jsonable_encoder
@@ -51,7 +52,7 @@ from carellm.serve.protocol import (
     Usage,
 )
 from carellm.serve.queue import GenerationQueue
-from carellm.serve.sessions import SessionStore
+from carellm.serve.sessions import Entry, SessionStore, SharedArchive, shared_turn
 from carellm.serve.settings import ServeSettings
 
 AUDIO_TTL_S = 3600  # `expires_at` of audio ids: the server keeps no audio, the id is informational
@@ -61,9 +62,9 @@ STREAM_AUDIO_PIECE_S = 1.0
 @dataclass
 class PreparedTurn:
     request: ChatCompletionRequest
-    session: Session
+    entry: Entry  # the server-side session's entry, or a throwaway one
     conversation: Conversation
-    lock: AbstractContextManager[Any]  # the server-side session's lock, or a null context
+    lock: AbstractContextManager[Any]  # the server-side session's lock (see sessions.py), or a null context
     session_id: str | None
     completion_id: str
     created: int
@@ -71,6 +72,11 @@ class PreparedTurn:
     # False: the caller asked for the disclaimer in the carellm field only.
     disclaimer_in_content: bool = True
     usage: Usage | None = None
+
+    @property
+    def session(self) -> Session:
+        """Read when the turn runs: a shared session may be rebuilt once its lock is held."""
+        return self.entry.session
 
     def closing(self, reply: Reply) -> str:
         """What follows the reply's text: on a session's first turn, the disclaimer as its last
@@ -168,7 +174,9 @@ class ChatService:
         metrics: Metrics,
         recorder: TurnRecorder | None = None,
         emotion_factory: EmotionFactory | Literal["counselor"] | None = "counselor",
+        shared: SharedArchive | None = None,
     ) -> None:
+        """shared: the store other replicas share (sessions.py); None: sessions live in memory."""
         self.counselor = counselor
         self.settings = settings
         self.model_name = model_name
@@ -177,6 +185,7 @@ class ChatService:
         self.metrics = metrics
         self.recorder = recorder
         self.emotion_factory = emotion_factory
+        self.shared = shared
         active = settings.max_active or counselor.backend.concurrency
         self.queue = GenerationQueue(active, settings.max_waiting)
         self.sessions = SessionStore(settings.max_sessions, settings.session_ttl_s)
@@ -230,31 +239,51 @@ class ChatService:
         if server_side:
             assert extra is not None and extra.session_id is not None
             internal_id = f"{caller.split(':', 1)[-1][:16]}-{extra.session_id}"
+            if self.shared is not None and extra.reset:
+                raise ApiError(
+                    400,
+                    "A stored session cannot be started afresh under the same id.",
+                    "Send a new carellm.session_id for a new conversation.",
+                    code="invalid_value",
+                    param="carellm.reset",
+                )
             entry = self.sessions.get_or_create(
                 caller,
                 extra.session_id,
                 lambda: self._new_session(lang, internal_id, stored=True),
                 extra.reset,
             )
-            session, lock = entry.session, entry.lock
+            lock = entry.lock
+            if self.shared is not None:
+                rebuild = partial(self._stored_session, self.shared, lang, internal_id)
+                lock = shared_turn(entry, self.shared, internal_id, rebuild)
         else:
-            session, lock = self._new_session(lang, None, stored=False), nullcontext()
+            entry, lock = Entry(self._new_session(lang, None, stored=False)), nullcontext()
             # Replies the client sends back may end with the disclaimer this server put there.
-            session.resume([replace(ex, reply=strip_disclaimer(ex.reply)) for ex in conversation.earlier])
+            earlier = [replace(ex, reply=strip_disclaimer(ex.reply)) for ex in conversation.earlier]
+            entry.session.resume(earlier)
         return PreparedTurn(
-            req, session, conversation, lock, extra.session_id if server_side and extra else None,
+            req, entry, conversation, lock, extra.session_id if server_side and extra else None,
             f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), self._options_for(req), disclaimer_in_content,
         )  # fmt: skip
 
     def _new_session(self, lang: str | None, session_id: str | None, stored: bool) -> Session:
-        # None: the counselor's choice; False: none for this server.
-        emotion: EmotionObserver | bool | None = None
+        recorder = (self.shared or self.recorder) if stored else NOT_STORED
+        return self.counselor.session(
+            lang=lang, emotion=self._emotion(), recorder=recorder, session_id=session_id
+        )
+
+    def _stored_session(self, shared: SharedArchive, lang: str | None, session_id: str) -> Session:
+        """The session as the shared store holds it (its turns are recorded there, strictly)."""
+        return self.counselor.resume(session_id, lang=lang, emotion=self._emotion(), archive=shared)
+
+    def _emotion(self) -> EmotionObserver | bool | None:
+        """None: the counselor's choice; False: none for this server; or a new observer."""
         if self.emotion_factory is None:
-            emotion = False
-        elif self.emotion_factory != "counselor":
-            emotion = self.emotion_factory()
-        recorder = self.recorder if stored else NOT_STORED
-        return self.counselor.session(lang=lang, emotion=emotion, recorder=recorder, session_id=session_id)
+            return False
+        if self.emotion_factory == "counselor":
+            return None
+        return self.emotion_factory()
 
     def _options_for(self, req: ChatCompletionRequest) -> TurnOptions:
         """The request's sampling, voice and audio choices, for this turn only."""

@@ -12,7 +12,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from carellm.safety.events import RiskEvent
 from carellm.store import schema as t
 from carellm.store.crypto import KEY_HINT, Cipher
 from carellm.store.errors import EncryptionKeyError, StoreError
+from carellm.store.locks import TurnLocks
 from carellm.store.media_files import MediaFiles, kind_of, session_file_name
 from carellm.store.records import Correction, Feedback, SessionInfo, StoredMedia, StoredTurn
 
@@ -41,6 +43,7 @@ class Store:
         """files: copies of attached media; outputs: files sessions make (default: audio/ beside files)."""
         self.engine, self.files, self.cipher = engine, files, cipher
         self.outputs = outputs or MediaFiles(files.root.parent / "audio", None)
+        self.locks = TurnLocks(engine)
         self._check_key()
 
     # ------------------------------------------------------------------ writing
@@ -261,6 +264,21 @@ class Store:
                 )
             )
         return out
+
+    def turn_count(self, session_id: str) -> int:
+        """How many turns of the session are stored (one indexed count; 0 for a session never stored)."""
+        query = select(func.count()).select_from(t.turns).where(t.turns.c.session_id == session_id)
+        return int(self._read("count the session's turns", lambda conn: conn.execute(query).scalar_one()))
+
+    @contextmanager
+    def turn_lock(self, session_id: str) -> Iterator[None]:
+        """Hold the session's turn lock across processes (locks.py): replicas that share this
+        database take one session's turns one at a time."""
+        try:
+            with self.locks.hold(session_id):
+                yield
+        except SQLAlchemyError as exc:
+            raise db_error("lock the session for this turn", exc) from None
 
     def feedback(self, session_id: str) -> list[Feedback]:
         query = select(t.feedback).where(t.feedback.c.session_id == session_id).order_by(t.feedback.c.id)

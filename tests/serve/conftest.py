@@ -48,12 +48,13 @@ def counselor(omni_backend, tiny_model_dir):
 
 
 class RunningServer:
-    def __init__(self, app) -> None:
+    def __init__(self, app, port: int = 0) -> None:
+        """port: 0 for a free one; a stopped server's port to start it again there."""
         import uvicorn
 
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind(("127.0.0.1", port))
         self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = app
@@ -78,8 +79,8 @@ def run_app() -> Iterator[Callable[[object], RunningServer]]:
     """Serve any ASGI app on 127.0.0.1; all are stopped at the end of the test run."""
     running: list[RunningServer] = []
 
-    def run(app) -> RunningServer:
-        server = RunningServer(app)
+    def run(app, port: int = 0) -> RunningServer:
+        server = RunningServer(app, port)
         running.append(server)
         return server
 
