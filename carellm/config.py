@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CARELLM_", extra="ignore")
 
     model: str = DEFAULT_MODEL
-    backend: Literal["omni", "openai"] = "omni"
+    backend: Literal["omni", "openai", "mnn"] = "omni"
     base_url: str | None = None
     api_key: str | None = None
     # The engine's key from a file (a compose or Kubernetes secret); only one of the two may be set.

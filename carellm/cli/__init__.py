@@ -54,6 +54,7 @@ def _register() -> None:
         doctor,
         emotion,
         evaluation,
+        export,
         feedback,
         safety,
         serve,
@@ -68,6 +69,7 @@ def _register() -> None:
     app.add_typer(safety.app, name="safety")
     app.add_typer(emotion.app, name="emotion")
     app.add_typer(evaluation.app, name="eval")
+    app.add_typer(export.app, name="export")
     app.add_typer(feedback.app, name="feedback")
     # A command, not a group: its help shows the flags, not `COMMAND [ARGS]...`.
     app.command("serve", help=serve.app.info.help)(serve.serve)

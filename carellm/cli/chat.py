@@ -54,6 +54,8 @@ class ChatREPL:
 
     def run(self) -> None:
         show_disclaimer(self.session.disclaimer)
+        if not self.session.backend.can_speak:
+            console.print("Replies are text only: this engine has no speech output.")
         console.print("Type a message, or /help. /quit to leave.")
         while True:
             try:
@@ -268,7 +270,9 @@ def chat(
         None, "--audio-output/--no-audio-output", help="Load the talker for spoken replies (more memory)."
     ),
     max_new_tokens: int | None = typer.Option(None, "--max-new-tokens", help="Longest reply in tokens."),
-    backend: str | None = typer.Option(None, "--backend", help="omni (in-process) or openai (remote)."),
+    backend: str | None = typer.Option(
+        None, "--backend", help="omni (in-process), openai (remote) or mnn (an MNN export, CPU)."
+    ),
     base_url: str | None = typer.Option(None, "--base-url", help="Server URL for --backend openai."),
     api_key: str | None = typer.Option(None, "--api-key", help="Key for that server (or CARELLM_API_KEY)."),
     guard_self_check: str | None = typer.Option(
@@ -315,6 +319,8 @@ def chat(
         ChatREPL(session, settings.data_dir / "audio", store).run()
         return
     session, _ = open_session(settings, speak=speak is not None, session_id=session_id)
+    if speak is not None and not session.backend.can_speak:
+        raise InputError("--speak needs speech output, and this engine is text only.", "Drop --speak.")
     show_disclaimer(session.disclaimer)
     media = attachments(
         [str(p) for p in audio or []],

@@ -23,7 +23,12 @@ EmotionChoice = bool | EmotionFactory
 
 
 def load_backend(settings: Settings) -> Backend:
-    """The engine named by the settings: in-process transformers, or an OpenAI-compatible server."""
+    """The engine named by the settings: in-process transformers, an OpenAI-compatible server, or
+    an MNN export (`carellm export mnn`) on the CPU."""
+    if settings.backend == "mnn":
+        from carellm.backends.mnn import MNNBackend
+
+        return MNNBackend.load(settings)
     if settings.backend == "openai":
         from carellm.backends.openai import OpenAIBackend
 

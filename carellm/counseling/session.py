@@ -37,6 +37,7 @@ from carellm.counseling.events import (
     TurnEvent,
     TurnOptions,
 )
+from carellm.counseling.fixed_speech import FixedSpeech
 from carellm.counseling.history import Exchange, History, spoken_turn
 from carellm.counseling.hooks import EmotionObserver, GateDecision, SafetyGate, TurnRecord, TurnRecorder
 from carellm.counseling.sentences import settled_end, settled_opening
@@ -114,12 +115,16 @@ class Session:
         emotion: EmotionObserver | None = None,
         recorder: TurnRecorder | None = None,
         session_id: str | None = None,
+        fixed_speech: FixedSpeech | None = None,
     ) -> None:
+        """`fixed_speech`: where the crisis response's speech is kept once made (the counselor's,
+        shared by its sessions), so a crisis turn's audio starts at once; None: spoken each time."""
         lang = lang or settings.lang
         if lang not in LANG_SETTINGS:
             raise ConfigError(f"Unsupported language '{lang}'.", "Use zh, en or auto.")
         self.backend, self.settings, self.gate = backend, settings, gate
         self.emotion, self.recorder = emotion, recorder
+        self.fixed_speech = fixed_speech
         self.fixed_lang: Lang | None = None if lang == "auto" else lang
         self.lang: Lang | None = self.fixed_lang
         self.voice: Voice = voice or settings.voice
@@ -454,8 +459,18 @@ class Session:
     def _speech(self, turn: _Turn, text: str, max_seconds: float) -> Iterator[np.ndarray]:
         """Audio of `text`, which the safety layer has approved, as the backend makes it (on the
         speech thread)."""
-        if text.strip() and self.backend.can_speak:
-            yield from self.backend.speak_stream(turn.messages, text.strip(), turn.voice, max_seconds)
+        if not (text.strip() and self.backend.can_speak):
+            return
+        backend = self.backend
+
+        def make() -> Iterator[np.ndarray]:
+            return backend.speak_stream(turn.messages, text.strip(), turn.voice, max_seconds)
+
+        if turn.crisis and self.fixed_speech is not None:
+            # The crisis response is fixed text: its kept speech starts at once.
+            yield from self.fixed_speech.speak(text, turn.voice, make)
+        else:
+            yield from make()
 
 
 def _media_items(kind: MediaKind, value: MediaArg, use_audio: bool = False) -> list[MediaItem]:

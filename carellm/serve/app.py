@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +31,7 @@ from carellm.serve.protocol import (
     ModelCard,
     ModelList,
 )
+from carellm.serve.realtime.route import realtime_endpoint
 from carellm.serve.security import BodyLimitMiddleware, KeyChecker, RateLimiter
 from carellm.serve.sessions import SharedArchive
 from carellm.serve.settings import ServeSettings, stable_model_name
@@ -169,6 +170,11 @@ def create_app(
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
+
+    @app.websocket("/v1/realtime")
+    async def realtime(ws: WebSocket, model: str | None = None, lang: str | None = None) -> None:
+        """Spoken sessions in the OpenAI Realtime protocol (docs/realtime.md)."""
+        await realtime_endpoint(ws, service, keys, limiter, model, lang)
 
     return app
 

@@ -16,7 +16,7 @@ import base64
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Generator
 from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from functools import partial
@@ -89,6 +89,8 @@ class PreparedTurn:
 # What a turn's thread hands the event loop: a session event, the error that ended the turn, or
 # None once the turn is over.
 Item = TurnEvent | BaseException | None
+# Starts a session turn (in the turn's thread): `lambda: session.stream(text, media, options)`.
+TurnStarter = Callable[[], Generator[TurnEvent, None, None]]
 
 
 class TurnThread:
@@ -104,15 +106,15 @@ class TurnThread:
         with suppress(RuntimeError):  # the loop is closed (server shutting down)
             self.loop.call_soon_threadsafe(self.events.put_nowait, item)
 
-    def start(self, turn: PreparedTurn) -> None:
-        threading.Thread(target=self._run, args=(turn,), name="carellm-serve-turn", daemon=True).start()
+    def start_stream(self, lock: AbstractContextManager[Any], make: TurnStarter) -> None:
+        """Run the turn `make()` starts (under `lock`, the session's) on its own thread."""
+        args = (lock, make)
+        threading.Thread(target=self._run, args=args, name="carellm-serve-turn", daemon=True).start()
 
-    def _run(self, turn: PreparedTurn) -> None:
+    def _run(self, lock: AbstractContextManager[Any], make: TurnStarter) -> None:
         try:
-            with turn.lock:
-                user = turn.conversation.turn
-                media = attachments(user.audio or None, user.image or None, user.video or None)
-                gen = turn.session.stream(user.text, media, turn.options)
+            with lock:
+                gen = make()
                 try:
                     for event in gen:
                         if self.cancel.is_set():
@@ -302,11 +304,22 @@ class ChatService:
 
     # ------------------------------------------------------------ running it
     async def start(self, turn: PreparedTurn) -> TurnThread:
+        user = turn.conversation.turn
+        media = attachments(user.audio or None, user.image or None, user.video or None)
+        return await self.start_stream(turn.lock, lambda: turn.session.stream(user.text, media, turn.options))
+
+    async def start_stream(self, lock: AbstractContextManager[Any], make: TurnStarter) -> TurnThread:
+        """Wait for a place in the queue, then run the turn `make()` starts on its own thread
+        (the HTTP routes and /v1/realtime share the queue)."""
         await self.queue.acquire()
         self.metrics.set_gauge("carellm_queue_waiting", self.queue.waiting)
         runner = TurnThread(asyncio.get_running_loop(), self.queue.release)
-        runner.start(turn)
+        runner.start_stream(lock, make)
         return runner
+
+    def stored_session(self, lang: str | None, session_id: str) -> Session:
+        """A new session whose turns the recorder keeps (a realtime connection's)."""
+        return self._new_session(lang, session_id, stored=True)
 
     async def next_event(self, runner: TurnThread, deadline: float) -> Item:
         try:
