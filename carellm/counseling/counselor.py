@@ -11,10 +11,12 @@ from collections.abc import Callable
 
 from carellm.backends.base import Backend, Message
 from carellm.config import VOICES, Settings, Voice, load_settings
+from carellm.counseling.fixed_speech import FixedSpeech
 from carellm.counseling.history import Exchange
 from carellm.counseling.hooks import EmotionObserver, SafetyGate, SessionArchive, TurnRecorder
 from carellm.counseling.session import Session
 from carellm.errors import ConfigError
+from carellm.language import Lang
 from carellm.media import MediaItem
 
 # True: the emotion package's tracker per session; False: none; or a factory of your own.
@@ -71,6 +73,8 @@ class Counselor:
         # Every session passes through the crisis layer; there is deliberately no way to turn it off.
         # A gate passed in keeps its own event sink; the default one reports to the recorder.
         self.gate = gate or default_gate(settings, events=recorder, backend=backend)
+        # The crisis response's speech, kept per text and voice for all sessions (fixed_speech.py).
+        self.fixed_speech = FixedSpeech()
 
     @classmethod
     def load(
@@ -99,6 +103,20 @@ class Counselor:
         accepts any): see `Backend.warm_up`."""
         self.backend.warm_up()
 
+    def prepare_crisis_speech(self, lang: Lang, voice: Voice | None = None) -> None:
+        """Speak the crisis response of `lang` (this locale's) now and keep it, so the first crisis
+        turn in that voice starts speaking at once (slow: the talker runs; call it on a thread)."""
+        if not self.backend.can_speak:
+            return
+        from carellm.safety.resources import crisis_response
+
+        text = crisis_response(lang, self.settings.locale).strip()
+        voice = voice or self.settings.voice
+        seconds = self.settings.max_speech_seconds
+        context = [Message("user", "")]
+        backend = self.backend
+        self.fixed_speech.prepare(text, voice, lambda: backend.speak_stream(context, text, voice, seconds))
+
     def session(
         self,
         lang: str | None = None,
@@ -125,6 +143,7 @@ class Counselor:
             emotion=self._emotion_observer(emotion),
             recorder=recorder or self.recorder,
             session_id=session_id,
+            fixed_speech=self.fixed_speech,
         )
 
     def resume(
