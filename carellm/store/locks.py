@@ -7,7 +7,9 @@ replica's turn of the same session waits; other sessions never wait.
 PostgreSQL: a transaction-level advisory lock (`pg_advisory_xact_lock`) on a 64-bit hash of the
 session id, held by a connection of its own. It ends with the transaction, so a replica that is
 killed mid-turn frees it when the server sees its connection close; rows are never locked, so
-risk events and other sessions' turns are written meanwhile.
+risk events and other sessions' turns are written meanwhile. Lock connections come from a pool
+of their own that grows as needed: taken from the store's pool (15 at most), 15 turns holding
+locks would leave none for the reads and writes they are waiting to make.
 
 SQLite (one host): a POSIX byte-range lock at the same hash in a `<db>.turn-locks` file beside
 the database. The kernel drops it when the process dies. POSIX locks belong to a process, not a
@@ -26,9 +28,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 
 STRIPES = 1024  # in-process locks for SQLite; two sessions share one with probability 1/1024
+LOCK_POOL = 8  # PostgreSQL lock connections kept open; more are opened (and closed after) as needed
 
 
 def lock_key(session_id: str) -> int:
@@ -42,6 +45,11 @@ class TurnLocks:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._postgres = engine.dialect.name == "postgresql"
+        self._lock_engine: Engine | None = None
+        if self._postgres:
+            self._lock_engine = create_engine(
+                engine.url, hide_parameters=True, pool_pre_ping=True, pool_size=LOCK_POOL, max_overflow=-1
+            )
         self._file: int | None = None
         self._stripes = [threading.Lock() for _ in range(STRIPES)]
         self._open_lock = threading.Lock()
@@ -49,8 +57,8 @@ class TurnLocks:
     @contextmanager
     def hold(self, session_id: str) -> Iterator[None]:
         key = lock_key(session_id)
-        if self._postgres:
-            with self.engine.connect() as conn, conn.begin():
+        if self._lock_engine is not None:
+            with self._lock_engine.connect() as conn, conn.begin():
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
                 yield
             return
@@ -62,6 +70,10 @@ class TurnLocks:
                 yield
             finally:
                 fcntl.lockf(fd, fcntl.LOCK_UN, 1, offset)
+
+    def close(self) -> None:
+        if self._lock_engine is not None:
+            self._lock_engine.dispose()
 
     def _lock_file(self) -> int:
         """One descriptor for the process's life: closing any descriptor of the file would drop

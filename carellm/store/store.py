@@ -410,6 +410,7 @@ class Store:
         return list(old)
 
     def close(self) -> None:
+        self.locks.close()
         self.engine.dispose()
 
     # ------------------------------------------------------------------ helpers

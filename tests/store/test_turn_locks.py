@@ -75,3 +75,27 @@ def test_threads_of_one_process_take_a_session_in_turn(db_url):
         thread.join(30)
     assert overlaps == [1, 1, 1, 1]
     locks.engine.dispose()
+
+
+def test_many_sessions_hold_their_locks_and_still_write(open_db, make_turn):
+    """More turns at once than the store's connection pool holds (15): each holds its lock while it
+    reads and writes, so lock connections must not come out of that pool."""
+    store = open_db()
+    turns = 20
+    everyone_holds = threading.Barrier(turns, timeout=30)
+    failures: list[BaseException] = []
+
+    def turn(i: int) -> None:
+        try:
+            with store.turn_lock(f"many-{i}"):
+                everyone_holds.wait()
+                store.record(make_turn(f"many-{i}", store.turn_count(f"many-{i}")))
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=turn, args=(i,)) for i in range(turns)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == [] and all(store.turn_count(f"many-{i}") == 1 for i in range(turns))
