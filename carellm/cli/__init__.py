@@ -59,6 +59,7 @@ def _register() -> None:
         safety,
         serve,
         sessions,
+        talk,
         train,
         web,
     )
@@ -76,6 +77,7 @@ def _register() -> None:
     app.add_typer(data.app, name="data")
     app.add_typer(sessions.app, name="sessions")
     app.add_typer(train.app, name="train")
+    app.command("talk")(talk.talk)
     app.command("web")(web.web)
 
 
