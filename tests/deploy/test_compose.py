@@ -64,7 +64,11 @@ def test_stack_b_runs_vllm_omni_with_its_stage_layout_behind_the_remote_backend(
     command = " ".join(engine["command"])
     assert "vllm serve Qwen/Qwen2.5-Omni-7B" in command and "--omni" in command
     assert "--port 8091" in command
-    assert "--stage-configs-path" in command
+    layout = command.split("--stage-configs-path ")[1].split()[0]
+    mounts = dict(v.rsplit(":", 1)[0].split(":") for v in engine["volumes"] if v.startswith("../"))
+    assert {target: source for source, target in mounts.items()}[layout]
+    for source in mounts:
+        assert (COMPOSE_FILES[0].parent / source).is_file(), source
     for service in ("serve", "web"):
         env = stack["services"][service]["environment"]
         assert env["CARELLM_BACKEND"] == "openai"
