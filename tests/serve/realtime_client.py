@@ -60,6 +60,17 @@ class Client:
     def until_type(self, kind: str, timeout: float = 180) -> dict:
         return self.until(lambda e: e["type"] == kind, timeout)
 
+    def check_against_the_sdk(self) -> None:
+        """Every server event read (but CareLLM's own `carellm` events) is one the official SDK's
+        types accept, field for field."""
+        from openai.types.realtime import RealtimeServerEvent
+        from pydantic import TypeAdapter
+
+        adapter = TypeAdapter(RealtimeServerEvent)
+        for event in self.events:
+            if event["type"] != "carellm":
+                adapter.validate_python(event)
+
     def types(self) -> list[str]:
         return [e["type"] for e in self.events]
 

@@ -38,6 +38,7 @@ def test_speech_streamed_in_chunks_is_heard_and_answered_with_audio(server, api_
     client.send_audio(speech)
     done = client.until_type("response.done")
     client.close()
+    client.check_against_the_sdk()
     types = client.types()
     order = [
         "input_audio_buffer.speech_started",
@@ -125,6 +126,7 @@ def test_speech_during_a_reply_cancels_it_at_once(start_server, counselor, omni_
         assert done["response"]["status_details"]["reason"] == "turn_detected"
         kinds = [e["type"] for e in after]
         assert kinds.index("conversation.item.truncated") < kinds.index("response.done")
+        client.check_against_the_sdk()
     finally:
         held.release.set()
         client.close()
@@ -164,6 +166,7 @@ def test_a_spoken_crisis_gets_the_crisis_response_spoken_and_no_model_reply(
         assert heard["transcript"] == CRISIS
         first_audio = types.index("response.output_audio.delta")
         assert first_audio > types.index("response.created")
+        client.check_against_the_sdk()
         replies.append(client)
     assert hearing.streams == 0  # the model was never asked for a reply
     assert counselor.gate is not None
@@ -202,6 +205,7 @@ def test_bad_events_get_clear_errors_and_the_session_goes_on(server, api_key):
     _say(client, "Thank you for listening.")
     assert client.until_type("response.done")["response"]["status"] == "completed"
     client.close()
+    client.check_against_the_sdk()
 
 
 def test_a_wrong_key_is_refused_with_an_error_event(server):

@@ -509,6 +509,7 @@ class RealtimeSession:
                     item_id=turn.item_id,
                     content_index=0,
                     transcript=reply.speech_transcript or "",
+                    usage={"type": "duration", "seconds": round(len(turn.audio) / INPUT_SAMPLE_RATE, 3)},
                 )
             )
         item = assistant_item(item_id, reply.text, resp.audio, "completed")
