@@ -390,13 +390,42 @@ class OmniBackend:
         prepared = self.prepare(messages)
         inputs = prepared.tensors
         prompt_ids = inputs["input_ids"]
-        reply_ids = self.processor.tokenizer(reply, add_special_tokens=False, return_tensors="pt").input_ids
-        reply_ids = reply_ids.to(prompt_ids.device)
+        reply_ids = self._reply_ids(reply, prompt_ids.device)
         if chunked is None:
             chunked = self._chunked_token2wav()
         yield from self._speech_pieces(
             inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video, chunked, max_seconds
         )
+
+    def _reply_ids(self, reply: str, device):
+        ids = self.processor.tokenizer(reply, add_special_tokens=False, return_tensors="pt").input_ids
+        return ids.to(device)
+
+    def speech_codes(self, messages: Sequence[Message], reply: str, voice: str, seed: int) -> list[int]:
+        """The talker's codes for `reply`, sampled from `seed`, without audio.
+
+        Two checkpoints given the same reply and seed differ only where their thinkers' hidden
+        states do: what `carellm train check-speech` compares after fine-tuning.
+        """
+        import torch
+
+        if not self.can_speak:
+            raise CareLLMError(f"{self.settings.model} has no talker.", "Compare checkpoints that speak.")
+        if voice not in self.model.speaker_map:
+            raise CareLLMError(
+                f"Unknown voice '{voice}'.", f"Choose one of: {', '.join(self.model.speaker_map)}."
+            )
+        prepared = self.prepare(messages)
+        prompt_ids = prepared.tensors["input_ids"]
+        reply_ids = self._reply_ids(reply, prompt_ids.device)
+        codes: list[int] = []
+        with self._speech_lock, self._lock, torch.inference_mode():
+            talker_inputs, _noise, _cond, _mel, max_codes = self._speech_setup(
+                prepared.tensors, prompt_ids, reply_ids, voice, prepared.use_audio_in_video, None
+            )
+            torch.manual_seed(seed)
+            self._talker_codes(talker_inputs, max_codes, codes.append, lambda: False)
+        return codes
 
     def _chunked_token2wav(self) -> bool:
         """Window-by-window token2wav where it pays: on CPU, and on a GPU with the windows

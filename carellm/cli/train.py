@@ -117,3 +117,48 @@ def estimate(
     )
     console.print(f"{recipe.name} on {gpus} GPU(s): {size}; per GPU about {e.total_gib:.1f} GiB ({parts}).")
     console.print(f"If it does not fit: {advice(config)}")
+
+
+@app.command("check-speech")
+def check_speech(
+    base: str = typer.Option(..., "--base", help="The base Qwen2.5-Omni checkpoint (id or folder)."),
+    tuned: str = typer.Option(..., "--tuned", help="The merged checkpoint (`carellm train merge --out`)."),
+    data: Path | None = typer.Option(
+        None, "--data", help="Conversations whose last assistant replies are spoken (default: 6 built in)."
+    ),
+    limit: int = typer.Option(20, "--limit", min=1, help="At most this many replies from --data."),
+    voice: str = typer.Option("Chelsie", "--voice", help="Chelsie or Ethan."),
+    seed: int = typer.Option(0, "--seed", help="Sampling seed (the same for both checkpoints)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
+) -> None:
+    """Speak the same approved replies with both checkpoints: has the talker's speech drifted?"""
+    import json
+
+    from rich.table import Table
+
+    from carellm.train import speech_check
+
+    replies = speech_check.replies_from_file(data, limit) if data else speech_check.default_replies()
+    report = speech_check.check_speech(base, tuned, replies, voice, seed)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    table = Table("reply", "base s", "tuned s", "ratio", "agreement", "first diff", "drift")
+    for r in report.replies:
+        table.add_row(
+            r.reply[:40] + ("…" if len(r.reply) > 40 else ""),
+            f"{r.base_codes / speech_check.CODES_PER_SECOND:.1f}",
+            f"{r.tuned_codes / speech_check.CODES_PER_SECOND:.1f}",
+            f"{r.duration_ratio:.2f}",
+            f"{r.agreement:.2f}",
+            "-" if r.first_difference is None else str(r.first_difference),
+            "yes" if r.drifted else "",
+        )
+    console.print(table)
+    drifted = sum(r.drifted for r in report.replies)
+    console.print(
+        f"Mean code agreement {report.mean_agreement:.2f}, median duration ratio "
+        f"{report.median_duration_ratio:.2f}; {drifted} of {len(report.replies)} replies drifted "
+        "(agreement under 0.5 or pace changed by more than half). "
+        + ("Listen to them before deploying." if drifted else "")
+    )

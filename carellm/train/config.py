@@ -23,6 +23,7 @@ Method = Literal["lora", "qlora", "full"]
 METHODS: tuple[str, ...] = ("lora", "qlora", "full")
 # The thinker's attention and MLP projections (the language model's; the towers' linear layers
 # have other names: qkv/proj in vision, k_proj/... in audio are excluded by `lora_scope`).
+INTENDED_USES = ("research", "commercial")
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
@@ -43,11 +44,17 @@ class RecipeFields:
     bnb_4bit_quant_type: str = "nf4"
     bnb_4bit_use_double_quant: bool = True
     remove_unused_columns: bool = False  # the collator reads the raw record column
+    intended_use: str = "research"  # research | commercial: data whose licence forbids it is refused
 
     def check_recipe(self) -> None:
         if self.method not in METHODS:
             raise InputError(
                 f"method {self.method!r} is not a training method.", f"Use one of: {', '.join(METHODS)}."
+            )
+        if self.intended_use not in INTENDED_USES:
+            raise InputError(
+                f"intended_use {self.intended_use!r} is not a use.",
+                f"Use one of: {', '.join(INTENDED_USES)}.",
             )
 
 

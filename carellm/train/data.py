@@ -11,6 +11,7 @@ the prompt it will be run with.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,3 +188,30 @@ def from_row(row: str) -> list[Message]:
         Message(m["role"], m["text"], [MediaItem(kind, source) for kind, source in m["media"]])
         for m in json.loads(row)
     ]
+
+
+def licences_of(path: str | Path) -> Counter[str]:
+    """{licence: records} of a training file: the unified schema's `license`, or a `license` key on
+    a TRL record or preference pair ("unknown" without one)."""
+    return Counter(str(row.get("license") or "unknown").lower() for _, row in _lines(Path(path)))
+
+
+def check_licences(paths: list[str], intended_use: str) -> dict[str, int]:
+    """The data's licence summary; refuses a commercial run on data whose licence does not allow it.
+
+    The policy is the data mixer's (`carellm.data.licences`): only a licence known to allow
+    commercial use passes, so unknown and user-provided data are refused for commercial use.
+    """
+    from carellm.data.licences import non_commercial
+
+    counts: Counter[str] = Counter()
+    for path in paths:
+        counts.update(licences_of(path))
+    if intended_use == "commercial" and (blocking := non_commercial(dict(counts))):
+        listed = ", ".join(f"{counts[lic]} under {lic}" for lic in blocking)
+        raise InputError(
+            f"Refusing to train for commercial use: {listed} do not allow it (or do not say so).",
+            "Drop those records (`carellm data mix --commercial` builds a set that allows it), "
+            "or train for research: intended_use=research.",
+        )
+    return dict(counts)

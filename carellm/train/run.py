@@ -12,6 +12,7 @@ from pathlib import Path
 
 from carellm.errors import InputError
 from carellm.train.config import AnyRecipe
+from carellm.train.data import check_licences
 from carellm.train.memory import check_fits
 from carellm.train.model import choose_trainable, load_thinker
 
@@ -36,7 +37,12 @@ def torch_dtype(recipe: AnyRecipe):
 def write_run_file(recipe: AnyRecipe, output_dir: str | None) -> None:
     output_dir = output_dir or "."
     Path(output_dir).mkdir(parents=True, exist_ok=True)
-    run = {"base_model": recipe.model, "method": recipe.method}
+    run = {
+        "base_model": recipe.model,
+        "method": recipe.method,
+        "intended_use": recipe.intended_use,
+        "data_licences": data_licences(recipe),
+    }
     (Path(output_dir) / RUN_FILE).write_text(json.dumps(run, indent=2), encoding="utf-8")
 
 
@@ -57,13 +63,21 @@ def resume_point(recipe: AnyRecipe) -> str | bool | None:
     return str(wanted)
 
 
+def data_licences(recipe: AnyRecipe) -> dict[str, int]:
+    """The training and validation data's licences, checked against the recipe's intended use."""
+    paths = [p for p in (recipe.data, recipe.eval_data) if p]
+    return check_licences(paths, recipe.intended_use)
+
+
 def load_trainable(recipe: AnyRecipe):
-    """(processor, model): the memory check first, then the thinker with its trainable parts chosen."""
+    """(processor, model): the licence and memory checks first, then the thinker with its
+    trainable parts chosen."""
     from transformers import set_seed
 
     from carellm.backends.loading import resolve_model
     from carellm.backends.processor import load_processor
 
+    data_licences(recipe)
     model_id, local_only = resolve_model(recipe.model)
     check_fits(recipe, model_id, local_only)
     processor = load_processor(model_id, local_files_only=local_only)
