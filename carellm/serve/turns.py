@@ -395,6 +395,10 @@ class ChatService:
         usage = self.usage(turn, reply)
         self.metrics.inc("carellm_tokens_total", usage.prompt_tokens, kind="prompt")
         self.metrics.inc("carellm_tokens_total", usage.completion_tokens, kind="completion")
+        self.observe_safety(reply)
+
+    def observe_safety(self, reply: Reply) -> None:
+        """A turn's risk events and speech in the metrics (every route's turns, realtime too)."""
         if reply.user_gate.flagged or reply.crisis:
             self.metrics.inc("carellm_risk_events_total", level=reply.user_gate.level, source="user")
         if reply.reply_gate.replace_with is not None or reply.reply_gate.flagged:

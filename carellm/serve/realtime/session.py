@@ -514,6 +514,7 @@ class RealtimeSession:
             )
         item = assistant_item(item_id, reply.text, resp.audio, "completed")
         await self.send(server_event("conversation.item.done", item=item, previous_item_id=turn.item_id))
+        self.service.observe_safety(reply)
         info = carellm_info(reply, self.session.id)
         await self.send(
             server_event("carellm", kind="turn", response_id=resp.id, info=info.model_dump(mode="json"))
