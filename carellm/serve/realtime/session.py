@@ -10,7 +10,8 @@ events into the Realtime protocol; the turn itself runs on `ChatService`'s threa
 Barge-in: speech that starts while a reply is being sent (or, as far as the server can tell,
 still played: audio goes out faster than real time) cancels it at once. The reply's item is
 reported truncated at the audio the client can have played by then, and an interrupted turn is
-left out of the session, as every abandoned turn is (it was not heard to its end).
+left out of the session, as every abandoned turn is (it was not heard to its end). A crisis turn
+whose speech is kept is sent whole at once, so it is committed before it can be interrupted.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import logging
 import threading
 import time
 from contextlib import suppress
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,6 @@ from carellm.config import Voice
 from carellm.counseling.events import Reply, TurnOptions
 from carellm.counseling.session import Session, attachments
 from carellm.errors import CareLLMError, InputError
-from carellm.language import Lang
 from carellm.media import INPUT_SAMPLE_RATE, OUTPUT_SAMPLE_RATE
 from carellm.serve.realtime.audio import (
     SpeechStarted,
@@ -43,6 +42,7 @@ from carellm.serve.realtime.audio import (
     output_ms,
     samples_ms,
 )
+from carellm.serve.realtime.crisis_speech import prepare_crisis_speech
 from carellm.serve.realtime.events import (
     CLIENT_EVENT,
     CLIENT_EVENT_TYPES,
@@ -61,50 +61,13 @@ from carellm.serve.realtime.events import (
     session_object,
     user_item,
 )
-from carellm.serve.turns import ChatService, TurnStarter, TurnThread, carellm_info
+from carellm.serve.realtime.state import ActiveResponse, Playback, Refusal, UserTurn, format_error
+from carellm.serve.turns import ChatService, TurnStarter, carellm_info
 
 log = logging.getLogger("carellm.serve.realtime")
 
 AUDIO_PIECE_S = 0.2  # reply audio is sent in pieces of at most this (a client can stop mid-reply)
 MIN_COMMIT_MS = 100  # OpenAI refuses shorter buffers too
-
-
-@dataclass
-class UserTurn:
-    """What the person said or typed since the last response."""
-
-    item_id: str
-    text: str = ""
-    audio: np.ndarray | None = None  # 16 kHz
-
-
-@dataclass
-class Playback:
-    """A reply's audio as sent: what the client can have played at a moment (real time from the
-    first piece, at most what was sent)."""
-
-    item_id: str
-    sent: int = 0  # 24 kHz samples sent
-    started: float | None = None  # monotonic time of the first piece
-
-    def played_ms(self) -> int:
-        if self.started is None:
-            return 0
-        return min(output_ms(self.sent), int((time.monotonic() - self.started) * 1000))
-
-    def playing(self) -> bool:
-        return self.started is not None and self.played_ms() < output_ms(self.sent)
-
-
-@dataclass
-class ActiveResponse:
-    id: str
-    playback: Playback
-    audio: bool
-    text: str = ""
-    runner: TurnThread | None = None
-    task: asyncio.Task | None = None
-    output: list[dict[str, Any]] = field(default_factory=list)
 
 
 class RealtimeSession:
@@ -246,7 +209,7 @@ class RealtimeSession:
             fmt = audio.input.format
             if fmt is not None:
                 if fmt.type != "audio/pcm":
-                    raise _format_error(fmt.type)
+                    raise format_error(fmt.type)
                 self.input_rate = fmt.rate
             if "turn_detection" in audio.input.model_fields_set:
                 self.detection = audio.input.turn_detection
@@ -254,7 +217,7 @@ class RealtimeSession:
         if audio is not None and audio.output is not None:
             fmt = audio.output.format
             if fmt is not None and (fmt.type != "audio/pcm" or fmt.rate != OUTPUT_SAMPLE_RATE):
-                raise _format_error(fmt.type, output=True)
+                raise format_error(fmt.type, output=True)
             self.voice = known_voice(audio.output.voice) or self.voice
         await self.send(server_event("session.updated", session=self._session_object()))
 
@@ -561,52 +524,3 @@ class RealtimeSession:
         return session_object(
             self.id, self.model, self.modalities, self.input_rate, self.detection, self.voice
         )
-
-
-class Refusal(InputError):
-    """A client event the session cannot act on; `code` is the error event's code."""
-
-    def __init__(self, message: str, hint: str, code: str) -> None:
-        super().__init__(message, hint)
-        self.code = code
-
-
-def _format_error(kind: str, output: bool = False) -> InputError:
-    side = "output" if output else "input"
-    allowed = "audio/pcm at 24000 Hz" if output else "audio/pcm (PCM16) at 8000 to 48000 Hz"
-    return Refusal(
-        f"The {side} audio format {kind} is not supported here.",
-        f"Use {allowed} (G.711 pcmu/pcma is not supported).",
-        "unsupported_audio_format",
-    )
-
-
-# ------------------------------------------------------------ the crisis response's speech
-_prepared: set[tuple[int, str, str]] = set()
-_prepared_lock = threading.Lock()
-
-
-def prepare_crisis_speech(service: ChatService, lang: Lang | None, voice: Voice) -> None:
-    """On a connection's first use of a language and voice, speak the crisis response in a
-    background thread and keep it (counselor.fixed_speech), so a crisis turn starts speaking at
-    once. Both languages when the session's language is not fixed."""
-    counselor = service.counselor
-    if not counselor.backend.can_speak:
-        return
-    langs: list[Lang] = [lang] if lang is not None else ["en", "zh"]
-    for one in langs:
-        key = (id(counselor), one, voice)
-        with _prepared_lock:
-            if key in _prepared:
-                continue
-            _prepared.add(key)
-
-        def work(one: Lang = one) -> None:
-            try:
-                counselor.prepare_crisis_speech(one, voice)
-            except Exception:  # the crisis turn then speaks it itself; nothing is lost
-                log.warning(
-                    "the crisis response could not be spoken ahead (%s, %s)", one, voice, exc_info=True
-                )
-
-        threading.Thread(target=work, name="carellm-crisis-speech", daemon=True).start()
