@@ -42,6 +42,12 @@ def talk(
     output_wav: Path | None = typer.Option(
         None, "--output-wav", help="Write the reply here instead of playing it."
     ),
+    silence_ms: int = typer.Option(
+        500, "--silence-ms", min=100, max=10_000, help="Quiet that ends your turn (microphone)."
+    ),
+    vad_threshold: float = typer.Option(
+        0.5, "--vad-threshold", min=0.05, max=0.95, help="Speech probability that starts a turn."
+    ),
 ) -> None:
     """Talk with CareLLM: microphone and speaker, or WAV files; captions in the terminal."""
     from carellm.serve.realtime.client import talk_live, talk_wav, write_wav
@@ -65,7 +71,7 @@ def talk(
             if result.errors:
                 raise typer.Exit(1)
         else:
-            talk_live(url, api_key, say, lang)
+            talk_live(url, api_key, say, lang, silence_ms, vad_threshold)
     finally:
         if server is not None:
             server.should_exit = True

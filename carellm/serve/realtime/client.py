@@ -132,8 +132,16 @@ def write_wav(path: Path, pieces: list[np.ndarray]) -> None:
         raise InputError(f"Could not write {path}: {exc.strerror}.", "Choose a writable path.") from exc
 
 
-def talk_live(url: str, api_key: str | None, say: Say, lang: str | None = None) -> None:
-    """Microphone in, speaker out, until Ctrl+C; the server detects turns, speech interrupts."""
+def talk_live(
+    url: str,
+    api_key: str | None,
+    say: Say,
+    lang: str | None = None,
+    silence_ms: int = 500,
+    threshold: float = 0.5,
+) -> None:
+    """Microphone in, speaker out, until Ctrl+C; the server detects turns (`silence_ms` of quiet
+    ends one), speech interrupts the reply."""
     try:
         import sounddevice as sd
 
@@ -164,6 +172,13 @@ def talk_live(url: str, api_key: str | None, say: Say, lang: str | None = None) 
         talk = Conversation(ws, say, play=playback.put)
         talk.on_speech = barge_in
         threading.Thread(target=speaker, name="carellm-talk-speaker", daemon=True).start()
+        vad = {"type": "server_vad", "silence_duration_ms": silence_ms, "threshold": threshold}
+        talk.send(
+            {
+                "type": "session.update",
+                "session": {"type": "realtime", "audio": {"input": {"turn_detection": vad}}},
+            }
+        )
 
         def mic(data: Any, frames: int, time: Any, status: Any) -> None:
             talk.send({"type": "input_audio_buffer.append", "audio": base64.b64encode(bytes(data)).decode()})
@@ -171,7 +186,8 @@ def talk_live(url: str, api_key: str | None, say: Say, lang: str | None = None) 
         with sd.RawInputStream(
             samplerate=24_000, channels=1, dtype="int16", blocksize=int(24_000 * CHUNK_S), callback=mic
         ):
-            say("note", "Listening. Speak; Ctrl+C ends the session.")
+            # A terminal has no echo cancellation: the reply heard by the microphone would interrupt itself.
+            say("note", "Listening (use headphones). Speak; Ctrl+C ends the session.")
             try:
                 while True:
                     talk.handle(json.loads(ws.recv()))
