@@ -368,6 +368,7 @@ class RealtimeSession:
             )
         )
         await self.item_added(assistant_item(item_id, None, speak, "in_progress"))
+        await self._output_item(resp, "added", assistant_item(item_id, None, speak, "in_progress"), "")
         options = TurnOptions(speak=speak, voice=self.voice)
         media = attachments(audio=turn.audio) if turn.audio is not None else []
         session, text = self.session, turn.text
@@ -424,6 +425,18 @@ class RealtimeSession:
         if reply is not None:
             await self._finish(resp, reply, turn)
 
+    async def _output_item(self, resp: ActiveResponse, stage: str, item: dict[str, Any], text: str) -> None:
+        """`response.output_item.*` and `response.content_part.*` (added before the deltas, done
+        after them; done in reverse order): clients such as LiveKit's track a reply by them."""
+        ids = {"response_id": resp.id, "output_index": 0}
+        part = {"type": "audio", "transcript": text} if resp.audio else {"type": "text", "text": text}
+        part_event = server_event(
+            f"response.content_part.{stage}", item_id=resp.playback.item_id, content_index=0, part=part, **ids
+        )
+        item_event = server_event(f"response.output_item.{stage}", item=item, **ids)
+        for event in (item_event, part_event) if stage == "added" else (part_event, item_event):
+            await self.send(event)
+
     async def _text_delta(self, resp: ActiveResponse, text: str) -> None:
         kind = "response.output_audio_transcript.delta" if resp.audio else "response.output_text.delta"
         await self.send(
@@ -476,6 +489,7 @@ class RealtimeSession:
                 )
             )
         item = assistant_item(item_id, reply.text, resp.audio, "completed")
+        await self._output_item(resp, "done", item, reply.text)
         await self.send(server_event("conversation.item.done", item=item, previous_item_id=turn.item_id))
         self.service.observe_safety(reply)
         info = carellm_info(reply, self.session.id)
@@ -516,6 +530,7 @@ class RealtimeSession:
         if resp.playback.sent:
             await self.report_truncated(resp.playback, played)
         item = assistant_item(resp.playback.item_id, resp.text, resp.audio, "incomplete")
+        await self._output_item(resp, "done", item, resp.text)
         await self.send(server_event("conversation.item.done", item=item, previous_item_id=None))
         done = response_object(resp.id, "cancelled", self.modalities, [item], reason=reason)
         await self.send(server_event("response.done", response=done))
