@@ -178,6 +178,8 @@ class Counselor:
             exchanges.append(Exchange(user, turn.reply_text, turn.risk, turn.speech_transcript))
         if exchanges:
             session.resume(exchanges)
+        if past and past[0].turn_index is not None:
+            session.first_index = past[0].turn_index  # the history starts at a reset
         return session
 
     def _emotion_observer(self, choice: EmotionObserver | bool | None) -> EmotionObserver | None:

@@ -107,6 +107,9 @@ class TurnRecord:
     # no speech; False when it did but was not read (transcription off, failed or empty).
     speech_transcript: str | None = None
     speech_read: bool | None = None
+    # The conversation started afresh at this turn (the session's first, or its first after a
+    # reset): a store rebuilds a session's history from its last fresh turn on.
+    fresh: bool = False
 
 
 class TurnRecorder(Protocol):
@@ -131,6 +134,7 @@ class PastTurn:
     risk: str
     speech_transcript: str = ""
     media: list[PastMedia] = field(default_factory=list)
+    turn_index: int | None = None  # its stored index (None: the archive does not number turns)
 
 
 class SessionArchive(TurnRecorder, Protocol):

@@ -132,6 +132,9 @@ class Session:
         self.id = session_id or uuid.uuid4().hex
         self.history = History()
         self.turns = 0
+        # The stored index of this session's first turn: a session that continues a stored one's
+        # numbering after its history was set aside (a server's reset) starts past its turns.
+        self.first_index = 0
 
     # ------------------------------------------------------------------ public API
     @property
@@ -346,7 +349,7 @@ class Session:
         self.lang = turn.lang
         self.history = turn.trimmed
         self.history.exchanges.append(Exchange(turn.user, turn.final, turn.user_gate.level, turn.heard or ""))
-        index = self.turns
+        index = self.next_index
         self.turns += 1
         # The reply was cut at max_new_tokens, and it is the model's (not a crisis or guard text).
         cut = turn.finish_reason == "length" and not turn.crisis and turn.reply_gate.replace_with is None
@@ -382,9 +385,15 @@ class Session:
                     audio_seconds=0.0 if waveform is None else len(waveform) / OUTPUT_SAMPLE_RATE,
                     speech_transcript=turn.heard,
                     speech_read=turn.speech_read,
+                    fresh=turn.first,
                 )
             )
         return reply
+
+    @property
+    def next_index(self) -> int:
+        """The stored index the next turn gets."""
+        return self.first_index + self.turns
 
     def resume(self, exchanges: Sequence[Exchange]) -> None:
         """Continue a conversation whose earlier turns were held elsewhere (an API client resending them).
@@ -403,7 +412,7 @@ class Session:
     def reset(self) -> None:
         """Forget the conversation and start a new session id (language goes back to the setting)."""
         self.history = History()
-        self.turns = 0
+        self.turns = self.first_index = 0
         self.lang = self.fixed_lang
         self.id = uuid.uuid4().hex
 

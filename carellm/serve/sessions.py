@@ -10,6 +10,10 @@ With `--shared-sessions` the memory is only a cache of the store, which API repl
 session from the store when this copy is missing turns (a miss, or another replica took turns).
 The turn is written through before its reply is acknowledged. A replica alone pays one lock
 and one count query per turn.
+
+A reset (`carellm.reset`) keeps the session id and its stored turns: the conversation starts
+afresh (no history, the disclaimer again) and its turns are numbered on after the stored ones;
+the store marks the first of them `fresh`, so a rebuild reads the history from there.
 """
 
 from __future__ import annotations
@@ -41,14 +45,35 @@ class SharedArchive(SessionArchive, Protocol):
     def turn_lock(self, session_id: str) -> AbstractContextManager[None]: ...
 
 
+# A session started afresh (`carellm.reset`) whose turns are stored from the given index on.
+Afresh = Callable[[int], Session]
+
+
 @contextmanager
 def shared_turn(
-    entry: Entry, archive: SharedArchive, session_id: str, rebuild: Callable[[], Session]
+    entry: Entry,
+    archive: SharedArchive,
+    session_id: str,
+    rebuild: Callable[[], Session],
+    afresh: Afresh | None = None,
 ) -> Iterator[None]:
-    """Hold the session for one turn on every replica; bring the copy in memory up to date first."""
+    """Hold the session for one turn on every replica; bring the copy in memory up to date first,
+    or start it afresh past every stored turn (a reset: the store marks where, for every replica)."""
     with entry.lock, archive.turn_lock(session_id):
-        if archive.turn_count(session_id) != entry.session.turns:
+        stored = archive.turn_count(session_id)
+        if afresh is not None:
+            entry.session = afresh(stored)
+        elif stored != entry.session.next_index:
             entry.session = rebuild()
+        yield
+
+
+@contextmanager
+def fresh_turn(entry: Entry, afresh: Afresh, stored: Callable[[], int]) -> Iterator[None]:
+    """A reset on one server: under the session's lock (after any turn of it in flight), a new
+    session whose turns continue the stored numbering, so they never clash with the earlier ones."""
+    with entry.lock:
+        entry.session = afresh(max(entry.session.next_index, stored()))
         yield
 
 

@@ -52,7 +52,7 @@ from carellm.serve.protocol import (
     Usage,
 )
 from carellm.serve.queue import GenerationQueue
-from carellm.serve.sessions import Entry, SessionStore, SharedArchive, shared_turn
+from carellm.serve.sessions import Entry, SessionStore, SharedArchive, fresh_turn, shared_turn
 from carellm.serve.settings import ServeSettings
 
 AUDIO_TTL_S = 3600  # `expires_at` of audio ids: the server keeps no audio, the id is informational
@@ -137,6 +137,13 @@ def jsonable(emotion: TurnEmotion | None) -> Any:
 
 def _risk(decision: GateDecision) -> RiskInfo:
     return RiskInfo(level=decision.level, categories=list(decision.categories), reason=decision.reason)
+
+
+def stored_session_id(caller: str, session_id: str) -> str:
+    """The id a server-side session is stored under: the caller's namespace (the 16-character
+    hash of its API key, or its address, with ':' of IPv6 made '_'), then the client's id."""
+    namespace = caller.split(":", 1)[-1][:16].replace(":", "_")
+    return f"{namespace}-{session_id}"
 
 
 def carellm_info(reply: Reply, session_id: str | None) -> CareLLMInfo:
@@ -240,25 +247,17 @@ class ChatService:
         lock: AbstractContextManager[Any]
         if server_side:
             assert extra is not None and extra.session_id is not None
-            internal_id = f"{caller.split(':', 1)[-1][:16]}-{extra.session_id}"
-            if self.shared is not None and extra.reset:
-                raise ApiError(
-                    400,
-                    "A stored session cannot be started afresh under the same id.",
-                    "Send a new carellm.session_id for a new conversation.",
-                    code="invalid_value",
-                    param="carellm.reset",
-                )
+            internal_id = stored_session_id(caller, extra.session_id)
             entry = self.sessions.get_or_create(
-                caller,
-                extra.session_id,
-                lambda: self._new_session(lang, internal_id, stored=True),
-                extra.reset,
+                caller, extra.session_id, lambda: self._new_session(lang, internal_id, stored=True), False
             )
+            afresh = partial(self._new_session, lang, internal_id, True) if extra.reset else None
             lock = entry.lock
             if self.shared is not None:
                 rebuild = partial(self._stored_session, self.shared, lang, internal_id)
-                lock = shared_turn(entry, self.shared, internal_id, rebuild)
+                lock = shared_turn(entry, self.shared, internal_id, rebuild, afresh)
+            elif afresh is not None:
+                lock = fresh_turn(entry, afresh, partial(self._stored_turns, internal_id))
         else:
             entry, lock = Entry(self._new_session(lang, None, stored=False)), nullcontext()
             # Replies the client sends back may end with the disclaimer this server put there.
@@ -269,11 +268,25 @@ class ChatService:
             f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), self._options_for(req), disclaimer_in_content,
         )  # fmt: skip
 
-    def _new_session(self, lang: str | None, session_id: str | None, stored: bool) -> Session:
+    def _new_session(
+        self, lang: str | None, session_id: str | None, stored: bool, first_index: int | None = None
+    ) -> Session:
+        """A session with no history. A stored one numbers its turns from `first_index`, by default
+        after any the store holds under its id (a server that forgot it or restarted), never over them."""
         recorder = (self.shared or self.recorder) if stored else NOT_STORED
-        return self.counselor.session(
+        session = self.counselor.session(
             lang=lang, emotion=self._emotion(), recorder=recorder, session_id=session_id
         )
+        if first_index is None and stored and session_id is not None and self.shared is None:
+            first_index = self._stored_turns(session_id)  # (shared: shared_turn rebuilds it from the store)
+        session.first_index = first_index or 0
+        return session
+
+    def _stored_turns(self, session_id: str) -> int:
+        """The index the session's next stored turn takes (0 for a recorder that keeps no count)."""
+        recorder = self.shared or self.recorder or self.counselor.recorder
+        count = getattr(recorder, "turn_count", None)
+        return int(count(session_id)) if count is not None else 0
 
     def _stored_session(self, shared: SharedArchive, lang: str | None, session_id: str) -> Session:
         """The session as the shared store holds it (its turns are recorded there, strictly)."""

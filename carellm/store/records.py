@@ -32,6 +32,7 @@ class StoredTurn:
     media: list[StoredMedia] = field(default_factory=list)
     speech_transcript: str | None = None  # the user's speech as the safety layer read it
     speech_read: bool | None = None  # None: no speech in the turn; False: speech the layer could not read
+    fresh: bool = False  # the conversation started afresh here (a new session or `carellm.reset`)
 
     def to_dict(self) -> dict[str, Any]:
         row = asdict(self)

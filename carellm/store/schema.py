@@ -24,6 +24,11 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# A stored session id: the server's caller namespace (16) + "-" + the client's id (up to 64), or
+# any id a user gives (version 7 widened the columns from 64, which such ids outgrew).
+SESSION_ID_LEN = 128
+SessionId = String(SESSION_ID_LEN)
+
 schema_migrations = Table(
     "schema_migrations",
     metadata,
@@ -35,7 +40,7 @@ schema_migrations = Table(
 sessions = Table(
     "sessions",
     metadata,
-    Column("id", String(64), primary_key=True),
+    Column("id", SessionId, primary_key=True),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False, index=True),
     Column("lang", String(8)),
@@ -44,7 +49,7 @@ sessions = Table(
 turns = Table(
     "turns",
     metadata,
-    Column("session_id", String(64), ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("session_id", SessionId, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
     Column("turn_index", Integer, primary_key=True, autoincrement=False),
     Column("lang", String(8), nullable=False),
     Column("user_text", Text, nullable=False),  # sealed
@@ -61,13 +66,16 @@ turns = Table(
     # version 4: the user's speech as the safety layer read it; speech_read NULL: the turn had no speech
     Column("speech_transcript", Text),  # sealed
     Column("speech_read", Boolean),
+    # version 7: the conversation started afresh at this turn (a new session, `carellm.reset`, or a
+    # server that had forgotten it): the turns before it are not its history. NULL (older rows): no.
+    Column("fresh", Boolean),
 )
 
 media = Table(
     "media",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("session_id", String(64), nullable=False),
+    Column("session_id", SessionId, nullable=False),
     Column("turn_index", Integer, nullable=False),
     Column("position", Integer, nullable=False),
     Column("kind", String(8), nullable=False),
@@ -92,14 +100,14 @@ risk_events = Table(
     Column("text", Text),  # sealed; only when the safety layer was asked to keep text
     Column("reasons", Text, nullable=False),  # JSON list
     Column("sealed", Boolean, nullable=False),
-    Column("session_id", String(64), index=True),  # version 3; no foreign key: events precede the turn row
+    Column("session_id", SessionId, index=True),  # version 3; no foreign key: events precede the turn row
 )
 
 feedback = Table(
     "feedback",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("session_id", String(64), ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("session_id", SessionId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("turn_index", Integer, nullable=False),
     Column("rating", Integer, nullable=False),
     Column("comment", Text, nullable=False),  # sealed
@@ -120,10 +128,11 @@ files = Table(
     "files",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("session_id", String(64), nullable=False, index=True),
+    Column("session_id", SessionId, nullable=False, index=True),
     Column("turn_index", Integer, nullable=False),
     Column("kind", String(16), nullable=False),  # "reply_audio"
-    Column("stored", String(120), nullable=False),  # file name under <data_dir>/audio
+    # file name under <data_dir>/audio: the session id, turn, a random part, the suffix (version 7: from 120)
+    Column("stored", String(SESSION_ID_LEN + 64), nullable=False),
     Column("at", Float, nullable=False),
 )
 
@@ -133,7 +142,7 @@ corrections = Table(
     "corrections",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("session_id", String(64), ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("session_id", SessionId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("turn_index", Integer, nullable=False),
     Column("text", Text, nullable=False),  # sealed
     Column("at", Float, nullable=False),
@@ -186,14 +195,26 @@ def _add_column(table: Table, name: str) -> Step:
     return step
 
 
+def _widen_session_ids(conn: Connection) -> None:
+    """Session id columns (and the file names made from them) wider on PostgreSQL; a longer
+    varchar needs no table rewrite. SQLite does not enforce a varchar's length: nothing to do."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in (sessions, turns, media, risk_events, feedback, files, corrections):
+        column = "id" if table is sessions else "session_id"
+        conn.exec_driver_sql(f"ALTER TABLE {table.name} ALTER COLUMN {column} TYPE VARCHAR({SESSION_ID_LEN})")
+    conn.exec_driver_sql(f"ALTER TABLE files ALTER COLUMN stored TYPE VARCHAR({SESSION_ID_LEN + 64})")
+
+
 SPEECH_COLUMNS = ("speech_transcript", "speech_read")
 
 MIGRATIONS: dict[int, Step] = {
-    1: _create(sessions, _without(turns, *SPEECH_COLUMNS), media),
+    1: _create(sessions, _without(turns, *SPEECH_COLUMNS, "fresh"), media),
     2: _create(_without(risk_events, "session_id"), feedback, meta),
     3: _add_column(risk_events, "session_id"),
     4: _steps(*(_add_column(turns, name) for name in SPEECH_COLUMNS)),
     5: _create(files),
     6: _create(corrections),
+    7: _steps(_widen_session_ids, _add_column(turns, "fresh")),
 }
 LATEST = max(MIGRATIONS)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, delete, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from carellm.counseling.hooks import PastMedia, PastTurn, TurnRecord
 from carellm.counseling.transcript import TranscriptTurn, transcript_rows
@@ -32,7 +32,7 @@ from carellm.store.media_files import MediaFiles, kind_of, session_file_name
 from carellm.store.records import Correction, Feedback, SessionInfo, StoredMedia, StoredTurn
 
 log = logging.getLogger(__name__)
-_SESSION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_SESSION_ID = re.compile(rf"^[A-Za-z0-9._-]{{1,{t.SESSION_ID_LEN}}}$")
 KEY_CHECK = "carellm-key-check"
 
 
@@ -98,6 +98,7 @@ class Store:
             if turn.speech_transcript is None
             else self._seal(turn.speech_transcript, f"{ctx}:speech_transcript"),
             "speech_read": turn.speech_read,
+            "fresh": turn.fresh,
         }
         kinds: list = []
         media_rows = []
@@ -261,13 +262,16 @@ class Store:
                     media=media.get(r.turn_index, []),
                     speech_transcript=heard,
                     speech_read=r.speech_read,
+                    fresh=bool(r.fresh),
                 )
             )
         return out
 
     def turn_count(self, session_id: str) -> int:
-        """How many turns of the session are stored (one indexed count; 0 for a session never stored)."""
-        query = select(func.count()).select_from(t.turns).where(t.turns.c.session_id == session_id)
+        """The index the session's next turn takes: one past its last stored turn, its turn count
+        when none is missing (one lookup in the primary key; 0 for a session never stored)."""
+        last = func.max(t.turns.c.turn_index)
+        query = select(func.coalesce(last + 1, 0)).where(t.turns.c.session_id == session_id)
         return int(self._read("count the session's turns", lambda conn: conn.execute(query).scalar_one()))
 
     @contextmanager
@@ -344,8 +348,12 @@ class Store:
         return turns
 
     def past_turns(self, session_id: str) -> list[PastTurn]:
-        """The session's turns for resuming it (`Counselor.resume`); stored media that is gone is left out."""
+        """The session's history for resuming it (`Counselor.resume`): its turns from the last one
+        that started it afresh (`carellm.reset`), each with its stored index; stored media that is
+        gone is left out."""
         check_session_id(session_id)
+        turns = self.turns(session_id)
+        start = max((i for i, turn in enumerate(turns) if turn.fresh), default=0)
         return [
             PastTurn(
                 turn.user_text,
@@ -357,8 +365,9 @@ class Store:
                     for m in turn.media
                     if m.path is not None and m.path.is_file()
                 ],
+                turn_index=turn.index,
             )
-            for turn in self.turns(session_id)
+            for turn in turns[start:]
         ]
 
     # ------------------------------------------------------------------ deleting
@@ -465,7 +474,8 @@ class Store:
 def check_session_id(session_id: str) -> None:
     if not _SESSION_ID.match(session_id):
         raise InputError(
-            f"Session id {session_id!r} is not usable.", "Use up to 64 letters, digits, '.', '_' or '-'."
+            f"Session id {session_id!r} is not usable.",
+            f"Use up to {t.SESSION_ID_LEN} letters, digits, '.', '_' or '-'.",
         )
 
 
@@ -482,7 +492,9 @@ def _insert_for(conn: Connection) -> Any:
 def db_error(action: str, exc: SQLAlchemyError) -> StoreError:
     """A clear message from a driver error; parameters (message text) never appear in it."""
     reason = str(getattr(exc, "orig", None) or exc.__class__.__name__).strip().splitlines()[0]
-    return StoreError(
+    error = StoreError(
         f"Could not {action}: {reason}.",
         "Check free disk space, that the database is writable and reachable (CARELLM_DB_URL).",
     )
+    error.rejected = isinstance(exc, IntegrityError | DataError)
+    return error

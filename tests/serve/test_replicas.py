@@ -109,7 +109,7 @@ def store(db_url, tmp_path_factory):
     opened.close()
 
 
-def say(replica: Replica, session_id: str, text: str, max_tokens: int = 6) -> str:
+def say(replica: Replica, session_id: str, text: str, max_tokens: int = 6, reset: bool = False) -> str:
     """One turn of a server-side session; the reply's text once the replica acknowledged it."""
     resp = httpx.post(
         f"{replica.url}/v1/chat/completions",
@@ -119,7 +119,7 @@ def say(replica: Replica, session_id: str, text: str, max_tokens: int = 6) -> st
             "messages": [{"role": "user", "content": text}],
             "temperature": 0,
             "max_tokens": max_tokens,
-            "carellm": {"session_id": session_id, "lang": "en", "disclaimer": "field-only"},
+            "carellm": {"session_id": session_id, "lang": "en", "disclaimer": "field-only", "reset": reset},
         },
         timeout=120,
     )
@@ -172,6 +172,29 @@ def test_two_replicas_never_interleave_one_sessions_turns(replicas, engine, stor
     history = engine[1].conversation(order[1])
     earlier = [turns[0].user_text, order[0]]
     assert history == [*expected(earlier, [first, replies[order[0]]]), ("user", order[1])]
+
+
+def test_a_reset_on_one_replica_holds_on_every_replica(replicas, engine, store):
+    a, b = replicas
+    before = [say(a, "reset", "reset turn 0: before the reset.")]
+    texts = ["reset turn 1: let us start over.", "reset turn 2: on the other replica."]
+    replies = [say(b, "reset", texts[0], reset=True), say(a, "reset", texts[1])]
+    # Replica a rebuilt the session from the store: its history starts at the reset.
+    assert engine[1].conversation(texts[0]) == [("user", texts[0])]
+    assert engine[1].conversation(texts[1]) == [*expected(texts[:1], replies[:1]), ("user", texts[1])]
+    turns = store.turns(stored_id("reset"))
+    assert [(t.index, t.fresh) for t in turns] == [(0, True), (1, True), (2, False)]
+    assert [t.reply_text for t in turns] == [*before, *replies]
+
+
+def test_the_longest_client_id_is_stored_on_postgresql(replicas, store):
+    long_id = "L" * 64  # stored as 81 characters: the key's hash, "-", the client's id
+    say(replicas[0], long_id, "a long id, turn 0")
+    say(replicas[1], long_id, "a long id, turn 1")
+    assert [t.user_text for t in store.turns(stored_id(long_id))] == [
+        "a long id, turn 0",
+        "a long id, turn 1",
+    ]
 
 
 def test_a_replica_killed_mid_conversation_loses_no_acknowledged_turn(replicas, engine, store):
