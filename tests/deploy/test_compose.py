@@ -9,9 +9,20 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
+from carellm.serve.settings import ServeSettings
 from carellm.store.crypto import parse_key
 from carellm.store.settings import StoreSettings
-from tests.deploy.tools import COMPOSE_FILES, make_secrets, run, setting_variables, tool
+from tests.deploy.tools import (
+    COMPOSE_FILES,
+    POSTGRES_DEFAULT_CONNECTIONS,
+    POSTGRES_RESERVED,
+    api_connections,
+    make_secrets,
+    run,
+    setting_variables,
+    store_connections,
+    tool,
+)
 
 SECRET_WORDS = re.compile(r"KEY|PASSWORD|AUTH|TOKEN|DB_URL|SECRET")
 
@@ -103,3 +114,33 @@ def test_the_written_secrets_are_ones_carellm_accepts(secrets, monkeypatch):
 def test_make_secrets_keeps_existing_files(secrets):
     directory, values = secrets
     assert make_secrets(directory, "postgres") == values  # a new key would lock stored sessions away
+
+
+def _postgres_max_connections(stack: dict) -> int:
+    command = stack["services"]["postgres"].get("command", [])
+    settings = dict(arg.split("=", 1) for arg in command if "=" in arg)
+    return int(settings.get("max_connections", POSTGRES_DEFAULT_CONNECTIONS))
+
+
+def test_stack_b_api_shares_sessions_and_postgresql_takes_every_connection():
+    stack = stacks()["vllm-omni.compose.yaml"]
+    services = stack["services"]
+    needed = POSTGRES_RESERVED
+    for name, spec in services.items():
+        env = spec.get("environment", {})
+        if "CARELLM_DB_URL_FILE" not in env:
+            continue
+        replicas = spec.get("deploy", {}).get("replicas", 1)
+        if spec["command"] == ["serve"]:
+            assert ServeSettings(shared_sessions=env["CARELLM_SERVE_SHARED_SESSIONS"]).shared_sessions, name
+            needed += replicas * api_connections(env["CARELLM_BASE_URL"], env.get("CARELLM_SERVE_MAX_ACTIVE"))
+        else:  # the web page: the store's pool, no turn locks
+            needed += replicas * store_connections()
+        # Every CareLLM process of the stack reads the same database, key and API keys.
+        assert {"db_url", "encryption_key"} <= set(spec["secrets"]), name
+        assert env["CARELLM_ENCRYPTION_KEY_FILE"] == "/run/secrets/encryption_key"
+        assert "carellm-data:/data" in spec["volumes"], name  # one copy of media and reply audio
+    assert needed < _postgres_max_connections(stack)
+    # Room for more serve replicas than the one the file starts (docs/deploy.md: --scale serve=N).
+    serve = services["serve"]["environment"]
+    assert needed + 2 * api_connections(serve["CARELLM_BASE_URL"]) <= _postgres_max_connections(stack)

@@ -11,7 +11,17 @@ import yaml
 
 from carellm.serve import app as serve_app
 from carellm.serve.settings import ServeSettings
-from tests.deploy.tools import DEPLOY, make_secrets, run, setting_variables, tool
+from tests.deploy.tools import (
+    DEPLOY,
+    POSTGRES_DEFAULT_CONNECTIONS,
+    POSTGRES_RESERVED,
+    api_connections,
+    image_data_dir,
+    make_secrets,
+    run,
+    setting_variables,
+    tool,
+)
 
 OVERLAYS = ("single-gpu", "scale-out")
 KUBECTL_HOW = (
@@ -155,3 +165,51 @@ def test_engine_stage_layout_fits_one_gpu(rendered):
     assert [s["engine_args"]["model_stage"] for s in stages] == ["thinker", "talker", "code2wav"]
     assert {s["runtime"]["devices"] for s in stages} == {"0"}
     assert sum(s["engine_args"]["gpu_memory_utilization"] for s in stages) < 0.9
+
+
+def _max_connections(postgres: dict) -> int:
+    args = postgres["spec"]["template"]["spec"]["containers"][0].get("args", [])
+    settings = dict(arg.split("=", 1) for arg in args if "=" in arg)
+    return int(settings.get("max_connections", POSTGRES_DEFAULT_CONNECTIONS))
+
+
+def test_every_api_replica_shares_sessions_from_the_one_database(rendered):
+    for overlay in (*OVERLAYS, "external-db"):
+        api = objects(rendered, overlay, "Deployment")["carellm-api"]
+        assert api["spec"]["replicas"] > 1, overlay  # several replicas: each must read the store
+        pod = api["spec"]["template"]["spec"]
+        env = {e["name"]: e for e in pod["containers"][0]["env"]}
+        assert ServeSettings(shared_sessions=env["CARELLM_SERVE_SHARED_SESSIONS"]["value"]).shared_sessions
+        # One database URL, encryption key and API key list for every replica: from the one Secret.
+        (secrets,) = [v["secret"] for v in pod["volumes"] if "secret" in v]
+        files = {item["path"] for item in secrets["items"]}
+        for variable, name in (("CARELLM_DB_URL_FILE", "db_url"), ("CARELLM_SERVE_API_KEY_FILE", "api_keys")):
+            assert env[variable]["value"] == f"/run/secrets/carellm/{name}" and name in files
+        key = env["CARELLM_ENCRYPTION_KEY"]["valueFrom"]["secretKeyRef"]
+        assert key["name"] == secrets["secretName"] and key["key"] == "encryption_key"
+
+
+def test_postgresql_takes_every_connection_the_largest_api_fleet_opens(rendered):
+    for overlay in OVERLAYS:
+        hpa = objects(rendered, overlay, "HorizontalPodAutoscaler")["carellm-api"]
+        api = container(rendered, overlay, "carellm-api")
+        env = {e["name"]: e.get("value") for e in api["env"]}
+        per_replica = api_connections(env["CARELLM_BASE_URL"], env.get("CARELLM_SERVE_MAX_ACTIVE"))
+        needed = hpa["spec"]["maxReplicas"] * per_replica + POSTGRES_RESERVED
+        postgres = objects(rendered, overlay, "StatefulSet")["carellm-postgres"]
+        assert _max_connections(postgres) >= needed, (overlay, needed)
+
+
+def test_scale_out_replicas_share_one_volume_for_media_and_reply_audio(rendered):
+    pod = objects(rendered, "scale-out", "Deployment")["carellm-api"]["spec"]["template"]["spec"]
+    env = {e["name"]: e.get("value") for e in pod["containers"][0]["env"]}
+    data_dir = env.get("CARELLM_DATA_DIR") or image_data_dir()
+    (claim,) = [
+        v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if "persistentVolumeClaim" in v
+    ]
+    (mount,) = [m for m in pod["containers"][0]["volumeMounts"] if m["mountPath"] == data_dir]
+    assert {v["name"]: v for v in pod["volumes"]}[mount["name"]]["persistentVolumeClaim"][
+        "claimName"
+    ] == claim
+    pvc = objects(rendered, "scale-out", "PersistentVolumeClaim")[claim]
+    assert pvc["spec"]["accessModes"] == ["ReadWriteMany"]

@@ -58,3 +58,34 @@ def setting_variables() -> set[str]:
         if prefix.startswith("CARELLM_"):
             names |= {f"{prefix}{field}".upper() for field in cls.model_fields}
     return names
+
+
+POSTGRES_DEFAULT_CONNECTIONS = 100  # PostgreSQL's max_connections when none is set
+POSTGRES_RESERVED = 3  # superuser_reserved_connections' default: not for applications
+
+
+def store_connections() -> int:
+    """The most connections one CareLLM process's session store opens: its pool's size and
+    overflow, read from the real engine (nothing connects until it is used)."""
+    from carellm.store.engine import make_engine
+
+    engine = make_engine("postgresql://carellm@db/carellm")
+    pool = engine.pool.size() + engine.pool._max_overflow  # type: ignore[attr-defined]
+    engine.dispose()
+    return pool
+
+
+def api_connections(base_url: str, max_active: str | None = None) -> int:
+    """The most PostgreSQL connections one `carellm serve --shared-sessions` replica opens: the
+    store's, and one turn-lock connection per turn in flight (the remote backend's concurrency
+    for these engine URLs, or CARELLM_SERVE_MAX_ACTIVE)."""
+    from carellm.backends.openai import OpenAIBackend
+
+    in_flight = int(max_active) if max_active else OpenAIBackend(base_url, "carellm").concurrency
+    return store_connections() + in_flight
+
+
+def image_data_dir() -> str:
+    """CARELLM_DATA_DIR as the CPU image sets it."""
+    text = (DOCKER / "Dockerfile.cpu").read_text()
+    return text.split("CARELLM_DATA_DIR=", 1)[1].split()[0]
