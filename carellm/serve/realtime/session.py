@@ -39,6 +39,7 @@ from carellm.serve.realtime.audio import (
     VoiceActivity,
     decode_pcm16,
     encode_pcm16,
+    in_vad_thread,
     output_ms,
     samples_ms,
 )
@@ -236,8 +237,8 @@ class RealtimeSession:
         if self.vad is None:
             d = self.detection
             config = VadConfig(d.threshold, d.silence_duration_ms, d.prefix_padding_ms)
-            self.vad = await asyncio.to_thread(VoiceActivity, config)
-        for found in await asyncio.to_thread(self.vad.feed, samples):
+            self.vad = await in_vad_thread(VoiceActivity, config)
+        for found in await in_vad_thread(self.vad.feed, samples):
             if isinstance(found, SpeechStarted):
                 await self.speech_started(found.audio_start_ms)
             else:
