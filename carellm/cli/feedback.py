@@ -35,17 +35,35 @@ def correct(
 
 
 def rated_sessions(store) -> list[list]:
-    """Every stored session with feedback or corrections, as the data package's RatedTurns."""
-    from carellm.data.feedback import RatedTurn
+    """Every stored session with feedback or corrections, as the data package's RatedTurns.
+
+    A turn whose reply was regenerated has several replies: a rating counts for the reply shown
+    when it was given (ratings before a reply was replaced rated that one)."""
+    from carellm.data.feedback import EarlierReply, RatedTurn
 
     out = []
     for info in store.sessions():
-        ratings = {f.turn_index: f.rating for f in store.feedback(info.id)}  # the newest wins
+        feedback = store.feedback(info.id)  # oldest first: the newest of each reply's wins
         fixes = {c.turn_index: c.text for c in store.corrections(info.id)}
-        if not ratings and not fixes:
+        if not feedback and not fixes:
             continue
-        out.append(
-            [
+        earlier: dict[int, list] = {}
+        for old in store.replaced_replies(info.id):
+            earlier.setdefault(old.turn_index, []).append(old)
+        turns = []
+        for t in store.turns(info.id):
+            olds = earlier.get(t.index, [])
+            bounds = [
+                0.0,
+                *(o.at for o in olds),
+                float("inf"),
+            ]  # reply k was shown in [bounds[k], bounds[k+1])
+            rated: list[int | None] = [None] * (len(olds) + 1)
+            for f in feedback:
+                if f.turn_index == t.index:
+                    k = next(k for k in range(len(rated)) if f.at < bounds[k + 1])
+                    rated[k] = f.rating or None  # 0 withdrew a rating
+            turns.append(
                 RatedTurn(
                     session_id=info.id,
                     index=t.index,
@@ -53,15 +71,22 @@ def rated_sessions(store) -> list[list]:
                     user_text=t.user_text,
                     reply_text=t.reply_text,
                     model_text=t.model_text,
-                    rating=ratings.get(t.index) or None,  # 0 withdrew a rating
+                    rating=rated[-1],
                     correction=fixes.get(t.index),
-                    # The crisis layer answered (the model wrote nothing) or the guard replaced the reply.
-                    replaced=not t.model_text.strip() or t.reply_reason.startswith("reply-"),
+                    replaced=_by_safety(t.model_text, t.reply_reason),
+                    earlier=[
+                        EarlierReply(o.reply_text, o.model_text, r, _by_safety(o.model_text, o.reply_reason))
+                        for o, r in zip(olds, rated, strict=False)
+                    ],
                 )
-                for t in store.turns(info.id)
-            ]
-        )
+            )
+        out.append(turns)
     return out
+
+
+def _by_safety(model_text: str, reply_reason: str) -> bool:
+    """The crisis layer answered (the model wrote nothing) or the guard replaced the reply."""
+    return not model_text.strip() or reply_reason.startswith("reply-")
 
 
 @app.command("export")

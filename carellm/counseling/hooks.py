@@ -110,6 +110,9 @@ class TurnRecord:
     # The conversation started afresh at this turn (the session's first, or its first after a
     # reset): a store rebuilds a session's history from its last fresh turn on.
     fresh: bool = False
+    # Another reply to the turn already recorded at this index (`Session.regenerate`): the store
+    # keeps the reply it replaces with the turn, for preference pairs.
+    replaces: bool = False
 
 
 class TurnRecorder(Protocol):

@@ -135,6 +135,10 @@ class Session:
         # The stored index of this session's first turn: a session that continues a stored one's
         # numbering after its history was set aside (a server's reset) starts past its turns.
         self.first_index = 0
+        # The history and language as they were before the last turn, so `regenerate` can run it again.
+        self._before_last: tuple[History, Lang | None] | None = None
+        self._replacing = False  # the turn running now replaces the last one (`regenerate`)
+        self._tries = 0  # how many times the last turn was regenerated
 
     # ------------------------------------------------------------------ public API
     @property
@@ -183,6 +187,35 @@ class Session:
             if turn.speaker is not None:
                 turn.speaker.close()  # an abandoned turn stops its speech too
         yield DoneEvent(self._commit(turn))
+
+    def regenerate(self, options: TurnOptions | None = None) -> Generator[TurnEvent, None, None]:
+        """Another reply to the last message: the last turn run again through `stream` (crisis layer,
+        model, reply guard: no second path), on the session as it was before that turn.
+
+        The new reply takes the last one's place, with the same index; the recorder is told
+        (`TurnRecord.replaces`), so a store keeps the replaced reply with the turn and ratings of
+        the two become a preference pair. A failed or abandoned turn leaves the session as it was.
+        """
+        if self._before_last is None or not self.history.exchanges:
+            raise InputError("There is no reply to replace yet.", "Send a message first.")
+        last = self.history.exchanges[-1]
+        options = options or TurnOptions()
+        if options.seed is None and self.settings.seed is not None:
+            # A seeded session would write the same reply again: each try gets the next seed.
+            options = dataclasses.replace(options, seed=self.settings.seed + self._tries + 1)
+        kept = (self.history, self.lang, self.turns, self._before_last)
+        self.history, self.lang = self._before_last
+        self.turns -= 1
+        self._replacing = True
+        done = False
+        try:
+            for event in self.stream(last.user.text, last.user.media, options):
+                done = done or event.kind == "done"
+                yield event
+        finally:
+            if not done:
+                self.history, self.lang, self.turns, self._before_last = kept
+                self._replacing = False
 
     # ------------------------------------------------------------------ the stages
     def _prepare(self, text: str, media: list[MediaItem], options: TurnOptions) -> _Turn:
@@ -341,11 +374,14 @@ class Session:
         """The turn succeeded: observe emotion, change the session, record the turn."""
         waveform = np.concatenate(turn.spoken) if turn.spoken else None
         user_audio = _first_audio(turn.media, self.settings)
+        replacing, self._replacing = self._replacing, False
+        self._tries = self._tries + 1 if replacing else 0
         emotion = None
-        if self.emotion is not None:
+        if self.emotion is not None and not replacing:  # the same message: observed once
             level = turn.user_gate.level
             emotion = self.emotion.observe(turn.text, turn.lang, user_audio, safety_level=level)
 
+        self._before_last = (self.history, self.lang)
         self.lang = turn.lang
         self.history = turn.trimmed
         self.history.exchanges.append(Exchange(turn.user, turn.final, turn.user_gate.level, turn.heard or ""))
@@ -386,6 +422,7 @@ class Session:
                     speech_transcript=turn.heard,
                     speech_read=turn.speech_read,
                     fresh=turn.first,
+                    replaces=replacing,
                 )
             )
         return reply
@@ -413,6 +450,7 @@ class Session:
         """Forget the conversation and start a new session id (language goes back to the setting)."""
         self.history = History()
         self.turns = self.first_index = 0
+        self._before_last = None
         self.lang = self.fixed_lang
         self.id = uuid.uuid4().hex
 

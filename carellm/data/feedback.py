@@ -5,9 +5,14 @@ the store). Ratings are read as the store writes them: -1/1 thumbs (the web page
 rating) or 1-5 stars; a turn's newest rating counts. Bad: -1 or 2 stars; good: 1 (a thumbs-up;
 a 1-star rating cannot be told from it, so the web page's thumbs are assumed) or 4-5 stars.
 
-- DPO (TRL's conversational preference format, `{"prompt", "chosen", "rejected"}`): a reply
-  rated bad that a reviewer corrected (`carellm feedback correct`): the correction is chosen,
-  what the model wrote is rejected, the conversation before it is the prompt.
+- DPO (TRL's conversational preference format, `{"prompt", "chosen", "rejected"}`, the
+  conversation before the turn as the prompt):
+  - a reply rated bad that a reviewer corrected (`carellm feedback correct`, or the web page's
+    correction box): the correction is chosen, what the model wrote is rejected;
+  - a reply the person had regenerated (the web page's "try another reply"): the newer reply
+    rated good, or the replaced one rated bad, makes the newer one chosen and the replaced one
+    rejected (and the other way round when the newer one is rated bad and the replaced one good).
+    Both are the model's replies to the same message, through the same safety layer.
 - SFT (the unified schema, `source: "feedback"`, then `carellm data export` for any trainer):
   each session up to its last reply rated good, when nothing before it was rated bad.
 
@@ -27,6 +32,17 @@ from carellm.data.schema import Conversation, Message
 
 
 @dataclass
+class EarlierReply:
+    """A reply the person had replaced by asking for another; `rating`: the newest one it got
+    before it was replaced."""
+
+    reply_text: str
+    model_text: str
+    rating: int | None = None
+    replaced: bool = False  # the crisis layer or the reply guard answered instead of the model
+
+
+@dataclass
 class RatedTurn:
     session_id: str
     index: int
@@ -37,6 +53,7 @@ class RatedTurn:
     rating: int | None = None  # the newest rating (None: never rated, or withdrawn with 0)
     correction: str | None = None  # the newest reviewer correction
     replaced: bool = False  # the crisis layer or the reply guard answered instead of the model
+    earlier: list[EarlierReply] = field(default_factory=list)  # replies regenerated away, oldest first
 
 
 @dataclass
@@ -74,28 +91,58 @@ def _history(turns: list[RatedTurn], summary: ExportSummary) -> list[dict[str, s
 def dpo_pairs(sessions: Iterable[list[RatedTurn]], summary: ExportSummary) -> Iterator[dict[str, Any]]:
     for turns in sessions:
         for k, turn in enumerate(turns):
-            if not is_bad(turn.rating):
-                continue
-            if turn.correction is None:
+            pairs: list[tuple[str, str]] = []
+            regenerated = _regenerated_pair(turn)
+            if isinstance(regenerated, str):
+                summary.skip(regenerated)
+            elif regenerated is not None:
+                pairs.append(regenerated)
+            if is_bad(turn.rating) and turn.correction is None and not pairs:
                 summary.skip("rated down, no correction (write one: carellm feedback correct)")
-                continue
-            rejected = turn.model_text.strip() or turn.reply_text
-            if turn.replaced and not turn.model_text.strip():
-                summary.skip("a crisis response, not the model's reply")
+            elif is_bad(turn.rating) and turn.correction is not None:
+                if turn.replaced and not turn.model_text.strip():
+                    summary.skip("a crisis response, not the model's reply")
+                else:
+                    pairs.append((turn.correction, turn.model_text.strip() or turn.reply_text))
+            if not pairs:
                 continue
             if any(t.replaced for t in turns[:k]):
                 summary.skip("an earlier turn was answered by the safety layer")
                 continue
-            prompt = [
-                *_history(turns[:k], summary),
-                {"role": "user", "content": _clean(turn.user_text, summary)},
-            ]
-            summary.written += 1
-            yield {
-                "prompt": prompt,
-                "chosen": [{"role": "assistant", "content": _clean(turn.correction, summary)}],
-                "rejected": [{"role": "assistant", "content": _clean(rejected, summary)}],
-            }
+            for chosen, rejected in pairs:
+                prompt = [
+                    *_history(turns[:k], summary),
+                    {"role": "user", "content": _clean(turn.user_text, summary)},
+                ]
+                summary.written += 1
+                yield {
+                    "prompt": prompt,
+                    "chosen": [{"role": "assistant", "content": _clean(chosen, summary)}],
+                    "rejected": [{"role": "assistant", "content": _clean(rejected, summary)}],
+                }
+
+
+def _regenerated_pair(turn: RatedTurn) -> tuple[str, str] | str | None:
+    """(chosen, rejected) from the turn's reply and the one it replaced, a reason to skip, or None
+    (not regenerated, or neither reply rated). The chosen reply must be the model's own, shown as
+    the person saw it; a rejected one the reply guard replaced counts by what the model wrote."""
+    if not turn.earlier:
+        return None
+    new, old = turn, turn.earlier[-1]
+    if turn.rating is None and old.rating is None:
+        return None
+    if (is_good(new.rating) and not is_good(old.rating)) or (is_bad(old.rating) and not is_bad(new.rating)):
+        better, worse = (new.reply_text, new.replaced), (old.model_text, old.reply_text)
+    elif is_bad(new.rating) and is_good(old.rating):
+        better, worse = (old.reply_text, old.replaced), (new.model_text, new.reply_text)
+    else:
+        return "regenerated, but neither reply was rated better than the other"
+    if better[1]:
+        return "regenerated, but the better reply came from the safety layer"
+    rejected = worse[0].strip()
+    if not rejected:
+        return "regenerated, but the worse reply was a crisis response"
+    return better[0], rejected
 
 
 def sft_conversations(

@@ -61,6 +61,18 @@ class Feedback:
 
 
 @dataclass
+class ReplacedReply:
+    """A reply the person had replaced by another (the web page's "try another reply"): ratings
+    of the turn given before `at` were of this reply."""
+
+    turn_index: int
+    reply_text: str
+    model_text: str
+    reply_reason: str
+    at: float
+
+
+@dataclass
 class Correction:
     """A reviewer's better reply to one stored turn."""
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -149,6 +150,23 @@ corrections = Table(
     Column("sealed", Boolean, nullable=False),
 )
 
+# version 8: a reply the person asked to have replaced (the web page's "try another reply"); the
+# turn row holds the newer one. Ratings given before `at` rated this reply: with the newer one's
+# ratings they make the preference pairs `carellm feedback export --to dpo` builds.
+replaced_replies = Table(
+    "replaced_replies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", SessionId, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("turn_index", Integer, nullable=False),
+    Column("reply_text", Text, nullable=False),  # sealed
+    Column("model_text", Text, nullable=False),  # sealed
+    Column("reply_reason", Text, nullable=False),
+    Column("at", Float, nullable=False),  # when it was replaced
+    Column("sealed", Boolean, nullable=False),
+    Index("ix_replaced_replies_turn", "session_id", "turn_index"),
+)
+
 Step = Callable[[Connection], None]
 
 
@@ -216,5 +234,6 @@ MIGRATIONS: dict[int, Step] = {
     5: _create(files),
     6: _create(corrections),
     7: _steps(_widen_session_ids, _add_column(turns, "fresh")),
+    8: _create(replaced_replies),
 }
 LATEST = max(MIGRATIONS)

@@ -29,7 +29,14 @@ from carellm.store.crypto import KEY_HINT, Cipher
 from carellm.store.errors import EncryptionKeyError, StoreError
 from carellm.store.locks import TurnLocks
 from carellm.store.media_files import MediaFiles, kind_of, session_file_name
-from carellm.store.records import Correction, Feedback, SessionInfo, StoredMedia, StoredTurn
+from carellm.store.records import (
+    Correction,
+    Feedback,
+    ReplacedReply,
+    SessionInfo,
+    StoredMedia,
+    StoredTurn,
+)
 
 log = logging.getLogger(__name__)
 _SESSION_ID = re.compile(rf"^[A-Za-z0-9._-]{{1,{t.SESSION_ID_LEN}}}$")
@@ -54,8 +61,11 @@ class Store:
     def record_many(self, turns: list[TurnRecord]) -> None:
         """Commit several turns in one transaction (imports, benchmarks): all or none."""
         stored: list[str] = []
-        rows, media_rows = [], []
+        rows, media_rows, replacing = [], [], []
         for turn in turns:
+            if turn.replaces:  # another reply to a stored turn: its message and media are stored
+                replacing.append(self._turn_rows(turn, [None] * len(turn.media))[0])
+                continue
             copies = [self.files.save(name) for name in turn.media]
             stored += [c for c in copies if c]
             row, media = self._turn_rows(turn, copies)
@@ -65,9 +75,12 @@ class Store:
             with self.engine.begin() as conn:
                 for turn in turns:
                     self._touch_session(conn, turn.session_id, turn.lang, turn.finished_at)
-                conn.execute(t.turns.insert(), rows)
+                if rows:
+                    conn.execute(t.turns.insert(), rows)
                 if media_rows:
                     conn.execute(t.media.insert(), media_rows)
+                for row in replacing:
+                    self._replace_reply(conn, row)
         except SQLAlchemyError as exc:
             self.files.remove(stored, verify=False)
             raise db_error("save this turn", exc) from None
@@ -116,6 +129,41 @@ class Store:
                 }
             )
         return row, media_rows
+
+    def _replace_reply(self, conn: Connection, row: dict) -> None:
+        """The turn row takes the newer reply; the one it had is kept in `replaced_replies`."""
+        sid, index = row["session_id"], row["turn_index"]
+        key = (t.turns.c.session_id == sid) & (t.turns.c.turn_index == index)
+        columns = t.turns.c
+        old = conn.execute(
+            select(columns.reply_text, columns.model_text, columns.reply_reason, columns.sealed).where(key)
+        ).first()
+        if old is None:  # the replaced turn itself was never stored: this one is the turn
+            conn.execute(t.turns.insert(), [row])
+            return
+        ctx = f"turn:{sid}:{index}"
+        kept = f"replaced:{sid}:{index}"
+        conn.execute(
+            t.replaced_replies.insert().values(
+                session_id=sid,
+                turn_index=index,
+                reply_text=self._seal(
+                    self._open(old.reply_text, old.sealed, f"{ctx}:reply_text"), f"{kept}:reply"
+                ),
+                model_text=self._seal(
+                    self._open(old.model_text, old.sealed, f"{ctx}:model_text"), f"{kept}:model"
+                ),
+                reply_reason=old.reply_reason,
+                at=row["started_at"],  # ratings given before the new reply was asked for rated this one
+                sealed=self.cipher is not None,
+            )
+        )
+        # The whole row, freshly sealed: the message is the same, so its sealing stays consistent.
+        conn.execute(
+            update(t.turns)
+            .where(key)
+            .values(**{k: v for k, v in row.items() if k not in ("session_id", "turn_index")})
+        )
 
     def keep_file(self, session_id: str, turn_index: int, kind: str, data: bytes, suffix: str) -> Path:
         """Write a file the session made (the REPL's spoken reply) and record it with the session,
@@ -296,6 +344,19 @@ class Store:
             )
             for r in rows
         ]
+
+    def replaced_replies(self, session_id: str) -> list[ReplacedReply]:
+        """Replies the person had replaced by another (`Session.regenerate`), oldest first."""
+        table = t.replaced_replies
+        query = select(table).where(table.c.session_id == session_id).order_by(table.c.id)
+        rows = self._read("read replaced replies", lambda conn: conn.execute(query).all())
+        out = []
+        for r in rows:
+            kept = f"replaced:{session_id}:{r.turn_index}"
+            reply = self._open(r.reply_text, r.sealed, f"{kept}:reply")
+            model = self._open(r.model_text, r.sealed, f"{kept}:model")
+            out.append(ReplacedReply(r.turn_index, reply, model, r.reply_reason, r.at))
+        return out
 
     def corrections(self, session_id: str) -> list[Correction]:
         """The session's corrections, oldest first."""

@@ -12,7 +12,7 @@ import gradio as gr
 from carellm.config import Settings
 from carellm.counseling.counselor import Counselor
 from carellm.counseling.hooks import TurnRecorder
-from carellm.web.feedback import FeedbackSink, JsonlFeedbackSink
+from carellm.web.feedback import FeedbackSink, JsonlFeedbackSink, takes_corrections
 from carellm.web.handlers import PageHandlers
 from carellm.web.layout import Page, PageTraits, build_page, labelled
 from carellm.web.settings import WebSettings
@@ -38,10 +38,13 @@ def build_app(
     settings = settings or counselor.settings
     web = web or WebSettings()
     fixed_lang = None if web.ui_lang == "auto" else web.ui_lang
-    traits = PageTraits(
-        tiny=is_tiny_model(settings.model), can_speak=bool(counselor.backend.can_speak), voice=settings.voice
-    )
     sink = feedback or default_feedback_sink(settings, web)
+    traits = PageTraits(
+        tiny=is_tiny_model(settings.model),
+        can_speak=bool(counselor.backend.can_speak),
+        voice=settings.voice,
+        can_correct=takes_corrections(sink),
+    )
     cache = (web.cache_sweep_s, web.cache_max_age_s)  # private files must not pile up in Gradio's cache
     with gr.Blocks(title="CareLLM", analytics_enabled=False, delete_cache=cache) as demo:
         page = build_page(fixed_lang or "en", traits)
@@ -69,11 +72,19 @@ def wire_events(
         [*turn_shows, p.reply_voice, p.progress],
         concurrency_limit=1,
     )
-    p.chatbot.like(handlers.on_like, [p.conv, p.lang], [p.conv, p.comment_row, p.status])
+    p.chatbot.like(handlers.on_like, [p.conv, p.lang], [p.conv, p.comment_row, p.correction_row, p.status])
     commented = [p.conv, p.comment, p.comment_row, p.status]
     p.comment_btn.click(handlers.on_comment, [p.conv, p.comment, p.lang], commented)
     p.comment.submit(handlers.on_comment, [p.conv, p.comment, p.lang], commented)
-    renewed = [p.conv, p.chatbot, p.status, p.comment_row, *p.side]
+    corrected = [p.conv, p.correction, p.correction_row, p.status]
+    p.correction_btn.click(handlers.on_correct, [p.conv, p.correction, p.lang], corrected)
+    p.regen_btn.click(
+        gpu(handlers.on_regenerate) if gpu else handlers.on_regenerate,
+        [p.conv, p.speak, p.voice, p.lang],
+        [*turn_shows, p.reply_voice, p.progress, p.comment_row, p.correction_row],
+        concurrency_limit=1,
+    )
+    renewed = [p.conv, p.chatbot, p.status, p.comment_row, p.correction_row, *p.side]
     p.new_btn.click(handlers.on_new, [p.conv, p.lang], renewed)
     p.chatbot.clear(handlers.on_new, [p.conv, p.lang], renewed)
     p.lang_radio.change(handlers.on_lang, [p.conv, p.lang_radio], [p.lang, *labelled(p), *p.side])

@@ -11,7 +11,7 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from carellm.counseling.session import Reply, Session, TurnOptions, attachments
 from carellm.emotion.tracker import SessionEmotionTracker
 from carellm.errors import InputError, MediaError
 from carellm.media import AUDIO_EXTS, IMAGE_EXTS, OUTPUT_SAMPLE_RATE, VIDEO_EXTS, media_kind_for, to_wav_bytes
-from carellm.web.feedback import Feedback, FeedbackSink
+from carellm.web.feedback import CorrectionSink, Feedback, FeedbackSink
 
 
 @dataclass
@@ -133,10 +133,42 @@ class WebConversation:
             attached.image.append(image)
         if video:
             attached.video.append(video)
+        media = attachments(attached.audio, attached.image, attached.video, video_audio)
+        reply = yield from self._follow(self.session.stream(text, media, options))
+        audio_path = self._save_audio(reply)
+        self._remember(text, attached, reply, audio_path)
+        yield TurnUpdate(reply.text, reply, audio_path)
+
+    def regenerate(self, options: TurnOptions | None = None) -> Iterator[TurnUpdate]:
+        """Another reply to the last message, through the session's own turn (`Session.regenerate`:
+        the same crisis layer and reply guard). It takes the last reply's place in the chat; the
+        store keeps the replaced one with the turn, so rating either makes a preference pair."""
+        if not self.acknowledged:
+            raise InputError(
+                "Please acknowledge the research-use notice first.", "Tick the box and press Start."
+            )
+        last = self.message_turns[-1] if self.message_turns else None
+        if last is None:
+            raise InputError("There is no reply to replace yet.", "Send a message first.")
+        reply = yield from self._follow(self.session.regenerate(options))
+        audio_path = self._save_audio(reply)
+        kept = [
+            (m, n) for m, n in zip(self.messages, self.message_turns, strict=True)
+            if not (n == last and m["role"] == "assistant")
+        ]  # fmt: skip
+        self.messages, self.message_turns = [m for m, _ in kept], [n for _, n in kept]
+        self._add("assistant", reply.text, reply.turn_index)
+        if audio_path is not None:
+            self._add("assistant", {"path": str(audio_path)}, reply.turn_index)
+        if self.rated_turn == last:
+            self.rated_turn, self.rating = None, 0  # the rating was of the reply that went
+        yield TurnUpdate(reply.text, reply, audio_path)
+
+    def _follow(self, events: Iterator) -> Generator[TurnUpdate, None, Reply]:
+        """The session's turn events as the page shows them; returns the finished reply."""
         shown = ""
         reply: Reply | None = None
-        media = attachments(attached.audio, attached.image, attached.video, video_audio)
-        for event in self.session.stream(text, media, options):
+        for event in events:
             if event.kind == "text":
                 shown += event.text
                 yield TurnUpdate(shown)
@@ -149,9 +181,7 @@ class WebConversation:
                 reply = event.reply
         if reply is None:  # pragma: no cover - the session always ends with done
             raise InputError("The reply ended early.", "Send your message again.")
-        audio_path = self._save_audio(reply)
-        self._remember(text, attached, reply, audio_path)
-        yield TurnUpdate(reply.text, reply, audio_path)
+        return reply
 
     def _save_audio(self, reply: Reply) -> Path | None:
         if reply.audio is None or not len(reply.audio):
@@ -281,6 +311,24 @@ class WebConversation:
         self.feedback.record_feedback(
             Feedback(self.session.id, self.rated_turn, self.rating, text, self.session.lang)
         )
+
+    def correct(self, text: str) -> int:
+        """A reviewer's better reply for the reply rated down last, kept with its turn by the same
+        store call as `carellm feedback correct`; returns the turn."""
+        text = (text or "").strip()
+        if self.rated_turn is None or self.rating >= 0:
+            raise InputError(
+                "Rate a reply down first.", "Use the thumbs-down under it, then write the better reply."
+            )
+        if not text:
+            raise InputError("The better reply is empty.", "Write the reply the person should have got.")
+        if not isinstance(self.feedback, CorrectionSink):
+            raise InputError(
+                "This page keeps no session store, so a correction would be lost.",
+                "Run `carellm web` with the session store (CARELLM_DB_URL, SQLite by default).",
+            )
+        self.feedback.record_correction(self.session.id, self.rated_turn, text)
+        return self.rated_turn
 
     def close(self) -> None:
         shutil.rmtree(self.workdir, ignore_errors=True)

@@ -1,5 +1,6 @@
-"""Thumbs and comments on replies. The web page writes through `FeedbackSink`, so the store
-(or anything else) can take over from the JSONL file without the page changing."""
+"""Thumbs, comments and corrections of replies. The web page writes through `FeedbackSink`, so
+the store (or anything else) can take over from the JSONL file without the page changing; a
+reviewer's corrected reply needs a sink that keeps it with its turn (`CorrectionSink`: the store)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from carellm.errors import ConfigError
 
@@ -28,6 +29,18 @@ class Feedback:
 
 class FeedbackSink(Protocol):
     def record_feedback(self, feedback: Feedback) -> None: ...
+
+
+@runtime_checkable
+class CorrectionSink(Protocol):
+    """A sink that also keeps a reviewer's better reply with its turn (the session store does;
+    `carellm feedback export --to dpo` pairs it with the reply rated down)."""
+
+    def record_correction(self, session_id: str, turn_index: int, text: str) -> None: ...
+
+
+def takes_corrections(sink: FeedbackSink) -> bool:
+    return isinstance(sink, CorrectionSink)
 
 
 class JsonlFeedbackSink:
@@ -70,3 +83,7 @@ class StoreFeedbackSink:
         self.store.save_feedback(
             feedback.session_id, feedback.turn_index, feedback.rating, feedback.comment or ""
         )
+
+    def record_correction(self, session_id: str, turn_index: int, text: str) -> None:
+        """The same store call as `carellm feedback correct`."""
+        self.store.save_correction(session_id, turn_index, text)

@@ -9,7 +9,7 @@ in a signature here must exist at run time (an unresolvable one silently drops t
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
@@ -21,7 +21,7 @@ from carellm.counseling.hooks import TurnRecorder
 from carellm.errors import CareLLMError
 from carellm.media import to_wav_bytes
 from carellm.web import views
-from carellm.web.conversation import WebConversation
+from carellm.web.conversation import TurnUpdate, WebConversation
 from carellm.web.feedback import FeedbackSink
 from carellm.web.layout import Page, Updates, labels, progress_html
 from carellm.web.strings import t, ui_lang_from_header
@@ -108,10 +108,66 @@ class PageHandlers:
         message = message or {}
         text, files = message.get("text") or "", list(message.get("files") or [])
         before = list(c.messages)
+
+        def pending(reply: str) -> list[dict]:
+            return _pending_view(before, text, files, image, video, reply)
+
+        turn = c.stream(text, files, image, video, bool(with_audio), self._options(talk, who))
+        done: Updates = {
+            p.box: gr.MultimodalTextbox(value=None, interactive=True),
+            p.webcam_image: None,
+            p.webcam_video: None,
+        }
+        yield from self._run_turn(
+            c, turn, pending, done, {p.box: gr.update(value=message, interactive=True)}, ui
+        )
+
+    def on_regenerate(
+        self, c: WebConversation | None, talk: bool, who: str, ui: str, request: gr.Request
+    ) -> Iterator[Updates]:
+        """Another reply to the last message, streamed in place of the last one (the same turn
+        pipeline); the replaced reply stays with the turn in the store for preference pairs."""
+        p = self.page
+        c = self.ensure(c, request)
+        before = list(c.messages)
+        last = c.message_turns[-1] if c.message_turns else None
+        shown = [
+            m
+            for m, n in zip(before, c.message_turns, strict=True)
+            if not (n == last and m["role"] == "assistant")
+        ]
+
+        def pending(reply: str) -> list[dict]:
+            return [*shown, {"role": "assistant", "content": reply or "…"}]
+
+        closed: Updates = {
+            p.comment_row: gr.update(visible=False),
+            p.correction_row: gr.update(visible=False),
+        }
+        done = {p.box: gr.update(interactive=True), p.status: views.info_html(t(ui, "regenerated")), **closed}
+        yield from self._run_turn(
+            c, c.regenerate(self._options(talk, who)), pending, done, {p.box: gr.update(interactive=True)}, ui
+        )
+
+    def _options(self, talk: bool, who: str) -> TurnOptions:
+        return TurnOptions(
+            speak=bool(talk) and self.page.traits.can_speak, voice=who if who in VOICES else None
+        )
+
+    def _run_turn(
+        self,
+        c: WebConversation,
+        turn: Iterator[TurnUpdate],
+        pending: Callable[[str], list[dict]],
+        done: Updates,
+        failed: Updates,
+        ui: str,
+    ) -> Iterator[Updates]:
+        """Stream a turn into the chat (and the player), then the panels follow it. A failed turn
+        leaves the chat as it was (`failed`: what else to restore, the message to edit)."""
+        p = self.page
+        before = list(c.messages)
         try:
-            can_speak = p.traits.can_speak
-            options = TurnOptions(speak=bool(talk) and can_speak, voice=who if who in VOICES else None)
-            turn = c.stream(text, files, image, video, bool(with_audio), options)
             heard: Updates = {p.reply_voice: gr.update(value=None)}  # the last turn's voice goes now
             for update in turn:
                 if update.reply is not None:
@@ -120,7 +176,7 @@ class PageHandlers:
                     heard = {p.reply_voice: to_wav_bytes(update.audio, update.sample_rate)}
                 yield {
                     p.conv: c,
-                    p.chatbot: _pending_view(before, text, files, image, video, update.text),
+                    p.chatbot: pending(update.text),
                     p.box: gr.update(interactive=False),
                     p.status: "",
                     p.progress: progress_html(c.ended_turns, True),
@@ -131,12 +187,10 @@ class PageHandlers:
             yield {
                 p.conv: c,
                 p.chatbot: c.messages,
-                p.box: gr.MultimodalTextbox(value=None, interactive=True),
                 p.status: "",
                 **self.side_panels(c, ui),
-                p.webcam_image: None,
-                p.webcam_video: None,
                 p.progress: progress_html(c.ended_turns, False),
+                **done,
             }
         except Exception as exc:  # the page must survive anything; the turn left no trace
             if not isinstance(exc, CareLLMError):
@@ -145,9 +199,9 @@ class PageHandlers:
             yield {
                 p.conv: c,
                 p.chatbot: before,
-                p.box: gr.update(value=message, interactive=True),
                 p.status: views.error_html(ui, exc),
                 p.progress: progress_html(c.ended_turns, False),
+                **failed,
             }
 
     def on_like(self, c: WebConversation | None, ui: str, data: gr.LikeData, request: gr.Request) -> Updates:
@@ -156,14 +210,35 @@ class PageHandlers:
         c = self.ensure(c, request)
         rating = 1 if data.liked is True else -1 if data.liked is False else 0
         index = data.index if isinstance(data.index, int) else data.index[0]
+        closed: Updates = {
+            p.comment_row: gr.update(visible=False),
+            p.correction_row: gr.update(visible=False),
+        }
         try:
             c.rate(index, rating)
         except CareLLMError as exc:
-            return {p.conv: c, p.comment_row: gr.update(visible=False), p.status: views.error_html(ui, exc)}
+            return {p.conv: c, **closed, p.status: views.error_html(ui, exc)}
         return {
             p.conv: c,
             p.comment_row: gr.update(visible=rating != 0),
+            # A reviewer may write the better reply to one rated down (kept in the session store).
+            p.correction_row: gr.update(visible=rating < 0 and p.traits.can_correct),
             p.status: views.info_html(t(ui, "feedback_thanks")),
+        }
+
+    def on_correct(self, c: WebConversation | None, text: str, ui: str, request: gr.Request) -> Updates:
+        """A reviewer's better reply to the reply rated down: stored with its turn, and the row closes."""
+        p = self.page
+        c = self.ensure(c, request)
+        try:
+            c.correct(text)
+        except CareLLMError as exc:
+            return {p.conv: c, p.status: views.error_html(ui, exc)}
+        return {
+            p.conv: c,
+            p.correction: "",
+            p.correction_row: gr.update(visible=False),
+            p.status: views.info_html(t(ui, "correction_saved")),
         }
 
     def on_comment(self, c: WebConversation | None, text: str, ui: str, request: gr.Request) -> Updates:
@@ -191,6 +266,7 @@ class PageHandlers:
             p.chatbot: [],
             p.status: views.info_html(t(ui, "new_session_done")),
             p.comment_row: gr.update(visible=False),
+            p.correction_row: gr.update(visible=False),
             **self.side_panels(c, ui),
         }
 

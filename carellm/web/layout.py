@@ -27,6 +27,7 @@ class PageTraits:
     tiny: bool  # the model is a tiny random checkpoint: the notice says its replies are noise
     can_speak: bool  # the backend makes speech: "spoken reply" can be ticked
     voice: str  # the voice chosen when the page opens
+    can_correct: bool = False  # ratings go to the session store: a reviewer may write the better reply
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +53,10 @@ class Page:
     comment_row: gr.Row
     comment: gr.Textbox
     comment_btn: gr.Button
+    correction_row: gr.Row  # shown after a thumbs-down when the page keeps a session store
+    correction: gr.Textbox
+    correction_btn: gr.Button
+    regen_btn: gr.Button
     speak: gr.Checkbox
     voice: gr.Radio
     new_btn: gr.Button
@@ -112,11 +117,18 @@ def build_page(lang: str, traits: PageTraits) -> Page:
                     elem_id="comment", scale=4,
                 )  # fmt: skip
                 comment_btn = gr.Button(t(lang, "feedback_send"), elem_id="comment-send", scale=1)
+            with gr.Row(visible=False, elem_id="correction-row") as correction_row:
+                correction = gr.Textbox(
+                    label=t(lang, "correction_prompt"), placeholder=t(lang, "correction_placeholder"),
+                    elem_id="correction", lines=2, scale=4,
+                )  # fmt: skip
+                correction_btn = gr.Button(t(lang, "correction_send"), elem_id="correction-send", scale=1)
             with gr.Row(equal_height=True):
                 speak = gr.Checkbox(
                     False, label=t(lang, speak_label(traits)), interactive=traits.can_speak, elem_id="speak"
                 )
                 voice = gr.Radio(list(VOICES), value=traits.voice, label=t(lang, "voice"), elem_id="voice")
+                regen_btn = gr.Button(t(lang, "regenerate"), elem_id="regenerate")
                 new_btn = gr.Button(t(lang, "new_session"), elem_id="new-session")
             # The spoken reply as it is made: it starts with the first sentence while the rest
             # is still being written. Shown while "speak" is ticked; the whole reply's wav also
@@ -151,7 +163,8 @@ def build_page(lang: str, traits: PageTraits) -> Page:
         traits=traits, conv=conv, lang=lang_state, header=header, lang_radio=lang_radio,
         notice=notice, crisis=crisis, gate=gate, disclaimer=disclaimer, ack_check=ack_check,
         ack_btn=ack_btn, main=main, chatbot=chatbot, status=status, progress=progress, box=box,
-        comment_row=comment_row, comment=comment, comment_btn=comment_btn, speak=speak, voice=voice,
+        comment_row=comment_row, comment=comment, comment_btn=comment_btn, correction_row=correction_row,
+        correction=correction, correction_btn=correction_btn, regen_btn=regen_btn, speak=speak, voice=voice,
         new_btn=new_btn, reply_voice=reply_voice, camera=camera, webcam_image=webcam_image,
         webcam_video=webcam_video, video_audio=video_audio, emotion_title=emotion_title,
         emotion=emotion, plot=plot, report_btn=report_btn, transcript_btn=transcript_btn,
@@ -171,6 +184,11 @@ def labels(page: Page, ui: str) -> Updates:
         page.box: gr.update(placeholder=t(ui, "placeholder")),
         page.comment: gr.update(label=t(ui, "feedback_prompt"), placeholder=t(ui, "feedback_placeholder")),
         page.comment_btn: gr.update(value=t(ui, "feedback_send")),
+        page.correction: gr.update(
+            label=t(ui, "correction_prompt"), placeholder=t(ui, "correction_placeholder")
+        ),
+        page.correction_btn: gr.update(value=t(ui, "correction_send")),
+        page.regen_btn: gr.update(value=t(ui, "regenerate")),
         page.speak: gr.update(label=t(ui, speak_label(page.traits))),
         page.voice: gr.update(label=t(ui, "voice")),
         page.new_btn: gr.update(value=t(ui, "new_session")),
