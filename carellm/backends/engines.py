@@ -14,6 +14,8 @@ import threading
 import time
 from collections.abc import Generator
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from carellm.errors import ConfigError
 
@@ -31,12 +33,23 @@ def engine_urls(base_url: str) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
+def shown_url(url: str) -> str:
+    """The URL as messages and /health show it: without a user and password, query or fragment,
+    where a credential may be written (http://user:secret@host/v1?key=...)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
+
+
 @dataclass
 class Engine:
     url: str
     outstanding: int = 0  # requests sent and not yet finished
     failures: int = 0  # in a row; 0 once it answers again
     resting_until: float = 0.0  # monotonic time; before it, the engine is out
+
+    @property
+    def name(self) -> str:
+        return shown_url(self.url)
 
 
 class EnginePool:
@@ -88,4 +101,19 @@ class EnginePool:
     def resting(self) -> list[str]:
         """The engines taken out now (for messages)."""
         now = time.monotonic()
-        return [e.url for e in self.engines if e.resting_until > now]
+        return [e.name for e in self.engines if e.resting_until > now]
+
+    def states(self) -> list[dict[str, Any]]:
+        """Each engine as /health shows it: resting (taken out after failing) and for how much longer."""
+        now = time.monotonic()
+        with self._lock:
+            return [
+                {
+                    "url": e.name,
+                    "resting": e.resting_until > now,
+                    "resting_s": round(max(0.0, e.resting_until - now), 1),
+                    "failures": e.failures,
+                    "in_flight": e.outstanding,
+                }
+                for e in self.engines
+            ]

@@ -187,7 +187,7 @@ class OpenAIBackend:
             self.engines.failed(engine)
             if sent:
                 raise BackendError(
-                    f"Lost the remote model server at {engine.url} mid-reply ({type(exc).__name__}); "
+                    f"Lost the remote model server at {engine.name} mid-reply ({type(exc).__name__}); "
                     "the reply is incomplete and was not sent again.",
                     "Send the message again.",
                 ) from exc
@@ -213,7 +213,7 @@ class OpenAIBackend:
 
     def _failed_list(self, engine: Engine) -> str:
         resting = self.engines.resting()
-        return engine.url if len(resting) <= 1 else ", ".join(resting)
+        return engine.name if len(resting) <= 1 else ", ".join(resting)
 
     def speak_stream(
         self, messages: Sequence[Message], reply: str, voice: str, max_seconds: float | None = None

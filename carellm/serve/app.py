@@ -18,6 +18,7 @@ from fastapi.responses import PlainTextResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from carellm.backends.base import DISCLAIMER_HEADER
+from carellm.backends.engines import EnginePool
 from carellm.counseling.counselor import Counselor, EmotionFactory
 from carellm.counseling.hooks import TurnRecorder
 from carellm.dev.tiny_model import is_tiny_model
@@ -26,6 +27,7 @@ from carellm.serve.metrics import Metrics
 from carellm.serve.protocol import (
     ChatCompletion,
     ChatCompletionRequest,
+    EngineHealth,
     ErrorResponse,
     Health,
     ModelCard,
@@ -119,12 +121,17 @@ def create_app(
 
     @app.get("/health", response_model=Health)
     async def health() -> Health:
+        # Still 200 while engines rest: the API itself is up (a probe failing would take every
+        # replica out with the engines); the list says which engines are out.
+        pool = getattr(counselor.backend, "engines", None)
+        engines = [EngineHealth(**state) for state in pool.states()] if isinstance(pool, EnginePool) else None
         return Health(
             model=model_name,
             backend=counselor.backend.name,
             active=service.queue.active,
             waiting=service.queue.waiting,
             sessions=len(service.sessions),
+            engines=engines,
         )
 
     @app.get("/metrics", response_class=PlainTextResponse)

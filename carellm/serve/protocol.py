@@ -270,6 +270,16 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+class EngineHealth(BaseModel):
+    """One engine behind the remote backend (`--base-url a,b`); its URL without credentials."""
+
+    url: str
+    resting: bool = Field(description="Taken out after failing; tried again when its rest is over.")
+    resting_s: float = Field(description="Seconds of rest left (0 when it is in).")
+    failures: int = Field(description="Failures in a row.")
+    in_flight: int
+
+
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
     model: str
@@ -277,3 +287,6 @@ class Health(BaseModel):
     active: int
     waiting: int
     sessions: int
+    engines: list[EngineHealth] | None = Field(
+        None, description="The remote backend's engines; null for a model loaded in this process."
+    )

@@ -163,3 +163,32 @@ def test_a_reply_cut_mid_stream_is_not_sent_again(counselor, run_app, api_key):
             errors.append(exc)
     assert len(errors) == 1 and "mid-reply" in errors[0].message and "again" in errors[0].hint
     assert len(cut.bodies) == 1 and len(good.bodies) == 1  # the cut request went nowhere else
+
+
+def test_health_shows_resting_engines_without_their_credentials(counselor, run_app, start_server, api_key):
+    import socket
+
+    import httpx
+
+    from carellm.config import Settings
+    from carellm.counseling.counselor import Counselor
+
+    with socket.socket() as s:  # a port nothing listens on: the engine is down
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dead = f"http://carellm:s3cret@127.0.0.1:{port}/v1?token=t0ken"
+    good = run_app(engine_app(counselor, api_key)).url
+    backend = OpenAIBackend(f"{dead},{good}/v1", "carellm", api_key, engine_backoff_s=30)
+    front = Counselor(backend, Settings(model="carellm", max_new_tokens=4, seed=0), gate=counselor.gate)
+    server = start_server(app_counselor=front, rate_limit_per_minute=10_000)
+    before = httpx.get(f"{server.url}/health", timeout=10).json()["engines"]
+    assert [e["resting"] for e in before] == [False, False]
+    for i in range(2):  # each engine is picked first once; the dead one fails over to the other
+        ask(backend, f"health {i}")
+    response = httpx.get(f"{server.url}/health", timeout=10)
+    assert response.status_code == 200  # the API is up; the list says which engine is out
+    down, up = response.json()["engines"]
+    assert down["url"] == f"http://127.0.0.1:{port}/v1" and down["resting"] and down["failures"] == 1
+    assert 0 < down["resting_s"] <= 30 and not up["resting"] and up["url"] == f"{good}/v1"
+    for secret in ("s3cret", "t0ken", "carellm:"):
+        assert secret not in response.text
