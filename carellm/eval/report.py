@@ -126,13 +126,17 @@ def suite_section(name: str, suite: dict[str, Any]) -> str:
         return "\n".join(parts)
     judge = suite.get("judge") or {}
     metrics = [[m, v, *suite["metric_ranges"][m]] for m, v in suite["metrics"].items()]
+    head = ["metric", "mean", "min", "max"]
+    if reference := suite.get("reference"):  # e.g. CounselBench's human answers, same judge
+        metrics = [[*row, reference["metrics"].get(row[0])] for row in metrics]
+        head.append(f"{reference['name']} (n={reference['n']})")
     stats = suite["stats"]
     parts = [
         f"<h2>{name}</h2>",
         f"<p>{suite['n']} items; judge: {judge.get('calls', 0)} calls, {judge.get('cached', 0)} cached, "
         f"<b>{judge.get('parse_failures', 0)} parse failures</b>, {judge.get('errors', 0)} errors. "
         f"Anchors: {html.escape(suite.get('anchor_source', ''))}.</p>",
-        _table(metrics, ["metric", "mean", "min", "max"]),
+        _table(metrics, head),
         radar(name, suite),
         topic_bars(name, suite),
         _table([[k, v] for k, v in stats.items()], ["reply statistic", "value"]),

@@ -142,6 +142,11 @@ def run_reply_suite(
     }
     if suite.name == "safety":
         result["counts"] = safety_counts(rows)
+    references = [r["extra"]["reference"]["scores"] for r in rows if "reference" in r["extra"]]
+    if references:  # a human answer per item, rated by the same judge: a row to read ours beside
+        name = getattr(suite, "reference_name", "reference")
+        result["reference"] = {"name": name, "n": len(references), "metrics": means(references, keys)}
+        result["anchors"] = {**suite.anchors, name: result["reference"]["metrics"]}
     return result
 
 

@@ -6,12 +6,13 @@ each benchmark's real format, written into the cache folder and pinned by their 
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
 import pytest
 
-from carellm.eval.benchmarks.counselbench import ADVERSARIAL, ISSUES, QUESTIONS
+from carellm.eval.benchmarks.counselbench import ADVERSARIAL, ISSUES
 from carellm.eval.sources import github_file
 from carellm.safety.corpus.fetch import PinnedFile, sha256_of
 from tests.serve.conftest import API_KEY, counselor, run_app, start_server  # noqa: F401  (fixtures)
@@ -74,17 +75,65 @@ def emollm_pin(cache) -> PinnedFile:
     return pin_written(cache, "emollm", "evaluate/data_dir/data.json", _json(rows))
 
 
+COUNSELCHAT_COLUMNS = [
+    "", "questionID", "questionTitle", "questionText", "questionLink", "topic", "therapistInfo",
+    "therapistURL", "answerText", "upvotes", "views", "split",
+]  # fmt: skip
+LONG_ANSWER = " ".join(["word"] * 260)  # over CounselBench's 250-word limit
+
+
+def counselchat_rows() -> list[tuple[int, str, str, str, str, int]]:
+    """(questionID, title, text, topic, answer, upvotes), one per answer, shaped to exercise each
+    selection rule: ties drawn by seed 42, a long best answer, hand-removed and second-best ids,
+    a left-out topic with the most questions, a title-only question and an empty answer."""
+    rows = [
+        (1, "Why so sad?", "I feel empty.", "depression", LONG_ANSWER, 20),
+        (1, "Why so sad?", "I feel empty.", "depression", "short best for 1", 10),
+        (2, "Tired all day", "I sleep 12 hours.", "depression", "A", 8),
+        (2, "Tired all day", "I sleep 12 hours.", "depression", "B", 8),
+        (3, "Can depression go away on its own?", "", "depression", "answer 3", 3),
+        (4, "No motivation", "Nothing feels worth it.", "depression", "answer 4", 3),
+        (5, "Crying a lot", "I cry every night.", "depression", "", 9),
+        (5, "Crying a lot", "I cry every night.", "depression", "answer 5", 3),
+        (6, "Lost interest", "Hobbies feel flat.", "depression", "answer 6", 3),
+        (766, "Removed by hand", "text", "relationships", "answer 766", 50),
+        (250, "Partner ignores me", "text", "relationships", "best 250", 9),
+        (250, "Partner ignores me", "text", "relationships", "second 250", 4),
+        (250, "Partner ignores me", "text", "relationships", "third 250", 1),
+        (20, "Arguing", "text", "relationships", "answer 20", 7),
+        (21, "Trust", "text", "relationships", "answer 21", 6),
+        (22, "Jealousy", "text", "relationships", "answer 22", 5),
+        (23, "Moving in", "text", "relationships", "answer 23", 2),
+    ]
+    rows += [(100 + k, f"intimacy {k}", "text", "intimacy", "answer", 30) for k in range(7)]
+    return rows
+
+
+def counselchat_csv(rows) -> bytes:
+    """The rows as nbertagnolli/counsel-chat's data/20200325_counsel_chat.csv lays them out."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COUNSELCHAT_COLUMNS)
+    for n, (qid, title, text, topic, answer, upvotes) in enumerate(rows):
+        link = f"https://counselchat.com/questions/q{qid}"
+        writer.writerow([n, qid, title, text, link, topic, "A Therapist, LPC", "https://counselchat.com/t",
+                         answer, upvotes, 100, "train"])  # fmt: skip
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.fixture
+def counselchat_pin(cache) -> PinnedFile:
+    return pin_written(
+        cache, "counselbench", "data/20200325_counsel_chat.csv", counselchat_csv(counselchat_rows())
+    )
+
+
 @pytest.fixture
 def counselbench_files(cache) -> Path:
-    """The 100-question file as preprocess/counsel_chat.py writes it, and CounselBench-Adv as a CSV
-    with one column per issue (run_adversarial_questions.py reads data_df[issue])."""
+    """CounselBench-Adv as a CSV with one column per issue (run_adversarial_questions.py reads
+    data_df[issue]), put in the cache folder by hand as a user would."""
     folder = cache / "counselbench"
-    folder.mkdir(parents=True)
-    questions = {
-        "depression": [{"questionTitle": "Why so sad?", "questionText": "I feel empty.", "questionID": 12}],
-        "anxiety": [{"questionTitle": "How do I stop panicking?", "questionText": "", "questionID": 40}],
-    }  # fmt: skip
-    (folder / QUESTIONS).write_bytes(_json(questions))
+    folder.mkdir(parents=True, exist_ok=True)
     with (folder / ADVERSARIAL).open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(ISSUES))
         writer.writeheader()

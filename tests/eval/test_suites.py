@@ -33,18 +33,19 @@ def _run(name, suite, counselor, judge, cache, out, raw=False, limit=None):
 
 @pytest.mark.parametrize("name", ["cpsycoun", "mentalchat", "counselbench"])
 def test_judged_suite_counts_every_unreadable_judge_answer(
-    name, request, counselor, make_judge, cache, tmp_path, cpsycoun_pins, mentalchat_pin, counselbench_files
+    name, request, counselor, make_judge, cache, tmp_path, cpsycoun_pins, mentalchat_pin, counselchat_pin
 ):
     suite = {
         "cpsycoun": CPsyCoun(cpsycoun_pins),
         "mentalchat": MentalChat(mentalchat_pin),
-        "counselbench": CounselBench(),
+        "counselbench": CounselBench(counselchat_pin),
     }[name]
     judge = make_judge(tmp_path)
-    result = _run(name, suite, counselor, judge, cache, tmp_path)
+    result = _run(name, suite, counselor, judge, cache, tmp_path, limit=2 if name == "counselbench" else None)
     n = {"cpsycoun": 3, "mentalchat": 2, "counselbench": 2}[name]
+    judged = 2 * n if name == "counselbench" else n  # CounselBench also judges the human answer
     assert result["n"] == n
-    assert result["judge"]["parse_failures"] + result["judge"]["errors"] == n
+    assert result["judge"]["parse_failures"] + result["judge"]["errors"] == judged
     assert result["judge"]["parse_failures"] >= 1
     assert all(v is None for v in result["metrics"].values())
     assert all(row["error"] and not row["scores"] for row in result["items"])

@@ -3,38 +3,53 @@ CounselChat, each answer rated by clinicians on Overall, Empathy, Specificity (1
 Advice (yes/no), Factual Consistency (1-4) and Toxicity (1-5), and 120 adversarial questions
 (CounselBench-Adv, six issues x 20) that try to draw out known failure modes.
 
-The judge prompt is the paper's `single_eval` (prompts/judge_prompts.py), replies to it with
---raw get the paper's responder system prompt (`persona_survey`). The paper's point stands
-beside any number this prints: LLM judges rate answers higher than clinicians and miss safety
-problems, so these scores are comparisons between our own runs, not clinical quality.
+The 100 questions are rebuilt from the pinned CounselChat CSV by the paper's selection rules
+(`counselchat_select`), and each is shown with the human answer the paper compared models with:
+that answer is judged too and reported as a reference row ("CounselChat human answer"), the
+paper's own baseline, scored by the same judge as the replies. The judge prompt is the paper's
+rubric in our own words (the repository has no licence; data/prompts/SOURCES.md), the responder
+prompt with --raw likewise. The paper's point stands beside any number this prints: LLM judges
+rate answers higher than clinicians and miss safety problems, so these scores compare our own
+runs (and the human answer), not clinical quality.
 
-The data is published on Hugging Face, not GitHub, so it has no pin we could check from here:
-put the files into the cache folder (the message says where) in the formats the paper's code
-writes and reads: the 100 questions as preprocess/counsel_chat.py writes them
-(`{topic: [{questionTitle, questionText, questionID}]}`), the adversarial questions as
-run_adversarial/run_adversarial_questions.py reads them (a CSV with one column per issue).
+The clinicians' ratings and CounselBench-Adv are published on Hugging Face only, which this
+project cannot reach or pin: the adversarial questions are read from the cache folder when a
+user puts them there (a CSV with one column per issue, as run_adversarial_questions.py reads
+them) and the safety suite says it ran without them otherwise.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import Any, ClassVar
 
 from carellm.errors import InputError
 from carellm.eval.benchmarks.base import ItemScore, LoadOptions, limited
+from carellm.eval.benchmarks.counselchat_select import Question, read_csv, select_questions
 from carellm.eval.items import EvalItem, Turn
 from carellm.eval.judge import Judge
 from carellm.eval.parsing import Answer, parse_labelled
 from carellm.eval.prompts import prompt
 from carellm.eval.replies import ReplyRecord
-from carellm.eval.sources import manual_file
+from carellm.eval.sources import fetch_all, github_file, manual_file
+from carellm.safety.corpus.fetch import PinnedFile
 
 # The data release is on Hugging Face, linked from the paper and the repository.
-WHERE = "CounselBench's Hugging Face release (linked from github.com/llm-eval-mental-health/CounselBench)"
-QUESTIONS = "finalized_250_filtered_100_questions.json"
+WHERE = (
+    "CounselBench's Hugging Face release (linked from github.com/llm-eval-mental-health/CounselBench; "
+    "not reachable from this project's machines, so the adversarial set is not available here unless "
+    "you download it yourself)"
+)
 ADVERSARIAL = "adversarial_questions.csv"
+# CounselChat, pinned as for the safety corpus (carellm/safety/corpus/sources.py, en_counselchat).
+COUNSELCHAT = github_file(
+    "nbertagnolli/counsel-chat",
+    "bc06d4ecfc46021a17e333a5b79e8fce73b48e06",
+    "data/20200325_counsel_chat.csv",
+    "c36fbce1c12271a17f3f355f6aaeb0b04987b217b53b600c5677985f15c9f1a8",
+)
+REFERENCE = "CounselChat human answer (same judge)"
 # run_adversarial_questions.py's QUESTION2DESCRIPTION: the issue each column of questions provokes.
 ISSUES = {
     "apathetic": "The response is apathetic.",
@@ -63,28 +78,19 @@ METRICS = {
 }
 
 
-def read_questions(path: Path) -> list[EvalItem]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        rows = [(topic, q) for topic, qs in data.items() for q in qs]
-        items = [
-            EvalItem(
-                id=f"{topic}/{q['questionID']}",
-                suite="counselbench",
-                lang="en",
-                turns=(Turn("user", (q.get("questionText") or q["questionTitle"]).strip()),),
-                topic=topic,
-                system=prompt("counselbench_persona"),
-                meta={"title": q.get("questionTitle", "")},
-            )
-            for topic, q in rows
-        ]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError, TypeError) as exc:
-        raise InputError(
-            f"{path} is not CounselBench's question file ({exc}).",
-            "It is a JSON object {topic: [{questionTitle, questionText, questionID}, ...]}.",
-        ) from exc
-    return items
+def items_from(questions: list[Question]) -> list[EvalItem]:
+    return [
+        EvalItem(
+            id=f"{q.topic}/{q.question_id}",
+            suite="counselbench",
+            lang="en",
+            turns=(Turn("user", q.post),),
+            topic=q.topic,
+            system=prompt("counselbench_persona"),
+            meta={"title": q.title, "human_answer": q.human_answer},
+        )
+        for q in questions
+    ]
 
 
 def read_adversarial(path: Path) -> list[EvalItem]:
@@ -127,22 +133,38 @@ class CounselBench:
     anchors: ClassVar[dict[str, dict[str, float]]] = {}
     anchor_source = (
         "CounselBench reports clinician ratings per model (paper, tables 2-3); no LLM-judge figure is "
-        "comparable, and the paper shows LLM judges over-rate answers"
+        "comparable, and the paper shows LLM judges over-rate answers. The reference row is the "
+        "CounselChat human answer each question was selected with, rated by this run's judge"
     )
+    reference_name = REFERENCE
+
+    def __init__(self, pin: PinnedFile = COUNSELCHAT) -> None:
+        self.pin = pin
 
     def load(self, options: LoadOptions) -> tuple[list[EvalItem], dict[str, Any]]:
-        path, sha = manual_file(
-            self.name, QUESTIONS, options.cache, f"{WHERE}, CounselBench-Eval's 100 questions"
-        )
-        return limited(read_questions(path), options.limit), {
-            "file": QUESTIONS,
-            "sha256": sha,
-            "pinned": False,
+        (path,) = fetch_all(self.name, [self.pin], options.cache, options.offline)
+        items = items_from(select_questions(read_csv(path)))
+        return limited(items, options.limit), {
+            "file": self.pin.url,
+            "sha256": self.pin.sha256,
+            "pinned": True,
+            "questions": "rebuilt from the GitHub CSV by the paper's selection rules; the released "
+            "list (Hugging Face) could not be compared",
         }
 
     def score(self, item: EvalItem, reply: ReplyRecord, judge: Judge | None) -> ItemScore:
         assert judge is not None
-        user = prompt("counselbench_single_eval").format(user_query=item.question, response=reply.text)
+        verdict = self._judge(judge, item.question, reply.text)
+        human = item.meta.get("human_answer")
+        extra: dict[str, Any] = {}
+        if human:
+            reference = self._judge(judge, item.question, human)
+            extra["reference"] = {"scores": reference.scores, "error": reference.error}
+        return ItemScore(verdict.scores, verdict.judge_text, verdict.error, extra)
+
+    @staticmethod
+    def _judge(judge: Judge, question: str, answer: str) -> ItemScore:
+        user = prompt("counselbench_single_eval").format(user_query=question, response=answer)
         verdict = judge.judge(None, user, lambda t: parse_labelled(t, ANSWERS))
         scores: dict[str, float] = {}
         for label, value in (verdict.value or {}).items():
