@@ -131,9 +131,10 @@ def http_turns(url: str, wav: str, turns: int) -> list[float]:
 
 
 def clients(url: str, wav: str, turns: int, sessions: int) -> dict:
-    """In the clients' process: HTTP turns (the baseline), then `sessions` realtime connections at once."""
-    http = http_turns(url, wav, turns)
+    """In the clients' process: `sessions` HTTP conversations at once (the baseline), then
+    `sessions` realtime connections at once."""
     with ThreadPoolExecutor(max_workers=sessions) as pool:
+        http = [t for one in pool.map(lambda _: http_turns(url, wav, turns), range(sessions)) for t in one]
         per_session = list(pool.map(lambda _: realtime_session(url, wav, turns), range(sessions)))
     realtime = [r for session in per_session for r in session]
     return {"http": http, "realtime": [r[0] for r in realtime], "after_stop": [r[1] for r in realtime]}
