@@ -43,13 +43,16 @@ def test_the_engine_with_fewest_requests_in_flight_is_picked():
 
 
 def test_a_failed_engine_rests_and_comes_back_after_its_back_off():
-    pool = EnginePool(["a", "b"], backoff_s=0.2)
+    # Rests of 20 s and 40 s: a loaded CI machine cannot reach their end between the lines.
+    pool = EnginePool(["a", "b"], backoff_s=20.0)
     pool.failed(pool.engines[0])
     assert [next(pool.candidates()).url for _ in range(4)] == ["b"] * 4
     pool.failed(pool.engines[0])  # failing again: it rests twice as long
-    assert 0.3 < pool.engines[0].resting_until - time.monotonic() <= 0.4
-    pool.answered(pool.engines[0])
+    assert 30.0 < pool.engines[0].resting_until - time.monotonic() <= 40.0
+    pool.engines[0].resting_until = time.monotonic() - 0.001  # its rest is over
     assert {next(pool.candidates()).url for _ in range(4)} == {"a", "b"}
+    pool.answered(pool.engines[0])
+    assert pool.engines[0].failures == 0
 
 
 @pytest.fixture
@@ -94,10 +97,13 @@ def test_an_engine_stopped_mid_run_fails_no_request_and_returns_after_its_back_o
     # Only a reply the stopped engine had started streaming may fail; none did here, or it says so.
     assert all("mid-reply" in exc.message for exc in failures), failures
     assert sum(len(app.bodies) for app in apps) >= 8 - len(failures)
-    assert backend.engines.resting() == [f"{servers[1].url}/v1"]
+    # Taken out when it failed (whether its rest is still running depends on how fast the
+    # machine got through the other requests; a loaded CI machine may outlast 0.5 s).
+    stopped = backend.engines.engines[1]
+    assert stopped.failures >= 1 and backend.engines.engines[0].failures == 0
 
     restarted = run_app(apps[1], port=servers[1].port)
-    time.sleep(BACKOFF_S * 2 + 0.1)  # the longest rest it may have earned (two failures)
+    time.sleep(max(0.0, stopped.resting_until - time.monotonic()) + 0.1)  # till the rest it earned is over
     before = len(apps[1].bodies)
     for i in range(4):
         ask(backend, f"recovered {i}")
