@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from carellm.language import detect_lang
+from carellm.safety.guard_acts import ACTS
 from carellm.safety.guard_concepts import CONCEPTS, DENIED_LABEL
 from carellm.safety.guard_families import _LABEL_DENIED, FAMILIES, Family
 from carellm.safety.normalize import normalize
@@ -144,7 +145,8 @@ RULES: dict[str, list[re.Pattern]] = {
 }
 # Every family, the first three rounds' and the concepts', per rule.
 _FAMILIES: dict[str, list[Family]] = {
-    rule: FAMILIES.get(rule, []) + CONCEPTS.get(rule, []) for rule in dict.fromkeys([*FAMILIES, *CONCEPTS])
+    rule: FAMILIES.get(rule, []) + CONCEPTS.get(rule, []) + ACTS.get(rule, [])
+    for rule in dict.fromkeys([*FAMILIES, *CONCEPTS, *ACTS])
 }
 LEARNED = "learned_model"  # the violation the learned model reports (it has no category of its own)
 # A denial is fine: "I'm not a doctor", "I am not a human".
