@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -125,6 +126,8 @@ class MNNBackend:
                 "The mnn backend needs MNN's Python package.", "Install it: pip install 'carellm[edge]'"
             ) from exc
         llm = mnn_llm.create(str(folder / "config.json"))
+        # The export says 4 threads; more threads than cores only wait on each other.
+        llm.set_config({"thread_num": max(1, min(4, os.cpu_count() or 1))})
         llm.load()
         if int(llm.context.status) < 0:  # MNN logs its reason and leaves the model unloaded
             raise ConfigError(

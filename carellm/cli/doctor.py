@@ -96,8 +96,10 @@ def doctor() -> None:
     model, audio, why = recommend(free_gib, slots, settings.context_tokens)
     console.print(f"[bold]Recommendation:[/] {why}")
     if model is None:
+        if free_gib is None:  # no CUDA GPU at all: the MNN edge path runs on this CPU
+            _edge_advice(probe)
         console.print(
-            "Next: run on a machine with a CUDA GPU, point --backend openai --base-url at a served model, "
+            "Or: run on a machine with a CUDA GPU, point --backend openai --base-url at a served model, "
             "or try the interfaces with random weights: carellm dev make-tiny-model ./tiny && "
             "carellm chat --model ./tiny"
         )
@@ -106,6 +108,21 @@ def doctor() -> None:
     if not is_cached(model):
         console.print(f"Next: hf download {model}   (or use --model /path/to/weights)")
     console.print(f"Then: carellm chat --model {model}{flag}")
+
+
+def _edge_advice(probe) -> None:
+    from carellm.edge.sizing import edge_advice, memory_bandwidth_gb_s, memory_gib
+
+    _, available = memory_gib()
+    try:
+        free_disk = shutil.disk_usage(probe).free / 2**30
+    except OSError:
+        free_disk = None
+    bandwidth = memory_bandwidth_gb_s(gib=0.25, repeats=3)  # ~0.1 s
+    ram = f"{available:.1f} GiB RAM available, " if available is not None else ""
+    console.print(f"[bold]Edge path:[/] {ram}memory bandwidth {bandwidth:.1f} GB/s.")
+    for line in edge_advice(available, free_disk, bandwidth):
+        console.print(line)
 
 
 if __name__ == "__main__":  # pragma: no cover
