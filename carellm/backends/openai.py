@@ -87,6 +87,10 @@ class OpenAIBackend:
         self.engines = EnginePool(urls, engine_backoff_s)
         self.clients = {url: httpx.Client(base_url=url, headers=headers, timeout=timeout_s) for url in urls}
 
+    def engine_states(self) -> list[dict]:
+        """Each engine as `/health` shows it (resting after a failure, requests in flight)."""
+        return self.engines.states()
+
     @classmethod
     def from_settings(cls, settings: Settings, remote: RemoteSettings | None = None) -> OpenAIBackend:
         if not settings.base_url:

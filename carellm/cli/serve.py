@@ -25,7 +25,7 @@ def serve(
         None, "--model", help="Hub id or local folder (or the remote model's name)."
     ),
     backend: str | None = typer.Option(
-        None, "--backend", help="omni (in-process) or openai (remote server)."
+        None, "--backend", help="omni (in-process), openai (remote server) or mnn (an MNN export, CPU)."
     ),
     base_url: list[str] | None = typer.Option(
         None,

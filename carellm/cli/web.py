@@ -23,7 +23,7 @@ def web(
         None, "--model", help="Hub id or local folder (or the remote model's name)."
     ),
     backend: str | None = typer.Option(
-        None, "--backend", help="omni (in-process) or openai (remote server)."
+        None, "--backend", help="omni (in-process), openai (remote server) or mnn (an MNN export, CPU)."
     ),
     base_url: str | None = typer.Option(None, "--base-url", help="Remote OpenAI-compatible server URL."),
     api_key: str | None = typer.Option(None, "--api-key", help="Key for that server (or CARELLM_API_KEY)."),

@@ -18,7 +18,6 @@ from fastapi.responses import PlainTextResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from carellm.backends.base import DISCLAIMER_HEADER
-from carellm.backends.engines import EnginePool
 from carellm.counseling.counselor import Counselor, EmotionFactory
 from carellm.counseling.hooks import TurnRecorder
 from carellm.dev.tiny_model import is_tiny_model
@@ -123,8 +122,8 @@ def create_app(
     async def health() -> Health:
         # Still 200 while engines rest: the API itself is up (a probe failing would take every
         # replica out with the engines); the list says which engines are out.
-        pool = getattr(counselor.backend, "engines", None)
-        engines = [EngineHealth(**state) for state in pool.states()] if isinstance(pool, EnginePool) else None
+        states = getattr(counselor.backend, "engine_states", None)  # a remote backend over engines
+        engines = [EngineHealth(**state) for state in states()] if callable(states) else None
         return Health(
             model=model_name,
             backend=counselor.backend.name,
