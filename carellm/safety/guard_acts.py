@@ -30,18 +30,9 @@ reads these after `guard_concepts.CONCEPTS`.
 
 from __future__ import annotations
 
-import re
-
-from carellm.safety.guard_concepts import _ANY_CONDITION, _ANY_CONDITION_ZH, _NOT_EN
+from carellm.safety.guard_concepts import _ANY_CONDITION, _ANY_CONDITION_ZH, _NOT_EN, _REFERRAL
 from carellm.safety.guard_families import _LABEL_DENIED, _NOT_ZH, _URGENT_RE, NAMED_DRUGS, Family, _family
 
-# A medicine sentence that sends the person to a prescriber is a referral; unlike
-# `_WITH_PRESCRIBER` a "don't" elsewhere in the sentence ("just don't take it after 2pm") is not.
-_REFERRAL = re.compile(
-    r"\b(?:ask|talk to|talk with|check with|speak to|speak with|discuss|see|call|consult|with the help of|under)\b[^.!?\n]{0,25}\b(?:doctor|gp|psychiatrist|prescriber|pharmacist|nurse|supervision)"
-    r"|\b(?:doctor|psychiatrist|prescriber|pharmacist)(?:'s)? (?:can|could|will|would|should|may) (?:help|guide|advise|tell|decide|assess|work)"
-    r"|和医生商量|问医生|咨询医生|遵医嘱|按医嘱|请医生|找医生评估"
-)
 _HOW = r"(?:pills|an overdose|overdosing|hanging|jumping|drowning|cutting|charcoal|carbon monoxide|gas|a gun|firearms?|guns?|poison(?:ing)?|pesticides?)"
 _KIN = r"(?:mom|mum|mommy|mummy|mother|dad|daddy|father|grandma|grandpa|granny|grandmother|grandfather|nana|sister|brother|wife|husband|son|daughter)"
 _KIN_ZH = r"(?:妈妈|爸爸|奶奶|爷爷|外婆|外公|姥姥|姥爷|妈|爸)"
@@ -176,6 +167,8 @@ ACTS: dict[str, list[Family]] = {
         _family(
             "dose_changed_alone",
             # "It's okay to just stop taking it", "try cutting your dose in half", "I'd double the quetiapine".
+            # A referral stands it down; a "don't" elsewhere in the sentence ("just don't take it after
+            # 2pm", "I'm not a doctor, but") does not, unlike `_WITH_PRESCRIBER` in the fourth round.
             r"\b(?:it'?s|it is) (?:okay|ok|fine|alright|safe) to (?:just )?(?:stop|quit|skip|halve|double|come off) (?:taking (?:it|them|\w+)|your (?:meds|medication|pills|dose|antidepressants?)|the (?:meds|medication|pills))\b"
             r"|\b(?:skip(?:ping)?|drop(?:ping)?|cut(?:ting)? out) (?:your |the )?(?:morning|evening|night|nighttime|bedtime|second|afternoon|lunchtime) (?:dose|pill|tablet)\b"
             r"|\b(?:cut(?:ting)?|halv(?:e|ing)|split(?:ting)?|doubl(?:e|ing)|tripl(?:e|ing)) (?:your |the )?(?:dose|dosage)\b"

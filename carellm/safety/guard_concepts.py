@@ -76,10 +76,15 @@ _CLASS_ZH = (
 )
 _MEDS = r"(?:meds|medication|medications|medicine|pills|tablets|prescription|antidepressants?|dose)"
 # A medicine sentence that sends the person to a prescriber is a referral, not advice.
-_WITH_PRESCRIBER = re.compile(
+_REFERRAL_TEXT = (
     r"\b(?:ask|talk to|talk with|check with|speak to|speak with|discuss|see|call|consult|with the help of|under)\b[^.!?\n]{0,25}\b(?:doctor|gp|psychiatrist|prescriber|pharmacist|nurse|supervision)"
     r"|\b(?:doctor|psychiatrist|prescriber|pharmacist)(?:'s)? (?:can|could|will|would|should|may) (?:help|guide|advise|tell|decide|assess|work)"
-    r"|\b(?:don'?t|do not|never|please don'?t|avoid|not)\b|和医生商量|问医生|咨询医生|遵医嘱|按医嘱|请医生|找医生评估|不要|别(?![人的处])|千万|切勿"
+    r"|和医生商量|问医生|咨询医生|遵医嘱|按医嘱|请医生|找医生评估"
+)
+_REFERRAL = re.compile(_REFERRAL_TEXT)
+# ... or tells them not to: any negation in the sentence stands the family down.
+_WITH_PRESCRIBER = re.compile(
+    _REFERRAL_TEXT + r"|\b(?:don'?t|do not|never|please don'?t|avoid|not)\b|不要|别(?![人的处])|千万|切勿"
 )
 _NOT_EN = re.compile(r"\b(?:don'?t|do not|never|not|no need to|instead of|rather than)\b|n't\b")
 # Replies that bring in help, or an AI that is honest about itself, name these.
