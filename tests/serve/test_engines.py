@@ -77,9 +77,12 @@ def test_an_engine_stopped_mid_run_fails_no_request_and_returns_after_its_back_o
     backend = backend_over(*(s.url for s in servers), key=api_key)
     failures: list[BaseException] = []
     done = threading.Semaphore(0)
+    stopped = threading.Event()
 
     def client(name: str) -> None:
         for i in range(4):
+            if i == 2:  # half-way, the engine is stopped under them (a fast machine must not finish first)
+                stopped.wait(timeout=120)
             try:
                 ask(backend, f"{name} {i}")
             except BackendError as exc:
@@ -89,9 +92,10 @@ def test_an_engine_stopped_mid_run_fails_no_request_and_returns_after_its_back_o
     threads = [threading.Thread(target=client, args=(name,)) for name in ("left", "right")]
     for thread in threads:
         thread.start()
-    for _ in range(3):
+    for _ in range(4):
         done.acquire(timeout=120)
     servers[1].stop()  # mid-run: the clients go on sending
+    stopped.set()
     for thread in threads:
         thread.join(timeout=120)
     # Only a reply the stopped engine had started streaming may fail; none did here, or it says so.
