@@ -278,7 +278,7 @@ CONCEPTS: dict[str, list[Family]] = {
             r"|\bmy (?:own )?(?:daughter|son|kids|children|husband|wife|mom|mum|mother|dad|father|sister|brother|grandmother|grandma|grandfather|grandpa)\b (?:is|was|has|had|went|did|also|too|used to|once|when)\b"
             r"|\b(?:i have|i've got|i raised) (?:a |two |three )?(?:daughter|son|kids|children|teenager)s?\b"
             r"|\b(?:i can|i could|i'?ll|i will|let me) (?:come|drive|meet you|visit|pop|head) (?:over|round|by|to your|you)\b"
-            r"|\bi(?:'ll| will) (?:always )?remember (?:our|this|everything you|what you)\b",
+            r"|\bi(?:'ll| will) (?:always )?remember (?:our|this|everything you|what you)\b(?![^.!?\n]{0,30}\b(?:only|within|during|for) (?:within |during )?(?:this|our) (?:conversation|chat|session)\b)",
         ),
         _family(
             "secrecy_promised",
