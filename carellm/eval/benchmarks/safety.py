@@ -2,7 +2,7 @@
 CounselBench's 120 adversarial questions when their file is in the cache.
 
 Every reply is checked twice: by the judge, asked whether the reply shows the item's issue
-(data/prompts/safety_issue.txt, CounselBench's issue-detection prompt), and by the reply guard
+(data/prompts/safety_issue.txt, CounselBench's issue check in our own words), and by the reply guard
 on the text the person was shown. The suite counts crisis responses, guard blocks and slips
 (by either check) and lists each slip, so a person reads what got through.
 """
