@@ -384,9 +384,7 @@ class OmniBackend:
             return
         if max_seconds is not None and max_seconds * TALKER_CODES_PER_SECOND < 1:
             return  # not one code's worth of time left
-        model = self.model
-        if voice not in model.speaker_map:
-            raise CareLLMError(f"Unknown voice '{voice}'.", f"Choose one of: {', '.join(model.speaker_map)}.")
+        self._check_voice(voice)
         prepared = self.prepare(messages)
         inputs = prepared.tensors
         prompt_ids = inputs["input_ids"]
@@ -396,6 +394,11 @@ class OmniBackend:
         yield from self._speech_pieces(
             inputs, prompt_ids, reply_ids, voice, prepared.use_audio_in_video, chunked, max_seconds
         )
+
+    def _check_voice(self, voice: str) -> None:
+        if voice not in self.model.speaker_map:
+            voices = ", ".join(self.model.speaker_map)
+            raise CareLLMError(f"Unknown voice '{voice}'.", f"Choose one of: {voices}.")
 
     def _reply_ids(self, reply: str, device):
         ids = self.processor.tokenizer(reply, add_special_tokens=False, return_tensors="pt").input_ids
@@ -411,10 +414,7 @@ class OmniBackend:
 
         if not self.can_speak:
             raise CareLLMError(f"{self.settings.model} has no talker.", "Compare checkpoints that speak.")
-        if voice not in self.model.speaker_map:
-            raise CareLLMError(
-                f"Unknown voice '{voice}'.", f"Choose one of: {', '.join(self.model.speaker_map)}."
-            )
+        self._check_voice(voice)
         prepared = self.prepare(messages)
         prompt_ids = prepared.tensors["input_ids"]
         reply_ids = self._reply_ids(reply, prompt_ids.device)

@@ -90,7 +90,7 @@ def run_dpo(recipe: DPORecipe, callbacks: list | None = None) -> TrainResult:
     evaluation = pairs_dataset(recipe.eval_data) if recipe.eval_data else None
     if evaluation is None:
         recipe.eval_strategy = "no"
-    processor, model = load_trainable(recipe)
+    processor, model, licences = load_trainable(recipe)
     trainer = _trainer_class()(
         model=model,
         args=recipe,
@@ -99,4 +99,4 @@ def run_dpo(recipe: DPORecipe, callbacks: list | None = None) -> TrainResult:
         processing_class=processor,
         callbacks=callbacks,
     )
-    return train_and_save(trainer, processor, recipe, evaluate=evaluation is not None)
+    return train_and_save(trainer, processor, recipe, evaluation is not None, licences)

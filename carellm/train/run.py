@@ -34,14 +34,14 @@ def torch_dtype(recipe: AnyRecipe):
     return torch.bfloat16 if recipe.bf16 else torch.float16 if recipe.fp16 else torch.float32
 
 
-def write_run_file(recipe: AnyRecipe, output_dir: str | None) -> None:
+def write_run_file(recipe: AnyRecipe, output_dir: str | None, licences: dict[str, int]) -> None:
     output_dir = output_dir or "."
     Path(output_dir).mkdir(parents=True, exist_ok=True)
     run = {
         "base_model": recipe.model,
         "method": recipe.method,
         "intended_use": recipe.intended_use,
-        "data_licences": data_licences(recipe),
+        "data_licences": licences,
     }
     (Path(output_dir) / RUN_FILE).write_text(json.dumps(run, indent=2), encoding="utf-8")
 
@@ -70,26 +70,28 @@ def data_licences(recipe: AnyRecipe) -> dict[str, int]:
 
 
 def load_trainable(recipe: AnyRecipe):
-    """(processor, model): the licence and memory checks first, then the thinker with its
-    trainable parts chosen."""
+    """(processor, model, data licences): the licence and memory checks first, then the thinker
+    with its trainable parts chosen."""
     from transformers import set_seed
 
     from carellm.backends.loading import resolve_model
     from carellm.backends.processor import load_processor
 
-    data_licences(recipe)
+    licences = data_licences(recipe)
     model_id, local_only = resolve_model(recipe.model)
     check_fits(recipe, model_id, local_only)
     processor = load_processor(model_id, local_files_only=local_only)
     set_seed(recipe.seed)  # adapters are created here, before the trainer seeds: same run, same start
     model = choose_trainable(load_thinker(recipe, torch_dtype(recipe)), recipe)
-    return processor, model
+    return processor, model, licences
 
 
-def train_and_save(trainer, processor, recipe: AnyRecipe, evaluate: bool) -> TrainResult:
-    """Train (resuming where the recipe asks), save the run file, model and processor, and
-    evaluate when there is evaluation data."""
-    write_run_file(recipe, recipe.output_dir)
+def train_and_save(
+    trainer, processor, recipe: AnyRecipe, evaluate: bool, licences: dict[str, int]
+) -> TrainResult:
+    """Train (resuming where the recipe asks), save the run file (with the data's `licences`),
+    model and processor, and evaluate when there is evaluation data."""
+    write_run_file(recipe, recipe.output_dir, licences)
     output = trainer.train(resume_from_checkpoint=resume_point(recipe))
     trainer.save_model(recipe.output_dir)
     processor.save_pretrained(recipe.output_dir)

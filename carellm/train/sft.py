@@ -28,7 +28,7 @@ def run_sft(
     evaluation = records_dataset(recipe.eval_data) if recipe.eval_data else None
     if evaluation is None:
         recipe.eval_strategy = "no"
-    processor, model = load_trainable(recipe)
+    processor, model, licences = load_trainable(recipe)
     trainer = SFTTrainer(
         model=model,
         args=recipe,
@@ -38,4 +38,4 @@ def run_sft(
         data_collator=OmniCollator(processor, limits or MediaLimits(), recipe.max_length),
         callbacks=callbacks,
     )
-    return train_and_save(trainer, processor, recipe, evaluate=evaluation is not None)
+    return train_and_save(trainer, processor, recipe, evaluation is not None, licences)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carellm.backends.base import Message
-from carellm.counseling.prompts import system_prompt
 from carellm.errors import InputError
 
 CODES_PER_SECOND = 50
@@ -120,8 +119,10 @@ def compare_codes(base: Sequence[int], tuned: Sequence[int]) -> tuple[float, int
 
 
 def default_replies() -> list[SpokenReply]:
+    from carellm.train.data import with_system_prompt
+
     return [
-        SpokenReply([Message("system", system_prompt(lang)), Message("user", user)], reply)  # type: ignore[arg-type]
+        SpokenReply(with_system_prompt([Message("user", user)], lang), reply)
         for lang, user, reply in DEFAULT_REPLIES
     ]
 
