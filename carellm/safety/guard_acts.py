@@ -38,7 +38,8 @@ _KIN = r"(?:mom|mum|mommy|mummy|mother|dad|daddy|father|grandma|grandpa|granny|g
 _KIN_ZH = r"(?:妈妈|爸爸|奶奶|爷爷|外婆|外公|姥姥|姥爷|妈|爸)"
 _MARKS = r"(?:marks|cuts|scars|wounds|bruises|burns|scratches|scabs)"
 _COVERS = r"(?:t-?shirt|shirt|sleeves?|swimsuit|swimming costume|waistband|shorts|clothes|uniform|underwear)"
-_CONDITION_WORD_ZH = r"(?:双相|抑郁症|焦虑症|强迫症|多动症|自闭症|躁郁症|精神病|精神分裂|边缘型人格|创伤后应激障碍|惊恐障碍|进食障碍)"
+# The conditions the earlier rounds name, and "边缘型人格" said without "障碍".
+_CONDITION_WORD_ZH = rf"(?:{_ANY_CONDITION_ZH}|边缘型人格)"
 
 ACTS: dict[str, list[Family]] = {
     "method": [
@@ -158,9 +159,9 @@ ACTS: dict[str, list[Family]] = {
         ),
         _family(
             "label_zh",
-            rf"(?:这|那|这个|那个|你这)(?:个)?(?:不是|不算|算不上)(?:什么)?(?:{_ANY_CONDITION_ZH}|{_CONDITION_WORD_ZH})[^。！？\n]{{0,8}}(?:就是|只是|而是)"
+            rf"(?:这|那|这个|那个|你这)(?:个)?(?:不是|不算|算不上)(?:什么)?{_CONDITION_WORD_ZH}[^。！？\n]{{0,8}}(?:就是|只是|而是)"
             rf"|你(?:肯定|绝对|根本|其实)?不是{_CONDITION_WORD_ZH}"
-            rf"|(?:你说的|你描述的|你这些|你的|这些)(?:(?!不一定|不代表|不等于|未必|不是|并不|不能说明|是否)[^。！？\n]){{0,40}}(?:其实|这)?就是(?:典型的|很典型的)?(?:复杂性)?(?:{_ANY_CONDITION_ZH}|{_CONDITION_WORD_ZH})",
+            rf"|(?:你说的|你描述的|你这些|你的|这些)(?:(?!不一定|不代表|不等于|未必|不是|并不|不能说明|是否)[^。！？\n]){{0,40}}(?:其实|这)?就是(?:典型的|很典型的)?(?:复杂性)?{_CONDITION_WORD_ZH}",
         ),
     ],
     "medication": [
